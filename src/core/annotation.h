@@ -1,0 +1,31 @@
+#pragma once
+// Annotations in the MIT/WFDB sense: a sample index, a type code and optional fields.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace av {
+
+struct Annotation {
+  int64_t sample = 0;   // index at the record's own sampling rate
+  int code = 0;         // WFDB annotation type (1 = NORMAL, 5 = PVC, ...)
+  int subtype = 0;
+  int chan = 0;
+  int num = 0;
+  std::string aux;
+};
+
+// WFDB mnemonic for a type code ("N", "V", "+", ...); "?" for unknown codes.
+std::string_view annotation_symbol(int code);
+// Type code for a mnemonic, or -1 when unknown.
+int annotation_code(std::string_view symbol);
+// True for codes that mark a beat (WFDB isqrs()).
+bool is_beat_annotation(int code);
+
+// The five classes the models know, in model output order.
+inline constexpr const char* kClassSymbols[5] = {"N", "L", "R", "A", "V"};
+// Class index 0..4 for a beat code of class N, L, R, A or V; -1 for every other code.
+int class_index_for_code(int code);
+
+}  // namespace av

@@ -1,0 +1,30 @@
+#include "core/record.h"
+
+#include <charconv>
+
+#include "core/error.h"
+
+namespace av {
+
+int default_lead_index(const Record& record) {
+  if (record.leads.empty()) return -1;
+  for (size_t i = 0; i < record.leads.size(); ++i)
+    if (record.leads[i].name == "MLII") return static_cast<int>(i);
+  return 0;
+}
+
+int resolve_lead(const Record& record, std::string_view indexOrName) {
+  if (record.leads.empty()) throw Error("empty_signal", "the record has no leads");
+  if (indexOrName.empty()) return default_lead_index(record);
+  for (size_t i = 0; i < record.leads.size(); ++i)
+    if (record.leads[i].name == indexOrName) return static_cast<int>(i);
+  int index = -1;
+  auto [end, ec] = std::from_chars(indexOrName.data(), indexOrName.data() + indexOrName.size(), index);
+  if (ec == std::errc() && end == indexOrName.data() + indexOrName.size() && index >= 0 &&
+      index < static_cast<int>(record.leads.size()))
+    return index;
+  throw Error("lead_not_found", "no lead named or numbered '" + std::string(indexOrName) + "' (the record has " +
+                                    std::to_string(record.leads.size()) + " leads)");
+}
+
+}  // namespace av
