@@ -41,6 +41,28 @@ std::vector<int64_t> exclude_intervals(std::span<const int64_t> positions,
   return kept;
 }
 
+std::vector<int64_t> reference_beat_positions(std::span<const Annotation> annotations) {
+  std::vector<int64_t> out;
+  for (const Annotation& a : annotations)
+    if (is_beat_annotation(a.code)) out.push_back(a.sample);
+  return out;
+}
+
+std::vector<std::pair<int64_t, int64_t>> flutter_intervals(std::span<const Annotation> annotations, int64_t length) {
+  constexpr int kVfOn = 32, kVfOff = 33;
+  std::vector<std::pair<int64_t, int64_t>> out;
+  int64_t start = -1;
+  for (const Annotation& a : annotations) {
+    if (a.code == kVfOn && start < 0) start = a.sample;
+    if (a.code == kVfOff && start >= 0) {
+      out.emplace_back(start, a.sample + 1);
+      start = -1;
+    }
+  }
+  if (start >= 0) out.emplace_back(start, std::max(start, length));
+  return out;
+}
+
 DetectionScore& DetectionScore::operator+=(const DetectionScore& o) {
   reference += o.reference;
   detected += o.detected;

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/annotation.h"
+
 namespace av::dsp {
 
 struct BeatMatch {
@@ -23,6 +25,12 @@ BeatMatch match_beats(std::span<const int64_t> reference, std::span<const int64_
 // episodes between '[' and ']' annotations, as EC57 does); removes positions inside any of them.
 std::vector<int64_t> exclude_intervals(std::span<const int64_t> positions,
                                        std::span<const std::pair<int64_t, int64_t>> intervals);
+
+// Sample positions of the annotations that mark beats (is_beat_annotation), in file order.
+std::vector<int64_t> reference_beat_positions(std::span<const Annotation> annotations);
+// Ventricular flutter/fibrillation episodes: from each '[' (code 32) to its ']' (code 33), inclusive
+// of the ']' sample; an episode still open at the end runs to `length`.
+std::vector<std::pair<int64_t, int64_t>> flutter_intervals(std::span<const Annotation> annotations, int64_t length);
 
 struct DetectionScore {
   size_t reference = 0, detected = 0, tp = 0, fn = 0, fp = 0;
