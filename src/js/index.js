@@ -200,12 +200,12 @@ class Analyzer {
     return this.#adopt(call(() => core.readCsv(bytes, JSON.stringify(options ?? {}))), started);
   }
 
-  readEdf(bytes, options = {}) {
+  readEdf(bytes) {
     const core = this.#live();
     const started = now();
     if (typeof core.readEdf !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'EDF reading is not in this build');
     const data = asBytes(bytes, 'bytes');
-    return this.#adopt(call(() => core.readEdf(data, JSON.stringify(options ?? {}))), started);
+    return this.#adopt(call(() => core.readEdf(data)), started);
   }
 
   // samples: Float32Array (one lead) or an array of them; options: {sampleRate, leads?: names, name?}.

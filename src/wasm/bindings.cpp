@@ -11,10 +11,14 @@
 
 #include "core/error.h"
 #include "core/record.h"
+#include "io/csv.h"
+#include "io/edf.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_header.h"
 #include "io/wfdb_signal.h"
 #include "pipeline/analyze.h"
+#include "pipeline/engine_classifier.h"
+#include "wasm/nn_bindings.h"
 
 using emscripten::val;
 
@@ -124,6 +128,36 @@ val read_wfdb(const std::string& header, val files, val atr) {
   });
 }
 
+// CSV text (bytes); optionsJson: {"sampleRate": Hz, "delimiter": ","}.
+val read_csv(const std::string& text, const std::string& optionsJson) {
+  return guarded([&] {
+    av::io::CsvOptions o;
+    const auto j = nlohmann::json::parse(optionsJson, nullptr, false);
+    if (j.is_object()) {
+      if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
+        if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
+        o.sampleRate = j["sampleRate"].get<double>();
+      }
+      if (j.contains("delimiter") && j["delimiter"].is_string()) {
+        const auto d = j["delimiter"].get<std::string>();
+        if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
+        o.delimiter = d[0];
+      }
+    }
+    av::Record rec = av::io::read_csv(text, o);
+    if (rec.name.empty()) rec.name = "csv";
+    return record_value(std::move(rec));
+  });
+}
+
+val read_edf(const std::string& bytes) {
+  return guarded([&] {
+    av::Record rec = av::io::read_edf(bytes_of(bytes));
+    if (rec.name.empty()) rec.name = "edf";
+    return record_value(std::move(rec));
+  });
+}
+
 // Leads as an array of Float32Array (equal lengths), names as an array of strings.
 val from_samples(val leads, val names, double sampleRate, const std::string& name) {
   return guarded([&] {
@@ -149,22 +183,37 @@ val from_samples(val leads, val names, double sampleRate, const std::string& nam
   });
 }
 
-// The DESIGN 2.1 JSON as a string. options: {lead: string, beats: "detect"|"reference", readMs: number};
-// progress: function(fraction, stage) or undefined.
+av::pipeline::AnalyzeOptions analyze_options(val options, val& progress) {
+  av::pipeline::AnalyzeOptions o;
+  if (options["lead"].isString()) o.lead = options["lead"].as<std::string>();
+  if (options["beats"].isString()) {
+    const auto beats = options["beats"].as<std::string>();
+    if (beats == "reference") o.beats = av::pipeline::BeatSource::Reference;
+    else if (beats != "detect") throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
+  }
+  if (options["readMs"].isNumber()) o.readMs = options["readMs"].as<double>();
+  if (!progress.isUndefined() && !progress.isNull())
+    o.progress = [&progress](std::string_view stage, double fraction) { progress(fraction, std::string(stage)); };
+  return o;
+}
+
+val result_json(const av::pipeline::Result& result) {
+  return val(av::pipeline::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// The DESIGN 2.1 JSON as a string, beats unlabelled. options: {lead: string, beats: "detect"|"reference",
+// readMs: number}; progress: function(fraction, stage) or undefined.
 val analyze(const RecordHandle& record, val options, val progress) {
   return guarded([&] {
-    av::pipeline::AnalyzeOptions o;
-    if (options["lead"].isString()) o.lead = options["lead"].as<std::string>();
-    if (options["beats"].isString()) {
-      const auto beats = options["beats"].as<std::string>();
-      if (beats == "reference") o.beats = av::pipeline::BeatSource::Reference;
-      else if (beats != "detect") throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
-    }
-    if (options["readMs"].isNumber()) o.readMs = options["readMs"].as<double>();
-    if (!progress.isUndefined() && !progress.isNull())
-      o.progress = [&progress](std::string_view stage, double fraction) { progress(fraction, std::string(stage)); };
-    auto result = av::pipeline::analyze(*record.rec, nullptr, o);
-    return val(av::pipeline::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return result_json(av::pipeline::analyze(*record.rec, nullptr, analyze_options(options, progress)));
+  });
+}
+
+// Same, every beat labelled by the model (a handle from loadModel in nn_bindings.cpp).
+val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& model, val options, val progress) {
+  return guarded([&] {
+    av::pipeline::EngineClassifier classifier(*model.engine);
+    return result_json(av::pipeline::analyze(*record.rec, &classifier, analyze_options(options, progress)));
   });
 }
 
@@ -221,7 +270,10 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision) {
   function("wfdbSignalFiles", &wfdb_signal_files);
   function("readWfdb", &read_wfdb);
   function("fromSamples", &from_samples);
+  function("readCsv", &read_csv);
+  function("readEdf", &read_edf);
   function("analyze", &analyze);
+  function("analyzeWithModel", &analyze_with_model);
   function("writeWfdbAnnotations", &write_wfdb_annotations);
   function("defaultWindow", &default_window);
 }

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { examples, runCli, tempDir } from './helpers.mjs';
+import { makeCsv, makeEdf } from './formats.mjs';
 
 const CLASSES = ['N', 'L', 'R', 'A', 'V'];
 const hea100 = fs.readFileSync(path.join(examples, '100.hea'), 'latin1');
@@ -88,6 +89,13 @@ const malformed = {
   'absurd signal count': [files({ 'r.hea': 'r 99999999 360 1000\n' }), 'wfdb_header_invalid'],
   'unknown signal format': [files({ 'r.hea': 'r 1 360 10\nr.dat 999 200 16 0 0 0 0 MLII\n', 'r.dat': Buffer.alloc(100) }), 'wfdb_format_unsupported'],
   'non-numeric gain': [files({ 'r.hea': 'r 1 360 10\nr.dat 16 abc 16 0 0 0 0 MLII\n', 'r.dat': Buffer.alloc(20) }), 'wfdb_header_invalid'],
+  'empty CSV': [files({ 'r.csv': '' }), 'csv_no_numbers'],
+  'CSV with no numbers': [files({ 'r.csv': 'lead,other\nabc,def\nghi,jkl\n' }), 'csv_no_numbers'],
+  'CSV without a sample rate': [files({ 'r.csv': '0.1\n0.2\n0.3\n' }), 'csv_no_sample_rate'],
+  'random bytes as CSV': [files({ 'r.csv': crypto.randomBytes(4096) }), null],
+  'empty EDF': [files({ 'r.edf': '' }), null],
+  'random bytes as EDF': [files({ 'r.edf': crypto.randomBytes(4096) }), null],
+  'EDF with an absurd record count': [files({ 'r.edf': makeEdf([new Float32Array(720)], 360, { recordsField: '99999999' }) }), null],
   'unknown file type': [files({ 'r.xyz': 'hello' }), 'input_format_unknown'],
   'missing input': [path.join(tempDir(), 'none.hea'), 'file_not_found'],
 };
@@ -102,6 +110,7 @@ for (const [name, [input, expectedCode]] of Object.entries(malformed)) {
     const m = /^error: ([a-z0-9_]+): (.+)$/.exec(lines[0]);
     assert.ok(m, lines[0]);
     if (expectedCode) assert.equal(m[1], expectedCode, lines[0]);
+    else if (input.endsWith('.edf')) assert.match(m[1], /^edf_/);
   });
 }
 
@@ -119,4 +128,29 @@ test('bad arguments exit 2 with a usage error', async () => {
   const ref = await runCli(['analyze', noAtr, '--beats', 'reference']);
   assert.equal(ref.code, 2);
   assert.match(ref.stderr, /^error: no_reference_annotations: /);
+});
+
+test('CSV and EDF inputs give the beats of the WFDB record they were written from', async () => {
+  // The first minute of record 100, both leads, through each format; reference beats in that minute: from 100.atr.
+  const wfdb = await runCli(['analyze', path.join(examples, '100.hea'), '--beats', 'reference', '--format', 'json']);
+  const inMinute = JSON.parse(wfdb.stdout).beats.filter((b) => b.sample < 21600).length;
+  const frames = 21600;
+  const mlii = new Float32Array(frames);
+  const v5 = new Float32Array(frames);
+  // Format 212 by hand, as in readers.test.mjs.
+  for (let i = 0; i < frames; i++) {
+    const [b0, b1, b2] = dat100.subarray(3 * i, 3 * i + 3);
+    const twelve = (v) => (v > 2047 ? v - 4096 : v);
+    mlii[i] = (twelve(b0 | ((b1 & 0x0f) << 8)) - 1024) / 200;
+    v5[i] = (twelve(b2 | ((b1 & 0xf0) << 4)) - 1024) / 200;
+  }
+  const csv = files({ 'minute.csv': makeCsv([mlii, v5], 360, ['MLII', 'V5']) });
+  const edf = files({ 'minute.edf': makeEdf([v5, mlii], 360, { labels: ['V5', 'MLII'] }) });
+  for (const input of [csv, edf]) {
+    const { code, stdout, stderr } = await runCli(['analyze', input]);
+    assert.equal(code, 0, stderr);
+    const r = JSON.parse(stdout);
+    assert.equal(r.lead, 'MLII');
+    assert.ok(Math.abs(r.summary.beatCount - inMinute) <= 2, `${path.basename(input)}: ${r.summary.beatCount} beats, reference ${inMinute}`);
+  }
 });

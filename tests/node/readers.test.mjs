@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createAnalyzer, ArrhythmiaVisionError } from '../../src/js/index.js';
 import { examples, read } from './helpers.mjs';
+import { makeCsv, makeEdf } from './formats.mjs';
 
 const av = await createAnalyzer({ model: null });
 test.after(() => av.dispose());
@@ -124,4 +125,37 @@ test('analyze rejects a foreign record and unknown options with codes', () => {
   assert.throws(() => av.analyze(rec, { beats: 'reference' }), { code: 'no_reference_annotations' });
   rec.dispose();
   assert.throws(() => av.analyze(rec), { code: 'invalid_argument' });
+});
+
+test('EDF and CSV files written from record 100 read back to the same millivolts', () => {
+  const rec = record100();
+  const a = rec.samples(0).subarray(0, 3600);
+  const b = rec.samples(1).subarray(0, 3600);
+  const edf = av.readEdf(makeEdf([a, b], 360, { labels: ['MLII', 'V5'] }));
+  assert.equal(edf.sampleRate, 360);
+  assert.equal(edf.length, 3600);
+  assert.deepEqual(edf.leads.map((l) => [l.name, l.units]), [['MLII', 'mV'], ['V5', 'mV']]);
+  // Record 100 is quantised to 1/200 mV, which the EDF's digital range (1/200 mV per unit) holds exactly.
+  assert.ok(edf.samples(0).every((x, i) => Math.abs(x - a[i]) < 1e-6));
+  assert.ok(edf.samples('V5').every((x, i) => Math.abs(x - b[i]) < 1e-6));
+
+  const csv = av.readCsv(makeCsv([a, b], 360, ['MLII', 'V5']));
+  assert.ok(Math.abs(csv.sampleRate - 360) < 1e-3, `rate from the time column: ${csv.sampleRate}`);
+  assert.deepEqual(csv.leads.map((l) => l.name), ['MLII', 'V5']);
+  assert.ok(csv.samples(0).every((x, i) => Math.abs(x - a[i]) < 1e-6));
+
+  const noTime = av.readCsv(Array.from(a, (x) => x.toFixed(3)).join('\n'), { sampleRate: 360 });
+  assert.equal(noTime.sampleRate, 360);
+  assert.equal(noTime.length, 3600);
+  for (const r of [rec, edf, csv, noTime]) r.dispose();
+});
+
+test('CSV and EDF errors arrive with their codes', () => {
+  assert.throws(() => av.readCsv('a,b\nc,d\n'), { code: 'csv_no_numbers' });
+  assert.throws(() => av.readCsv(''), { code: 'csv_no_numbers' });
+  assert.throws(() => av.readCsv('1\n2\n3\n'), { code: 'csv_no_sample_rate' });
+  assert.throws(() => av.readEdf(new Uint8Array(0)), (e) => e instanceof ArrhythmiaVisionError && e.code.startsWith('edf_'));
+  assert.throws(() => av.readEdf(new Uint8Array(300).fill(65)), (e) => e.code.startsWith('edf_'));
+  const x = new Float32Array(720);
+  assert.throws(() => av.readEdf(makeEdf([x], 360, { recordsField: '99999999' })), (e) => e.code.startsWith('edf_'));
 });
