@@ -110,7 +110,9 @@ export class StripChart {
   }
 
   nextMatching(direction, predicate) {
-    const from = this.selected >= 0 ? this.selected : this.beatAt(direction > 0 ? this.view.start : this.view.end);
+    // Without a selection, start from the visible range: its first beat going forward, its last going back.
+    const from = this.selected >= 0 ? this.selected
+      : direction > 0 ? this.beatAt(this.view.start) - 1 : this.beatAt(this.view.end);
     for (let k = from + direction; k >= 0 && k < this.beats.length; k += direction) {
       if (predicate(this.beats[k])) return k;
     }
