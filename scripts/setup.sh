@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   cmake g++ make pkg-config
   emscripten                      # em++ 3.1.6, wasm SIMD, Embind
-  nlohmann-json3-dev catch2 libxnnpack-dev
+  nlohmann-json3-dev catch2 libxnnpack-dev libpthreadpool-dev   # xnnpack.h includes pthreadpool.h
   clang-14 libclang-rt-14-dev     # libFuzzer + sanitizers
   chromium                        # browser tests through playwright-core
   python3-torch python3-numpy python3-matplotlib python3-onnx   # training scripts (smoke-tested)

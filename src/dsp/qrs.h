@@ -1,0 +1,78 @@
+#pragma once
+// QRS detection. The detector is a sample-by-sample state machine over a band-passed, differentiated,
+// squared and integrated signal (Pan & Tompkins 1985 style features) with adaptive signal/noise
+// levels, search-back for missed beats, T-wave discrimination and a bounded look-ahead, so the same
+// object can be fed a 24-hour recording chunk by chunk with constant memory.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dsp/filters.h"
+
+namespace av::dsp {
+
+class QrsDetector {
+ public:
+  // The detector is tuned for kModelRate (360 Hz); other rates work with time constants scaled.
+  explicit QrsDetector(double fs = 360.0);
+
+  // Feeds the next samples (mV). Appends coarse QRS positions (absolute sample indices since the
+  // first push) to `beats`, in increasing order, a bounded delay (< 1 s) after they occur.
+  void push(std::span<const float> x, std::vector<int64_t>& beats);
+  // Flushes the look-ahead at the end of the recording.
+  void finish(std::vector<int64_t>& beats);
+
+ private:
+  struct Candidate {
+    int64_t peak = 0;   // index of the integrated-signal peak
+    int64_t pos = 0;    // coarse QRS position (largest band-passed deflection, delay compensated)
+    double height = 0;  // integrated-signal peak value
+    double slope = 0;   // largest |derivative| in the QRS region
+  };
+  static constexpr size_t kRing = 4096;  // power of two, > look-back + look-ahead
+  static constexpr size_t kMaxPending = 64;
+
+  void step(float x, std::vector<int64_t>& beats);
+  void consider(int64_t p, std::vector<int64_t>& beats);
+  void decide(const Candidate& c, std::vector<int64_t>& beats);
+  bool search_back(int64_t now, std::vector<int64_t>& beats);
+  void accept(const Candidate& c, bool fromSearchBack, std::vector<int64_t>& beats);
+  void initialise();
+  double rr_average() const;
+
+  double fs_;
+  int lookAhead_, window_, refractory_, tWaveLimit_, learnSamples_, delay_;
+  Biquad hp_, lp1_, lp2_;
+  std::array<float, kRing> bp_{}, deriv_{}, mwi_{};
+  std::array<double, kRing> sq_{};
+  double mwiSum_ = 0;
+  int64_t n_ = 0;  // samples consumed
+  float last_ = 0;
+  double offset_ = 0;
+
+  bool initialised_ = false;
+  double maxLearn_ = 0, sumLearn_ = 0;
+  std::vector<Candidate> learning_;   // candidates seen before the levels are initialised
+  std::vector<Candidate> pending_;    // sub-threshold candidates since the last beat (search-back)
+  double spk_ = 0, npk_ = 0;
+  int64_t lastPeak_ = -1;
+  double lastSlope_ = 0;
+  std::array<double, 8> rr_{};
+  int rrCount_ = 0;
+};
+
+// R-peak positions in `x` (sampled at `fs`), at the input's own rate: the signal is resampled to
+// 360 Hz, detected, refined with refine_r_peak() on the classification signal and mapped back.
+std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs);
+
+// Detection on a signal already at 360 Hz; returns refined positions in that signal.
+// `cls` is classification_signal(x360) (computed here when empty).
+std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls = {});
+
+// The one R-peak rule used for detections and reference positions alike: move to the largest
+// |cls| within +-radius samples, repeated until it stays put (at most 4 moves).
+int64_t refine_r_peak(std::span<const float> cls, int64_t pos, int radius);
+inline constexpr double kRefineRadiusSec = 0.05;
+
+}  // namespace av::dsp

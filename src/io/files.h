@@ -1,0 +1,26 @@
+#pragma once
+// Native conveniences that read files from disk and hand their bytes to the byte-buffer readers.
+// Not used by the WASM build (the browser has no filesystem).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+
+namespace av::io {
+
+// Files larger than this are refused (io_file_too_large) rather than read into memory.
+inline constexpr uint64_t kMaxInputFileBytes = uint64_t{1} << 30;  // 1 GiB
+
+// Whole file contents. Errors: io_file_not_found, io_file_too_large, io_read_failed.
+std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes = kMaxInputFileBytes);
+
+// Reads a WFDB record from its header path: the signal files named in the header from the same folder,
+// and the reference annotations from "<record>.atr" beside the header when that file exists.
+Record read_wfdb_file(const std::string& heaPath);
+
+// Reads a record by file extension: .hea (WFDB), .csv/.txt (CSV; csvSampleRate is used when the file has
+// no time column), .edf (EDF/EDF+). Other extensions: io_unknown_format. The record is named after the file.
+Record read_record_file(const std::string& path, double csvSampleRate = 0.0);
+
+}  // namespace av::io

@@ -1,0 +1,141 @@
+#include "io/wfdb_annotation.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace av::io {
+namespace {
+
+constexpr int kSkip = 59, kNum = 60, kSub = 61, kChn = 62, kAux = 63;
+constexpr int kMaxCode = 49;  // WFDB ACMAX
+
+int sign_extend10(int v) { return v > 511 ? v - 1024 : v; }
+
+[[noreturn]] void fail(const std::string& message, size_t byteOffset) {
+  throw Error("wfdb_annotation_invalid", message, "byte " + std::to_string(byteOffset));
+}
+
+void put_word(std::vector<uint8_t>& out, int type, int data) {
+  const uint16_t w = static_cast<uint16_t>((type << 10) | (data & 0x3FF));
+  out.push_back(static_cast<uint8_t>(w & 0xFF));
+  out.push_back(static_cast<uint8_t>(w >> 8));
+}
+
+}  // namespace
+
+std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes) {
+  std::vector<Annotation> out;
+  const size_t n = bytes.size();
+  auto word = [&](size_t pos) { return static_cast<int>(bytes[pos] | (bytes[pos + 1] << 8)); };
+  int64_t time = 0;
+  int chan = 0, num = 0;
+  size_t pos = 0;
+  bool first = true;
+  while (pos + 2 <= n) {
+    const int w = word(pos);
+    const int type = w >> 10, data = w & 0x3FF;
+    const size_t at = pos;
+    pos += 2;
+    if (w == 0) {
+      // A zero word ends the file, except a leading one followed by AUX: WFDB's header note
+      // ("## time resolution ...") at time 0, which is metadata, not an annotation.
+      if (first && pos + 2 <= n && (word(pos) >> 10) == kAux) {
+        const int len = word(pos) & 0x3FF;
+        pos += 2 + static_cast<size_t>(len + (len & 1));
+        if (pos > n) fail("truncated AUX string", at);
+        first = false;
+        continue;
+      }
+      break;
+    }
+    first = false;
+    if (type == kSkip) {
+      if (pos + 4 > n) fail("truncated SKIP", at);
+      // 32-bit interval, high 16-bit word first, each word little-endian (PDP-11 order).
+      const uint32_t u = (static_cast<uint32_t>(word(pos)) << 16) | static_cast<uint32_t>(word(pos + 2));
+      time += static_cast<int32_t>(u);
+      pos += 4;
+      continue;
+    }
+    if (type == kNum || type == kSub || type == kChn || type == kAux) {
+      if (out.empty()) {
+        // Modifiers before any annotation: only NUM/CHN make sense (they set the running value).
+        if (type == kNum) num = sign_extend10(data);
+        else if (type == kChn) chan = data;
+        else if (type == kAux) {
+          pos += static_cast<size_t>(data + (data & 1));
+          if (pos > n) fail("truncated AUX string", at);
+        }
+        continue;
+      }
+      Annotation& a = out.back();
+      if (type == kNum) a.num = num = sign_extend10(data);
+      else if (type == kSub) a.subtype = sign_extend10(data);
+      else if (type == kChn) a.chan = chan = data;
+      else {
+        if (pos + static_cast<size_t>(data) > n) fail("truncated AUX string", at);
+        std::string aux(reinterpret_cast<const char*>(bytes.data() + pos), static_cast<size_t>(data));
+        while (!aux.empty() && aux.back() == '\0') aux.pop_back();
+        a.aux = std::move(aux);
+        pos += static_cast<size_t>(data + (data & 1));
+      }
+      continue;
+    }
+    time += data;
+    if (time < 0) fail("annotation time is negative", at);
+    Annotation a;
+    a.sample = time;
+    a.code = type;
+    a.chan = chan;
+    a.num = num;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<uint8_t> write_wfdb_annotations(std::span<const Annotation> annotations) {
+  std::vector<uint8_t> out;
+  out.reserve(annotations.size() * 2 + 2);
+  int64_t time = 0;
+  int chan = 0, num = 0;
+  for (size_t i = 0; i < annotations.size(); ++i) {
+    const Annotation& a = annotations[i];
+    const std::string where = "annotation " + std::to_string(i);
+    if (a.code < 1 || a.code > kMaxCode)
+      throw Error("wfdb_annotation_invalid", "type code " + std::to_string(a.code) + " cannot be stored", where);
+    if (a.sample < 0) throw Error("wfdb_annotation_invalid", "negative sample index", where);
+    if (a.subtype < -128 || a.subtype > 127 || a.num < -128 || a.num > 127 || a.chan < 0 || a.chan > 255)
+      throw Error("wfdb_annotation_invalid", "subtype/num must be in -128..127 and chan in 0..255", where);
+    if (a.aux.size() > 254) throw Error("wfdb_annotation_invalid", "aux string longer than 254 bytes", where);
+    const int64_t delta = a.sample - time;
+    if (delta < INT32_MIN || delta > INT32_MAX)
+      throw Error("wfdb_annotation_invalid", "time step does not fit in 32 bits", where);
+    if (delta < 0 || delta > 1023) {
+      const uint32_t u = static_cast<uint32_t>(static_cast<int32_t>(delta));
+      put_word(out, kSkip, 0);
+      out.push_back(static_cast<uint8_t>((u >> 16) & 0xFF));
+      out.push_back(static_cast<uint8_t>(u >> 24));
+      out.push_back(static_cast<uint8_t>(u & 0xFF));
+      out.push_back(static_cast<uint8_t>((u >> 8) & 0xFF));
+      put_word(out, a.code, 0);
+    } else {
+      put_word(out, a.code, static_cast<int>(delta));
+    }
+    time = a.sample;
+    if (a.subtype != 0) put_word(out, kSub, a.subtype);
+    if (a.chan != chan) put_word(out, kChn, chan = a.chan);
+    if (a.num != num) put_word(out, kNum, num = a.num);
+    if (!a.aux.empty()) {
+      const int len = static_cast<int>(a.aux.size()) + 1;  // with the terminating NUL
+      put_word(out, kAux, len);
+      out.insert(out.end(), a.aux.begin(), a.aux.end());
+      out.push_back(0);
+      if (len & 1) out.push_back(0);
+    }
+  }
+  put_word(out, 0, 0);  // end of file
+  return out;
+}
+
+}  // namespace av::io

@@ -1,0 +1,36 @@
+#pragma once
+// WFDB signal files (.dat): decoding of formats 212, 16, 80, 61, 160, 310, 311 (and 24, 32) to millivolts.
+// Input is always byte buffers handed over by the caller (the browser has no filesystem). Memory use is
+// bounded by the bytes actually supplied, never by the counts a header claims.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "core/record.h"
+#include "io/wfdb_header.h"
+
+namespace av::io {
+
+// Returns the bytes of a signal file named in the header, or nullopt when it is not available.
+// The span must stay valid until the reader returns.
+using WfdbFileOpener = std::function<std::optional<std::span<const uint8_t>>(std::string_view fileName)>;
+
+// Reads a whole record: every signal as a lead in mV (leads with non-voltage units keep their units),
+// sample rate = frequency × samples per frame. Header checksums are verified. Errors (av::Error codes):
+// wfdb_header_invalid, wfdb_file_name_invalid, wfdb_unsupported, wfdb_format_unsupported,
+// wfdb_signal_missing, wfdb_signal_truncated, wfdb_checksum_mismatch, empty_signal.
+Record read_wfdb(std::string_view headerText, const WfdbFileOpener& openSignalFile);
+Record read_wfdb(const WfdbHeader& header, const WfdbFileOpener& openSignalFile);
+
+// Number of whole frames the record has: the header's count, checked against the data (an error when the
+// data is shorter), or what the data holds when the header gives no count.
+int64_t wfdb_frame_count(const WfdbHeader& header, const WfdbFileOpener& openSignalFile);
+
+// Decodes frames [firstFrame, firstFrame + count) clipped to the record, for chunked processing of long
+// records. Checksums are not verified (they cover the whole record). annotations stay empty.
+Record decode_wfdb_frames(const WfdbHeader& header, const WfdbFileOpener& openSignalFile, int64_t firstFrame,
+                          int64_t count);
+
+}  // namespace av::io

@@ -1,0 +1,141 @@
+// MIT annotation format: 100.atr against its published beat counts, write -> read round trips, errors.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+
+#include "core/annotation.h"
+#include "core/error.h"
+#include "io/files.h"
+#include "io/wfdb_annotation.h"
+
+using namespace av;
+using namespace av::io;
+
+TEST_CASE("100.atr holds 2273 beats: 2239 N, 33 A, 1 V", "[io][annotation][mitdb]") {
+  const auto bytes = read_file_bytes(std::string(AV_MITDB_DIR) + "/100.atr");
+  const std::vector<Annotation> anns = read_wfdb_annotations(bytes);
+  int beats = 0;
+  int perClass[5] = {0, 0, 0, 0, 0};
+  for (const Annotation& a : anns) {
+    if (!is_beat_annotation(a.code)) continue;
+    ++beats;
+    const int c = class_index_for_code(a.code);
+    if (c >= 0) ++perClass[c];
+  }
+  CHECK(beats == 2273);
+  CHECK(perClass[0] == 2239);
+  CHECK(perClass[1] == 0);
+  CHECK(perClass[2] == 0);
+  CHECK(perClass[3] == 33);
+  CHECK(perClass[4] == 1);
+  // The file opens with a rhythm annotation "(N" at sample 18, then the first beat at sample 77 and the
+  // second at 370 (words 0x7012, AUX, 0x043b, 0x0525 in the raw bytes).
+  REQUIRE(anns.size() >= 3);
+  CHECK(anns[0].code == 28);
+  CHECK(anns[0].sample == 18);
+  CHECK(anns[0].aux == "(N");
+  CHECK(anns[1].code == 1);
+  CHECK(anns[1].sample == 77);
+  CHECK(anns[2].sample == 370);
+  for (size_t i = 1; i < anns.size(); ++i) CHECK(anns[i].sample >= anns[i - 1].sample);
+}
+
+TEST_CASE("annotations round trip through the writer, fields and long gaps included", "[io][annotation]") {
+  std::vector<Annotation> in;
+  auto add = [&](int64_t sample, int code, int sub = 0, int chan = 0, int num = 0, std::string aux = {}) {
+    Annotation a;
+    a.sample = sample, a.code = code, a.subtype = sub, a.chan = chan, a.num = num, a.aux = std::move(aux);
+    in.push_back(a);
+  };
+  add(0, 28, 0, 0, 0, "(N");
+  add(5, 1);
+  add(1028, 1);                         // exactly 1023 later: still one word
+  add(2052, 5);                         // 1024 later: needs SKIP
+  add(2052, 8, 0, 1);                   // same time, other channel
+  add(2053, 1, -3, 1, 7);               // negative subtype, num
+  add(5000000, 1, 0, 1, 7);             // a gap of hours at 360 Hz
+  add(5000001, 14, 127, 255, -128, "noise burst");
+  add(5000001 + 2000000000LL, 2);       // almost the largest step a SKIP holds
+  add(100, 3, 0, 0, 0, "odd");          // time going backwards (negative SKIP)
+  add(101, 22, 0, 0, 0, std::string(254, 'x'));
+  const std::vector<uint8_t> bytes = write_wfdb_annotations(in);
+  CHECK(bytes.size() % 2 == 0);
+  CHECK(bytes[bytes.size() - 1] == 0);
+  CHECK(bytes[bytes.size() - 2] == 0);
+  const std::vector<Annotation> out = read_wfdb_annotations(bytes);
+  REQUIRE(out.size() == in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    INFO("annotation " << i);
+    CHECK(out[i].sample == in[i].sample);
+    CHECK(out[i].code == in[i].code);
+    CHECK(out[i].subtype == in[i].subtype);
+    CHECK(out[i].chan == in[i].chan);
+    CHECK(out[i].num == in[i].num);
+    CHECK(out[i].aux == in[i].aux);
+  }
+
+  // Writing what 100.atr holds reproduces its annotations.
+  const auto atr = read_file_bytes(std::string(AV_MITDB_DIR) + "/100.atr");
+  const std::vector<Annotation> orig = read_wfdb_annotations(atr);
+  const std::vector<Annotation> again = read_wfdb_annotations(write_wfdb_annotations(orig));
+  REQUIRE(again.size() == orig.size());
+  bool same = true;
+  for (size_t i = 0; i < orig.size(); ++i)
+    same = same && again[i].sample == orig[i].sample && again[i].code == orig[i].code && again[i].aux == orig[i].aux &&
+           again[i].num == orig[i].num && again[i].chan == orig[i].chan && again[i].subtype == orig[i].subtype;
+  CHECK(same);
+}
+
+TEST_CASE("annotation bytes follow the MIT layout", "[io][annotation]") {
+  Annotation a;
+  a.sample = 2000;
+  a.code = 5;
+  a.num = 2;
+  const std::vector<uint8_t> b = write_wfdb_annotations(std::span<const Annotation>(&a, 1));
+  // SKIP word (59 << 10), 32-bit 2000 high word first, then V with zero interval, NUM 2, end.
+  const std::vector<uint8_t> expect = {0x00, 0xEC, 0x00, 0x00, 0xD0, 0x07, 0x00, 0x14, 0x02, 0xF0, 0x00, 0x00};
+  CHECK(b == expect);
+}
+
+TEST_CASE("annotation errors are coded", "[io][annotation][errors]") {
+  auto code_of = [](const std::function<void()>& f) -> std::string {
+    try {
+      f();
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return "(no error)";
+  };
+  // AUX claiming 10 bytes with 2 present; SKIP with its interval cut off.
+  const std::vector<uint8_t> badAux = {0x05, 0x04, 0x0A, 0xFC, 'a', 'b'};
+  const std::vector<uint8_t> badSkip = {0x00, 0xEC, 0x00};
+  const std::vector<uint8_t> negative = {0x00, 0xEC, 0xFF, 0xFF, 0xF0, 0xFF, 0x00, 0x04};  // SKIP -16, then N
+  CHECK(code_of([&] { read_wfdb_annotations(badAux); }) == "wfdb_annotation_invalid");
+  CHECK(code_of([&] { read_wfdb_annotations(badSkip); }) == "wfdb_annotation_invalid");
+  CHECK(code_of([&] { read_wfdb_annotations(negative); }) == "wfdb_annotation_invalid");
+  CHECK(read_wfdb_annotations(std::vector<uint8_t>{}).empty());
+  CHECK(read_wfdb_annotations(std::vector<uint8_t>{0x05}).empty());  // a lone byte is no word
+
+  Annotation a;
+  a.code = 0;
+  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  a.code = 1;
+  a.aux = std::string(255, 'x');
+  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  a.aux.clear();
+  a.chan = 256;
+  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  a.chan = 0;
+  a.sample = -1;
+  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+
+  // Random bytes either read as annotations or end in a coded error; never a crash.
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300; ++i) {
+    std::vector<uint8_t> junk(rng() % 400);
+    for (auto& x : junk) x = uint8_t(rng());
+    const std::string c = code_of([&] { read_wfdb_annotations(junk); });
+    CHECK((c == "(no error)" || c == "wfdb_annotation_invalid"));
+  }
+}

@@ -1,0 +1,570 @@
+// The demo page: wires file input, the analysis worker, the strip chart, the summary and the explanation panels.
+import { StripChart, CLASS_COLORS } from './chart.js';
+import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
+import { CLASSES, agreement, burden, rrStats, resultEvents, beatsCsv, formatTime } from './stats.js';
+
+const $ = (id) => document.getElementById(id);
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+// Colours go through the CSSOM: the page's CSP allows no inline style attributes.
+function chip(c) {
+  const e = el('span', 'chip', c);
+  e.style.setProperty('--c', CLASS_COLORS[c] ?? '#6b7280');
+  return e;
+}
+const CLASS_NAMES = {
+  N: 'Normal', L: 'Left bundle branch block', R: 'Right bundle branch block', A: 'Atrial premature', V: 'Premature ventricular',
+};
+
+// ---- worker client ----------------------------------------------------------------------------------------------
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const pending = new Map();
+let nextId = 1;
+worker.onmessage = ({ data }) => {
+  const p = pending.get(data.id);
+  if (!p) return;
+  if ('progress' in data) return p.onProgress?.(data.progress);
+  pending.delete(data.id);
+  if (data.ok) p.resolve(data.value);
+  else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+};
+worker.onerror = (e) => {
+  e.preventDefault?.();
+  showError({ code: 'worker_failed', message: e.message || 'the analysis engine could not start' }, 'Engine error');
+  for (const p of pending.values()) p.reject(Object.assign(new Error('the analysis engine stopped'), { code: 'worker_failed' }));
+  pending.clear();
+};
+function call(type, args = {}, { onProgress, transfer = [] } = {}) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, type, ...args }, transfer);
+  });
+}
+
+// ---- state ------------------------------------------------------------------------------------------------------
+const state = {
+  info: null,
+  record: null,       // {name, sampleRate, leads, length, annotations, files}
+  lead: 0,
+  result: null,
+  agreement: null,
+  selected: -1,
+  busy: false,
+  explainToken: 0,
+};
+
+const chart = new StripChart($('overview'), $('detail'), {
+  onSelect: (i) => explainBeat(i),
+  onViewChange: ({ start, end }) => {
+    // The visible range in samples, for tests and embedding pages.
+    $('detail').dataset.viewStart = String(Math.round(start));
+    $('detail').dataset.viewEnd = String(Math.round(end));
+    if (!state.record) return;
+    const fs = state.record.sampleRate;
+    $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
+  },
+});
+
+function formatSpan(sec) {
+  if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)} s`;
+  if (sec < 3600) return `${(sec / 60).toFixed(1)} min`;
+  return `${(sec / 3600).toFixed(1)} h`;
+}
+const pct = (x, digits = 2) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)} %` : '–');
+const num = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+// ---- status, progress, errors -----------------------------------------------------------------------------------
+function setStatus(text) { $('status-text').textContent = text; }
+function setProgress(f) {
+  const bar = $('progress');
+  if (f === null) { bar.hidden = true; return; }
+  bar.hidden = false;
+  bar.value = Math.max(0, Math.min(1, f));
+}
+function showError(err, title = 'Could not read the file') {
+  $('error-title').textContent = title;
+  $('error-message').textContent = err.code ? `${err.code}: ${err.message}` : String(err.message ?? err);
+  $('error').hidden = false;
+}
+function clearError() { $('error').hidden = true; }
+$('error-close').addEventListener('click', clearError);
+
+function setBusy(busy) {
+  state.busy = busy;
+  for (const id of ['open-files', 'lead-select', 'model-select', 'class-run']) $(id).disabled = busy || (id === 'lead-select' && !state.record);
+  document.querySelectorAll('[data-sample]').forEach((b) => { b.disabled = busy; });
+}
+
+// ---- engine start -----------------------------------------------------------------------------------------------
+async function startEngine() {
+  try {
+    const { info } = await call('init', { model: $('model-select').value });
+    state.info = info;
+    setStatus('Ready');
+    showEngineInfo(info);
+  } catch (err) {
+    setStatus('Engine not available');
+    showError(err, 'The analysis engine could not start');
+  }
+}
+function showEngineInfo(info) {
+  $('engine-info').textContent = `${info.model} · ${Number(info.parameters).toLocaleString('en')} parameters · ` +
+    `${info.backend ?? 'wasm'} backend`;
+}
+
+// ---- loading ----------------------------------------------------------------------------------------------------
+async function loadFiles(fileList) {
+  if (state.busy) return;
+  const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+  if (!files.length) return;
+  await loadRecord(files);
+}
+
+async function loadSample(name) {
+  if (state.busy) return;
+  setBusy(true);
+  setStatus(`Fetching sample ${name}…`);
+  try {
+    const files = await Promise.all(['hea', 'dat', 'atr'].map(async (ext) => {
+      const res = await fetch(new URL(`../examples/data/${name}.${ext}`, import.meta.url));
+      if (!res.ok) throw Object.assign(new Error(`sample ${name}.${ext}: HTTP ${res.status}`), { code: 'sample_unavailable' });
+      return { name: `${name}.${ext}`, bytes: await res.arrayBuffer() };
+    }));
+    setBusy(false);
+    await loadRecord(files);
+  } catch (err) {
+    setBusy(false);
+    setStatus('Ready');
+    showError(err);
+  }
+}
+
+async function loadRecord(files) {
+  clearError();
+  setBusy(true);
+  setStatus(`Reading ${files.map((f) => f.name).join(', ')}…`);
+  try {
+    const record = await call('load', { files, model: $('model-select').value, csvRate: Number($('csv-rate').value) || 360 },
+      { transfer: files.map((f) => f.bytes) });
+    state.record = record;
+    state.result = null;
+    state.agreement = null;
+    const select = $('lead-select');
+    select.replaceChildren(...record.leads.map((name, i) => new Option(`${name}`, String(i))));
+    const mlii = record.leads.findIndex((n) => n.toUpperCase() === 'MLII');
+    state.lead = mlii >= 0 ? mlii : 0;
+    select.value = String(state.lead);
+    $('record-name').textContent = `${record.name} · ${record.sampleRate} Hz · ${formatSpan(record.length / record.sampleRate)}`;
+    $('welcome').hidden = true;
+    $('workspace').hidden = false;
+    resetExplanations();
+    await showLead();
+  } catch (err) {
+    showError(err);
+    setStatus(state.record ? 'Ready' : 'Ready — no record loaded');
+  } finally {
+    setProgress(null);
+    setBusy(false);
+  }
+}
+
+async function showLead() {
+  const { samples, levels } = await call('samples', { lead: state.lead });
+  chart.setSignal({ samples, levels, sampleRate: state.record.sampleRate });
+  chart.setReference(state.record.annotations);
+  $('chart-title').textContent = `ECG · ${state.record.leads[state.lead]}`;
+  await runAnalysis();
+}
+
+async function runAnalysis() {
+  setStatus('Analysing…');
+  setProgress(0);
+  const t0 = performance.now();
+  const { result, info } = await call('analyze', { lead: state.lead, model: $('model-select').value },
+    { onProgress: (f) => { setProgress(f); setStatus(`Analysing… ${Math.round(f * 100)} %`); } });
+  const wallMs = performance.now() - t0;
+  state.info = info;
+  showEngineInfo(info);
+  state.result = result;
+  state.selected = -1;
+  const annotations = state.record.annotations;
+  state.agreement = annotations.length ? agreement(result.beats, annotations, state.record.sampleRate) : null;
+  chart.setBeats(result.beats, state.agreement);
+  renderSummary(result, wallMs);
+  renderAgreement();
+  renderClassSelect();
+  setProgress(null);
+  setStatus(`${result.summary.beatCount.toLocaleString('en')} beats in ${(wallMs / 1000).toFixed(2)} s`);
+}
+
+// ---- summary ----------------------------------------------------------------------------------------------------
+function dl(el, rows) {
+  el.replaceChildren(...rows.flatMap(([k, v, title]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    if (title) dt.title = title;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    return [dt, dd];
+  }));
+}
+
+function renderSummary(result, wallMs) {
+  const fs = state.record.sampleRate;
+  const s = result.summary;
+  $('beat-count').textContent = String(s.beatCount);
+  dl($('summary-meta'), [
+    ['Record', `${result.record ?? state.record.name} (${result.lead})`],
+    ['Duration', formatTime(result.durationSec ?? state.record.length / fs, false)],
+    ['Model', `${result.model?.name ?? state.info?.model}`],
+    ['Analysis', `${(wallMs / 1000).toFixed(2)} s${result.timing?.totalMs ? ` (engine ${Math.round(result.timing.totalMs)} ms)` : ''}`],
+  ]);
+
+  const table = $('class-counts');
+  const head = table.createTHead();
+  head.replaceChildren();
+  const hr = head.insertRow();
+  for (const h of ['Class', 'Beats', 'Share']) { const th = document.createElement('th'); th.textContent = h; th.scope = 'col'; hr.append(th); }
+  const body = table.tBodies[0] ?? table.createTBody();
+  body.replaceChildren();
+  for (const c of CLASSES) {
+    const n = s.counts?.[c] ?? 0;
+    const row = body.insertRow();
+    row.dataset.class = c;
+    const name = row.insertCell();
+    name.title = CLASS_NAMES[c];
+    name.append(chip(c), ` ${CLASS_NAMES[c]}`);
+    row.insertCell().textContent = n.toLocaleString('en');
+    row.insertCell().textContent = s.beatCount ? `${((100 * n) / s.beatCount).toFixed(1)} %` : '–';
+  }
+
+  const hrs = s.heartRate ?? {};
+  const rr = rrStats(result.beats, fs);
+  dl($('heart-rate'), [
+    ['Mean', `${num(hrs.meanBpm)} bpm`],
+    ['Min / max', `${num(hrs.minBpm)} / ${num(hrs.maxBpm)} bpm`],
+    ['Mean RR', `${num(rr.meanRrMs, 0)} ms`],
+    ['SDNN', `${num(rr.sdnnMs, 0)} ms`, 'Standard deviation of RR intervals between two N beats'],
+    ['RMSSD', `${num(rr.rmssdMs, 0)} ms`, 'Root mean square of successive differences of N-N intervals'],
+  ]);
+
+  const bu = burden(result.beats, result.durationSec ?? state.record.length / fs);
+  // The engine's burden (% of labelled beats) when it reports one.
+  if (Number.isFinite(s.burden?.V)) bu.ventricularPercent = s.burden.V;
+  if (Number.isFinite(s.burden?.A)) bu.atrialPercent = s.burden.A;
+  dl($('burden'), [
+    ['Ventricular (V)', `${bu.ventricularPercent.toFixed(2)} % · ${num(bu.ventricularPerHour, 0)}/h`],
+    ['Atrial (A)', `${bu.atrialPercent.toFixed(2)} % · ${num(bu.atrialPerHour, 0)}/h`],
+  ]);
+
+  const events = resultEvents(result, fs);
+  state.events = events;
+  const list = $('events');
+  list.replaceChildren();
+  const counts = {};
+  for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  if (!events.length) {
+    const li = document.createElement('li');
+    li.className = 'muted';
+    li.textContent = 'No runs, couplets, bigeminy, trigeminy or pauses > 2 s.';
+    list.append(li);
+  }
+  const summaryLine = document.createElement('li');
+  summaryLine.className = 'event-totals';
+  summaryLine.textContent = Object.entries(counts).map(([t, n]) => `${t}: ${n}`).join(' · ');
+  if (events.length) list.append(summaryLine);
+  for (const e of events.slice(0, 200)) {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'event';
+    const dur = (e.endSample - e.startSample) / fs;
+    b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
+      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s` : ` · ${e.beats} beats`) +
+      (e.rateBpm ? ` · ${Math.round(e.rateBpm)} bpm` : '');
+    b.addEventListener('click', () => {
+      const span = Math.max(8, dur + 4) * fs;
+      chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
+      chart.select(chart.beatAt(e.startSample), { center: false });
+    });
+    li.append(b);
+    list.append(li);
+  }
+  if (events.length > 200) {
+    const li = document.createElement('li');
+    li.className = 'muted';
+    li.textContent = `… and ${events.length - 200} more (all in the JSON export)`;
+    list.append(li);
+  }
+}
+
+function renderAgreement() {
+  const a = state.agreement;
+  $('agreement-card').hidden = !a;
+  if (!a) return;
+  $('agreement-note').textContent = `Detected beats matched to the .atr reference beats within ${a.toleranceMs} ms; ` +
+    'labels compared on matched beats whose reference is N, L, R, A or V. In the chart, hollow markers are detections ' +
+    'without a reference beat, boxed reference symbols were missed and red ones disagree.';
+  const box = $('agreement');
+  const stat = (label, value, sub) => `<div class="stat"><div class="stat-value">${value}</div>` +
+    `<div class="stat-label">${label}</div><div class="muted">${sub}</div></div>`;
+  const others = Object.entries(a.otherReference).map(([k, v]) => `${k}: ${v}`).join(', ');
+  let html = '<div class="stats">' +
+    stat('Sensitivity', pct(a.sensitivity), `${a.truePositives} of ${a.referenceBeats} reference beats`) +
+    stat('Positive predictivity', pct(a.positivePredictivity), `${a.falsePositives} false detections`) +
+    stat('Label agreement', pct(a.labelAgreement), `${a.labelCompared} matched N/L/R/A/V beats`) +
+    '</div>';
+  html += '<table class="confusion" aria-label="Confusion matrix: reference rows, predicted columns"><thead><tr><th scope="col">ref \\ pred</th>' +
+    CLASSES.map((c) => `<th scope="col">${c}</th>`).join('') + '</tr></thead><tbody>';
+  a.confusion.forEach((row, r) => {
+    html += `<tr><th scope="row">${CLASSES[r]}</th>` + row.map((v, c) =>
+      `<td class="${v ? (r === c ? 'diag' : 'off') : 'zero'}">${v}</td>`).join('') + '</tr>';
+  });
+  html += '</tbody></table>';
+  if (others) html += `<p class="muted">Matched reference beats of other types (not compared): ${others}</p>`;
+  box.innerHTML = html;
+}
+
+// ---- beat explanation -------------------------------------------------------------------------------------------
+function resetExplanations() {
+  state.selected = -1;
+  state.explainToken++;
+  $('beat-view').hidden = true;
+  $('beat-empty').hidden = false;
+  $('class-view').hidden = true;
+}
+
+function rPeakIndex() {
+  const w = state.info?.window;
+  if (Array.isArray(w)) return w[0];
+  if (w && typeof w === 'object') return w.before ?? w.pre;
+  return state.info?.windowBefore;
+}
+
+async function explainBeat(index) {
+  const result = state.result;
+  if (!result || index < 0) return;
+  state.selected = index;
+  const token = ++state.explainToken;
+  const beat = result.beats[index];
+  const fs = state.record.sampleRate;
+  const ref = state.agreement?.matchOf.get(index);
+  $('beat-empty').hidden = true;
+  $('beat-view').hidden = false;
+  const refText = state.agreement ? (ref ? ` · reference ${ref.symbol}${ref.symbol === beat.label ? ' ✓' : ' ✗'}` : ' · no reference beat') : '';
+  $('beat-header').replaceChildren(chip(beat.label), ` Beat ${index + 1} of ${result.beats.length} · ${formatTime(beat.sample / fs)} · ` +
+    `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${refText}`);
+  renderProbabilities(beat);
+  $('beat-caption').textContent = 'Computing Grad-CAM…';
+  $('shap-meta').replaceChildren();
+  try {
+    const cam = await call('explain', { beat: index, method: 'gradcam' });
+    if (token !== state.explainToken) return;
+    const window = cam.window ?? rawWindow(beat, cam.values.length);
+    const draw = (shap) => drawBeatExplanation($('beat-canvas'), {
+      window, gradcam: cam.values, shap: shap?.segments, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360,
+      color: CLASS_COLORS[beat.label],
+    });
+    draw(null);
+    $('beat-caption').textContent = `Grad-CAM for class ${cam.label}: warmer background = more evidence. Computing SHAP…`;
+    const segments = Number($('shap-segments').value);
+    const shap = await call('explain', { beat: index, method: 'shap', segments });
+    if (token !== state.explainToken) return;
+    draw(shap);
+    $('beat-caption').textContent = `Grad-CAM heat (background) and SHAP over ${shap.segments.length} segments ` +
+      `(bars: red raises, blue lowers P(${shap.label})). Beat window as the model sees it (z-scored).`;
+    const sum = shap.segments.reduce((a, s) => a + s.value, 0);
+    dl($('shap-meta'), [
+      ['Explained class', shap.label],
+      ['Baseline', String(shap.baseline ?? shap.baselineName ?? '–')],
+      ['f(baseline)', num(shap.baseValue, 4)],
+      ['f(beat)', num(shap.outputValue, 4)],
+      ['Σ segments', num(sum, 4)],
+      ['Efficiency error', Number.isFinite(shap.outputValue - shap.baseValue - sum)
+        ? Math.abs(shap.outputValue - shap.baseValue - sum).toExponential(1) : '–'],
+    ]);
+  } catch (err) {
+    if (token !== state.explainToken) return;
+    $('beat-caption').textContent = '';
+    showError(err, 'Could not explain the beat');
+  }
+}
+
+/** The beat's raw samples when the explanation carries no window (resampled to the model's rate). */
+function rawWindow(beat, n) {
+  const fs = state.record.sampleRate;
+  const r = rPeakIndex() ?? Math.floor(n / 2);
+  const samples = chart.samples;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = Math.round(beat.sample + ((i - r) * fs) / (state.info?.sampleRate ?? 360));
+    out[i] = samples[Math.max(0, Math.min(samples.length - 1, s))];
+  }
+  return out;
+}
+
+function renderProbabilities(beat) {
+  const box = $('probabilities');
+  box.replaceChildren();
+  for (const c of CLASSES) {
+    const p = Number(beat.probabilities?.[c] ?? 0);
+    const row = el('div', 'prob' + (c === beat.label ? ' top' : ''));
+    const bar = el('span', 'bar');
+    bar.setAttribute('role', 'meter');
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', '1');
+    bar.setAttribute('aria-valuenow', p.toFixed(4));
+    bar.setAttribute('aria-label', `P(${c})`);
+    const fill = el('span');
+    fill.style.width = `${(100 * p).toFixed(2)}%`;
+    fill.style.background = CLASS_COLORS[c];
+    bar.append(fill);
+    row.append(chip(c), bar, el('span', 'pval', p.toFixed(4)));
+    box.append(row);
+  }
+}
+
+// ---- per-class explanation --------------------------------------------------------------------------------------
+function renderClassSelect() {
+  const select = $('class-select');
+  const counts = state.result.summary.counts ?? {};
+  const present = CLASSES.filter((c) => counts[c] > 0);
+  select.replaceChildren(...present.map((c) => new Option(`${c} (${counts[c]})`, c)));
+  const preferred = ['V', 'A', 'L', 'R', 'N'].find((c) => counts[c] > 0);
+  if (preferred) select.value = preferred;
+  $('class-run').disabled = !present.length;
+}
+
+async function explainClass() {
+  if (!state.result || state.busy) return;
+  const label = $('class-select').value;
+  if (!label) return;
+  setBusy(true);
+  setProgress(0);
+  setStatus(`Explaining class ${label}…`);
+  try {
+    const g = await call('explainClass', { label, segments: 12 }, {
+      onProgress: (f) => { setProgress(f); setStatus(`Explaining class ${label}… ${Math.round(f * 100)} %`); },
+    });
+    $('class-view').hidden = false;
+    const common = { averageBeat: g.averageBeat, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360, color: CLASS_COLORS[label] };
+    drawClassGradcam($('class-gradcam'), { ...common, gradcam: g.gradcam });
+    drawClassShap($('class-shap'), { ...common, shap: g.shap });
+    $('class-gradcam-caption').textContent = `Mean Grad-CAM over ${g.gradcamBeats} of ${g.classBeats} ${label} beats, ` +
+      `over their average beat.`;
+    $('class-shap-caption').textContent = `Mean |SHAP| per segment over ${g.shapBeats} of ${g.classBeats} ${label} beats ` +
+      '(evenly spread through the recording), over their average beat.';
+    setStatus(`Class ${label} explained`);
+  } catch (err) {
+    showError(err, 'Could not explain the class');
+    setStatus('Ready');
+  } finally {
+    setProgress(null);
+    setBusy(false);
+  }
+}
+
+// ---- export -----------------------------------------------------------------------------------------------------
+function download(name, data, type) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function exportJson() {
+  const r = state.result;
+  const a = state.agreement;
+  const fs = state.record.sampleRate;
+  const doc = {
+    ...r,
+    derived: {
+      burden: burden(r.beats, r.durationSec ?? state.record.length / fs),
+      rr: rrStats(r.beats, fs),
+      events: state.events,
+      agreement: a && Object.fromEntries(Object.entries(a).filter(([k]) => !['matchOf', 'missed'].includes(k))),
+    },
+  };
+  download(`${state.record.name}-arrhythmiavision.json`, JSON.stringify(doc, null, 2), 'application/json');
+}
+
+async function exportAtr() {
+  try {
+    const bytes = await call('annotations');
+    download(`${state.record.name}-arrhythmiavision.atr`, bytes, 'application/octet-stream');
+  } catch (err) {
+    showError(err, 'Could not write the annotation file');
+  }
+}
+
+// ---- wiring -----------------------------------------------------------------------------------------------------
+$('open-files').addEventListener('click', () => $('file-input').click());
+$('file-input').addEventListener('change', async (e) => {
+  const files = [...e.target.files];
+  e.target.value = '';
+  await loadFiles(files);
+});
+document.querySelectorAll('[data-sample]').forEach((b) => b.addEventListener('click', () => loadSample(b.dataset.sample)));
+$('lead-select').addEventListener('change', async (e) => {
+  state.lead = Number(e.target.value);
+  setBusy(true);
+  resetExplanations();
+  try { await showLead(); } catch (err) { showError(err, 'Could not analyse the lead'); setStatus('Ready'); }
+  finally { setProgress(null); setBusy(false); }
+});
+$('model-select').addEventListener('change', async () => {
+  if (!state.record) return startEngine();
+  setBusy(true);
+  resetExplanations();
+  try { await runAnalysis(); } catch (err) { showError(err, 'Could not analyse with this model'); setStatus('Ready'); }
+  finally { setProgress(null); setBusy(false); }
+});
+$('zoom-in').addEventListener('click', () => chart.zoom(0.5));
+$('zoom-out').addEventListener('click', () => chart.zoom(2));
+$('pan-left').addEventListener('click', () => chart.pan(-0.5));
+$('pan-right').addEventListener('click', () => chart.pan(0.5));
+$('zoom-10s').addEventListener('click', () => chart.showSeconds(10));
+$('zoom-60s').addEventListener('click', () => chart.showSeconds(60));
+$('zoom-all').addEventListener('click', () => chart.setView(0, chart.length));
+$('prev-abnormal').addEventListener('click', () => chart.select(chart.nextMatching(-1, (b) => b.label !== 'N')));
+$('next-abnormal').addEventListener('click', () => chart.select(chart.nextMatching(1, (b) => b.label !== 'N')));
+$('prev-beat').addEventListener('click', () => chart.select(chart.nextMatching(-1, () => true)));
+$('next-beat').addEventListener('click', () => chart.select(chart.nextMatching(1, () => true)));
+$('shap-segments').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
+$('class-run').addEventListener('click', explainClass);
+$('export-json').addEventListener('click', () => state.result && exportJson());
+$('export-csv').addEventListener('click', () => state.result &&
+  download(`${state.record.name}-arrhythmiavision.csv`, beatsCsv(state.result, state.agreement), 'text/csv'));
+$('export-atr').addEventListener('click', () => state.result && exportAtr());
+
+// Chart keys work from anywhere on the page that is not a form control.
+document.addEventListener('keydown', (e) => {
+  const t = e.target;
+  if (t !== document.body || !state.record) return;
+  chart.handleKey(e);
+});
+
+// Drag and drop anywhere on the page.
+let dragDepth = 0;
+const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+document.addEventListener('dragenter', (e) => { if (hasFiles(e)) { dragDepth++; $('drop-overlay').hidden = false; } });
+document.addEventListener('dragleave', () => { if (--dragDepth <= 0) { dragDepth = 0; $('drop-overlay').hidden = true; } });
+document.addEventListener('dragover', (e) => { if (hasFiles(e)) e.preventDefault(); });
+document.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  $('drop-overlay').hidden = true;
+  if (e.dataTransfer?.files?.length) loadFiles(e.dataTransfer.files);
+});
+
+setBusy(false);
+startEngine();

@@ -1,0 +1,543 @@
+// ECG strip chart: an overview of the whole recording (min/max envelope, ectopic beat ticks, the current view)
+// above a detail view with ECG-paper grid, beat labels coloured by class and reference annotations. Both draw
+// from a min/max pyramid, so a 24-hour recording pans and zooms as smoothly as a 30-minute one.
+import { rangeMinMax, robustRange } from './signal.js';
+import { formatTime } from './stats.js';
+
+export const CLASS_COLORS = { N: '#52606d', L: '#2563eb', R: '#7c3aed', A: '#d97706', V: '#dc2626' };
+const GRID_MINOR = '#f6dede';
+const GRID_MAJOR = '#ecb9b9';
+const TRACE = '#111827';
+const NICE_STEPS = [0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
+
+export class StripChart {
+  constructor(overview, detail, { onSelect = () => {}, onViewChange = () => {} } = {}) {
+    this.overview = overview;
+    this.detail = detail;
+    this.onSelect = onSelect;
+    this.onViewChange = onViewChange;
+    this.samples = null;
+    this.beats = [];
+    this.reference = [];
+    this.matchOf = new Map();
+    this.missed = new Set();
+    this.selected = -1;
+    this.view = { start: 0, end: 1 };
+    this.pending = false;
+    this.#listen();
+    new ResizeObserver(() => this.#resize()).observe(detail);
+    this.#resize();
+  }
+
+  setSignal({ samples, levels, sampleRate }) {
+    this.samples = samples;
+    this.levels = levels;
+    this.fs = sampleRate;
+    this.yRange = robustRange(samples, levels);
+    this.beats = [];
+    this.selected = -1;
+    this.setView(0, Math.min(samples.length, 10 * sampleRate));
+  }
+
+  /** beats: [{sample, label}] sorted; agreement: the result of stats.agreement() or null. */
+  setBeats(beats, agreementResult = null) {
+    this.beats = beats;
+    this.matchOf = agreementResult?.matchOf ?? new Map();
+    this.missed = new Set((agreementResult?.missed ?? []).map((a) => a.sample));
+    this.redraw();
+  }
+
+  setReference(annotations) {
+    this.reference = [...annotations].sort((a, b) => a.sample - b.sample);
+    this.redraw();
+  }
+
+  get length() { return this.samples?.length ?? 0; }
+
+  setView(start, end) {
+    const n = this.length;
+    const minSpan = Math.min(n, Math.max(32, Math.round(0.5 * (this.fs ?? 360))));
+    let span = Math.max(minSpan, Math.min(n, end - start));
+    start = Math.max(0, Math.min(n - span, start));
+    this.view = { start, end: start + span };
+    this.onViewChange(this.view);
+    this.redraw();
+  }
+
+  zoom(factor, centerSample = (this.view.start + this.view.end) / 2) {
+    const { start, end } = this.view;
+    const span = (end - start) * factor;
+    const t = (centerSample - start) / (end - start);
+    this.setView(centerSample - t * span, centerSample - t * span + span);
+  }
+
+  pan(fraction) {
+    const span = this.view.end - this.view.start;
+    this.setView(this.view.start + fraction * span, this.view.end + fraction * span);
+  }
+
+  showSeconds(sec) {
+    const c = (this.view.start + this.view.end) / 2;
+    const span = sec * this.fs;
+    this.setView(c - span / 2, c + span / 2);
+  }
+
+  /** Centres the view on a sample, keeping the zoom unless the span is larger than maxSpanSec. */
+  centerOn(sample, maxSpanSec = 20) {
+    let span = this.view.end - this.view.start;
+    if (span > maxSpanSec * this.fs) span = maxSpanSec * this.fs;
+    this.setView(sample - span / 2, sample + span / 2);
+  }
+
+  select(index, { center = true } = {}) {
+    if (index < 0 || index >= this.beats.length) return;
+    this.selected = index;
+    const s = this.beats[index].sample;
+    if (center && (s < this.view.start || s > this.view.end)) this.centerOn(s);
+    this.redraw();
+    this.onSelect(index);
+  }
+
+  /** Index of the first beat at or after sample (binary search). */
+  beatAt(sample) {
+    let lo = 0;
+    let hi = this.beats.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.beats[mid].sample < sample) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  nextMatching(direction, predicate) {
+    // Without a selection, start from the visible range: its first beat going forward, its last going back.
+    const from = this.selected >= 0 ? this.selected
+      : direction > 0 ? this.beatAt(this.view.start) - 1 : this.beatAt(this.view.end);
+    for (let k = from + direction; k >= 0 && k < this.beats.length; k += direction) {
+      if (predicate(this.beats[k])) return k;
+    }
+    return -1;
+  }
+
+  redraw() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.#drawDetail();
+      this.#drawOverview();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  #resize() {
+    const dpr = window.devicePixelRatio || 1;
+    for (const c of [this.overview, this.detail]) {
+      const w = Math.max(1, Math.round(c.clientWidth * dpr));
+      const h = Math.max(1, Math.round(c.clientHeight * dpr));
+      if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    }
+    this.redraw();
+  }
+
+  #xToSample(canvas, clientX) {
+    const r = canvas.getBoundingClientRect();
+    const f = (clientX - r.left) / r.width;
+    if (canvas === this.overview) return f * this.length;
+    return this.view.start + f * (this.view.end - this.view.start);
+  }
+
+  #listen() {
+    const d = this.detail;
+    let drag = null;
+    d.addEventListener('pointerdown', (e) => {
+      if (!this.samples || e.button !== 0) return;
+      d.setPointerCapture(e.pointerId);
+      drag = { x: e.clientX, start: this.view.start, end: this.view.end, moved: false };
+    });
+    d.addEventListener('pointermove', (e) => {
+      if (!drag) return;
+      const dx = e.clientX - drag.x;
+      if (Math.abs(dx) > 3) drag.moved = true;
+      if (!drag.moved) return;
+      const perPx = (drag.end - drag.start) / d.getBoundingClientRect().width;
+      this.setView(drag.start - dx * perPx, drag.end - dx * perPx);
+    });
+    d.addEventListener('pointerup', (e) => {
+      if (drag && !drag.moved) this.#clickBeat(e);
+      drag = null;
+    });
+    d.addEventListener('pointercancel', () => { drag = null; });
+    d.addEventListener('wheel', (e) => {
+      if (!this.samples) return;
+      e.preventDefault();
+      const scale = e.deltaMode === 1 ? 16 : 1;
+      const rect = d.getBoundingClientRect();
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY) || e.shiftKey) {
+        const delta = (Math.abs(e.deltaX) > Math.abs(e.deltaY) ? e.deltaX : e.deltaY) * scale;
+        this.pan(delta / rect.width);
+      } else {
+        this.zoom(Math.exp(e.deltaY * scale * 0.0015), this.#xToSample(d, e.clientX));
+      }
+    }, { passive: false });
+    d.addEventListener('keydown', (e) => this.handleKey(e));
+
+    const o = this.overview;
+    let overDrag = false;
+    const jump = (e) => {
+      const s = this.#xToSample(o, e.clientX);
+      const span = this.view.end - this.view.start;
+      this.setView(s - span / 2, s + span / 2);
+    };
+    o.addEventListener('pointerdown', (e) => {
+      if (!this.samples || e.button !== 0) return;
+      o.setPointerCapture(e.pointerId);
+      overDrag = true;
+      jump(e);
+    });
+    o.addEventListener('pointermove', (e) => overDrag && jump(e));
+    o.addEventListener('pointerup', () => { overDrag = false; });
+    o.addEventListener('keydown', (e) => this.handleKey(e));
+  }
+
+  /** Keyboard navigation shared by both canvases; returns true when the key was used. */
+  handleKey(e) {
+    if (!this.samples || e.altKey || e.ctrlKey || e.metaKey) return false;
+    const big = e.shiftKey;
+    const actions = {
+      ArrowLeft: () => this.pan(big ? -1 : -0.2),
+      ArrowRight: () => this.pan(big ? 1 : 0.2),
+      PageUp: () => this.pan(-1),
+      PageDown: () => this.pan(1),
+      '+': () => this.zoom(0.5),
+      '=': () => this.zoom(0.5),
+      '-': () => this.zoom(2),
+      _: () => this.zoom(2),
+      Home: () => this.setView(0, this.length),
+      End: () => this.setView(this.length - (this.view.end - this.view.start), this.length),
+      '[': () => this.select(this.nextMatching(-1, () => true)),
+      ']': () => this.select(this.nextMatching(1, () => true)),
+      p: () => this.select(this.nextMatching(-1, (b) => b.label !== 'N')),
+      n: () => this.select(this.nextMatching(1, (b) => b.label !== 'N')),
+    };
+    const action = actions[e.key];
+    if (!action) return false;
+    e.preventDefault();
+    action();
+    return true;
+  }
+
+  #clickBeat(e) {
+    if (!this.beats.length) return;
+    const s = this.#xToSample(this.detail, e.clientX);
+    const k = this.beatAt(s);
+    const perPx = (this.view.end - this.view.start) / this.detail.getBoundingClientRect().width;
+    let best = -1;
+    let bestDist = 14 * perPx;   // within 14 CSS pixels
+    for (const c of [k - 1, k]) {
+      if (c >= 0 && c < this.beats.length && Math.abs(this.beats[c].sample - s) <= bestDist) {
+        best = c;
+        bestDist = Math.abs(this.beats[c].sample - s);
+      }
+    }
+    if (best >= 0) this.select(best, { center: false });
+  }
+
+  /**
+   * Draws samples[start, end) across `width` device pixels with the current stroke style: a polyline through the
+   * samples when zoomed in, a min/max polyline at moderate zoom, and at large spans one filled min/max bar per
+   * pixel column (stroking a long zig-zag path is far slower than filling bars).
+   */
+  #trace(ctx, width, start, end, y) {
+    const perPx = (end - start) / width;
+    ctx.beginPath();
+    if (perPx <= 1) {
+      const i0 = Math.max(0, Math.floor(start));
+      const i1 = Math.min(this.length - 1, Math.ceil(end));
+      for (let i = i0; i <= i1; i++) {
+        const x = ((i - start) / (end - start)) * width;
+        if (i === i0) ctx.moveTo(x, y(this.samples[i])); else ctx.lineTo(x, y(this.samples[i]));
+      }
+      ctx.stroke();
+      return;
+    }
+    if (perPx <= 16) {
+      let first = true;
+      for (let px = 0; px < width; px++) {
+        const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
+        if (Number.isNaN(lo)) continue;
+        if (first) { ctx.moveTo(px + 0.5, y(hi)); first = false; } else ctx.lineTo(px + 0.5, y(hi));
+        ctx.lineTo(px + 0.5, y(lo));
+      }
+      ctx.stroke();
+      return;
+    }
+    // Each bar also reaches the previous column's range, so that steep edges stay connected.
+    const barWidth = Math.max(1, Math.round(ctx.lineWidth));
+    let prevLo = NaN;
+    let prevHi = NaN;
+    for (let px = 0; px < width; px++) {
+      const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
+      if (Number.isNaN(lo)) continue;
+      const top = y(Number.isNaN(prevLo) ? hi : Math.max(hi, prevLo));
+      const bottom = y(Number.isNaN(prevHi) ? lo : Math.min(lo, prevHi));
+      ctx.rect(px, Math.min(top, bottom), barWidth, Math.max(1, Math.abs(bottom - top)));
+      prevLo = lo;
+      prevHi = hi;
+    }
+    const fill = ctx.fillStyle;
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.fill();
+    ctx.fillStyle = fill;
+  }
+
+  #drawDetail() {
+    const c = this.detail;
+    const ctx = c.getContext('2d');
+    const dpr = window.devicePixelRatio || 1;
+    const W = c.width;
+    const H = c.height;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, W, H);
+    if (!this.samples) return;
+    const { start, end } = this.view;
+    const fs = this.fs;
+    const top = 26 * dpr;
+    const refRow = this.reference.length ? 18 * dpr : 0;
+    const axis = 16 * dpr;
+    const plotBottom = H - axis - refRow;
+    const [y0, y1] = this.yRange;
+    const y = (v) => plotBottom - ((v - y0) / (y1 - y0)) * (plotBottom - top);
+    const x = (s) => ((s - start) / (end - start)) * W;
+    const pxPerSec = W / ((end - start) / fs);
+
+    // ECG paper: 40 ms / 0.1 mV minor and 200 ms / 0.5 mV major squares when they are large enough to see.
+    const drawGrid = (stepSec, stepMv, color) => {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      const t0 = Math.ceil(start / fs / stepSec) * stepSec;
+      for (let t = t0; t * fs <= end; t += stepSec) {
+        const gx = Math.round(x(t * fs)) + 0.5;
+        ctx.moveTo(gx, top);
+        ctx.lineTo(gx, plotBottom);
+      }
+      for (let v = Math.ceil(y0 / stepMv) * stepMv; v <= y1; v += stepMv) {
+        const gy = Math.round(y(v)) + 0.5;
+        ctx.moveTo(0, gy);
+        ctx.lineTo(W, gy);
+      }
+      ctx.stroke();
+    };
+    if (pxPerSec * 0.04 >= 4 * dpr) drawGrid(0.04, 0.1, GRID_MINOR);
+    if (pxPerSec * 0.2 >= 5 * dpr) drawGrid(0.2, 0.5, GRID_MAJOR);
+
+    // Time axis with a readable step.
+    const step = NICE_STEPS.find((s) => s * pxPerSec >= 90 * dpr) ?? NICE_STEPS[NICE_STEPS.length - 1];
+    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
+    ctx.fillStyle = '#6b7280';
+    ctx.strokeStyle = '#d1d5db';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ctx.beginPath();
+    for (let t = Math.ceil(start / fs / step) * step; t * fs <= end; t += step) {
+      const gx = Math.round(x(t * fs)) + 0.5;
+      ctx.moveTo(gx, H - axis);
+      ctx.lineTo(gx, H - axis + 4 * dpr);
+      const label = formatTime(t, step < 1);
+      const half = ctx.measureText(label).width / 2 + 2 * dpr;
+      ctx.fillText(label, Math.max(half, Math.min(W - half, gx)), H - 1);
+    }
+    ctx.stroke();
+
+    // Selected beat band.
+    if (this.selected >= 0 && this.beats[this.selected]) {
+      const sx = x(this.beats[this.selected].sample);
+      ctx.fillStyle = 'rgba(37, 99, 235, 0.10)';
+      ctx.fillRect(sx - Math.max(6 * dpr, 0.3 * fs * W / (end - start)), top - 24 * dpr,
+        2 * Math.max(6 * dpr, 0.3 * fs * W / (end - start)), plotBottom - top + 24 * dpr);
+    }
+
+    ctx.strokeStyle = TRACE;
+    ctx.lineWidth = Math.max(1, 1.3 * dpr);
+    ctx.lineJoin = 'round';
+    this.#trace(ctx, W, start, end, y);
+
+    // Beats: label pills when there is room, coloured ticks otherwise.
+    const i0 = this.beatAt(start - fs * 0.05);
+    const i1 = this.beatAt(end + fs * 0.05);
+    const spacing = (i1 - i0) > 0 ? W / (i1 - i0) : W;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.font = `600 ${11 * dpr}px system-ui, sans-serif`;
+    if (spacing < 3 * dpr) {
+      this.#denseTicks(ctx, i0, i1, x, W, dpr);
+    } else for (let k = i0; k < i1; k++) {
+      const b = this.beats[k];
+      const bx = x(b.sample);
+      const color = CLASS_COLORS[b.label] ?? '#6b7280';
+      const unmatched = this.reference.length && !this.matchOf.has(k);
+      if (spacing >= 16 * dpr) {
+        ctx.strokeStyle = color;
+        ctx.globalAlpha = 0.35;
+        ctx.setLineDash([3 * dpr, 3 * dpr]);
+        ctx.beginPath();
+        ctx.moveTo(bx, top - 2 * dpr);
+        ctx.lineTo(bx, plotBottom);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
+        const r = 8 * dpr;
+        ctx.beginPath();
+        ctx.arc(bx, 12 * dpr, r, 0, 2 * Math.PI);
+        if (unmatched) {
+          ctx.fillStyle = '#fff';
+          ctx.fill();
+          ctx.lineWidth = 1.5 * dpr;
+          ctx.strokeStyle = color;
+          ctx.stroke();
+          ctx.fillStyle = color;
+        } else {
+          ctx.fillStyle = color;
+          ctx.fill();
+          ctx.fillStyle = '#fff';
+        }
+        if (k === this.selected) {
+          ctx.lineWidth = 2 * dpr;
+          ctx.strokeStyle = '#111827';
+          ctx.stroke();
+          ctx.fillStyle = unmatched ? color : '#fff';
+        }
+        ctx.fillText(b.label, bx, 12.5 * dpr);
+      } else {
+        ctx.fillStyle = color;
+        const h = b.label === 'N' ? 6 : 14;
+        ctx.fillRect(Math.round(bx), 4 * dpr, Math.max(1, dpr), h * dpr);
+      }
+    }
+
+    // Reference annotations: symbol under the trace; red when the classes disagree, ringed when missed.
+    if (this.reference.length) {
+      const ry = plotBottom + refRow / 2;
+      let lo = 0;
+      let hi = this.reference.length;
+      while (lo < hi) { const m = (lo + hi) >> 1; if (this.reference[m].sample < start) lo = m + 1; else hi = m; }
+      const disagree = new Set();
+      for (let k = i0; k < i1; k++) {
+        const ref = this.matchOf.get(k);
+        if (ref && ['N', 'L', 'R', 'A', 'V'].includes(ref.symbol) && ref.symbol !== this.beats[k].label) disagree.add(ref.sample);
+      }
+      ctx.font = `${10.5 * dpr}px system-ui, sans-serif`;
+      const showText = spacing >= 10 * dpr;
+      for (let k = lo; k < this.reference.length && this.reference[k].sample <= end; k++) {
+        const a = this.reference[k];
+        const ax = x(a.sample);
+        const bad = disagree.has(a.sample);
+        const miss = this.missed.has(a.sample);
+        ctx.fillStyle = bad ? '#dc2626' : miss ? '#b45309' : '#6b7280';
+        if (showText) {
+          if (miss) {
+            ctx.strokeStyle = '#b45309';
+            ctx.lineWidth = dpr;
+            ctx.strokeRect(ax - 6 * dpr, ry - 7 * dpr, 12 * dpr, 14 * dpr);
+          }
+          ctx.fillText(a.symbol, ax, ry);
+        } else if (bad || miss) {
+          ctx.fillRect(Math.round(ax), ry - 4 * dpr, Math.max(1, dpr), 8 * dpr);
+        }
+      }
+      ctx.fillStyle = '#9ca3af';
+      ctx.textAlign = 'left';
+      ctx.fillText('ref', 3 * dpr, ry);
+    }
+
+    // Amplitude scale bar (1 mV) at the right edge.
+    const bar = y(y0 + 1) - y(y0);
+    if (Math.abs(bar) < plotBottom - top) {
+      const bx = W - 8 * dpr;
+      ctx.strokeStyle = '#374151';
+      ctx.lineWidth = 2 * dpr;
+      ctx.beginPath();
+      ctx.moveTo(bx, plotBottom - 4 * dpr);
+      ctx.lineTo(bx, plotBottom - 4 * dpr + bar);
+      ctx.stroke();
+      ctx.fillStyle = '#374151';
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+      ctx.fillText('1 mV', bx - 4 * dpr, plotBottom - 4 * dpr + bar / 2);
+    }
+  }
+
+  /** Many beats per pixel: one tick per column, coloured by its most notable class (V > A > R > L > N). */
+  #denseTicks(ctx, i0, i1, x, W, dpr) {
+    const rank = { N: 1, L: 2, R: 3, A: 4, V: 5 };
+    const classes = ['', 'N', 'L', 'R', 'A', 'V'];
+    const column = new Uint8Array(W + 1);
+    for (let k = i0; k < i1; k++) {
+      const b = this.beats[k];
+      const c = Math.floor(x(b.sample));
+      const r = rank[b.label] ?? 1;
+      if (c >= 0 && c <= W && r > column[c]) column[c] = r;
+    }
+    for (let r = 1; r < classes.length; r++) {
+      ctx.beginPath();
+      const h = (r === 1 ? 6 : 14) * dpr;
+      for (let c = 0; c <= W; c++) if (column[c] === r) ctx.rect(c, 4 * dpr, Math.max(1, dpr), h);
+      ctx.fillStyle = CLASS_COLORS[classes[r]];
+      ctx.fill();
+    }
+  }
+
+  #drawOverview() {
+    const c = this.overview;
+    const ctx = c.getContext('2d');
+    const dpr = window.devicePixelRatio || 1;
+    const W = c.width;
+    const H = c.height;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    if (!this.samples) {
+      ctx.fillStyle = '#f8fafc';
+      ctx.fillRect(0, 0, W, H);
+      return;
+    }
+    // The envelope and the beat ticks change only with the data or the size: cache them in a bitmap.
+    const key = `${W}x${H}`;
+    if (!this.overviewCache || this.overviewCache.key !== key || this.overviewCache.samples !== this.samples ||
+        this.overviewCache.beats !== this.beats) {
+      const off = document.createElement('canvas');
+      off.width = W;
+      off.height = H;
+      this.#paintOverview(off.getContext('2d'), W, H, dpr);
+      this.overviewCache = { key, samples: this.samples, beats: this.beats, canvas: off };
+    }
+    ctx.drawImage(this.overviewCache.canvas, 0, 0);
+    const n = this.length;
+    const vx0 = (this.view.start / n) * W;
+    const vx1 = Math.max(vx0 + 2 * dpr, (this.view.end / n) * W);
+    ctx.fillStyle = 'rgba(37, 99, 235, 0.12)';
+    ctx.fillRect(vx0, 0, vx1 - vx0, H);
+    ctx.strokeStyle = '#2563eb';
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.strokeRect(vx0 + 0.5, 0.5, vx1 - vx0 - 1, H - 1);
+  }
+
+  #paintOverview(ctx, W, H, dpr) {
+    ctx.fillStyle = '#f8fafc';
+    ctx.fillRect(0, 0, W, H);
+    const n = this.length;
+    const [y0, y1] = this.yRange;
+    const tick = 12 * dpr;
+    const y = (v) => H - 2 * dpr - ((Math.max(y0, Math.min(y1, v)) - y0) / (y1 - y0)) * (H - tick - 4 * dpr);
+    ctx.strokeStyle = '#94a3b8';
+    ctx.lineWidth = 1;
+    this.#trace(ctx, W, 0, n, y);
+    // Non-N beats as ticks along the top.
+    for (const b of this.beats) {
+      if (b.label === 'N') continue;
+      ctx.fillStyle = CLASS_COLORS[b.label] ?? '#6b7280';
+      ctx.fillRect(Math.floor((b.sample / n) * W), 1 * dpr, Math.max(1, dpr), tick - 3 * dpr);
+    }
+  }
+}
