@@ -117,7 +117,47 @@ export interface AnalyzeOptions {
 
 export interface ExplainOptions {
   method?: 'gradcam' | 'shap';
+  /** SHAP: contiguous segments of the window (exact Shapley values up to 16, KernelSHAP above). */
   segments?: number;
+  /** SHAP baseline: the record's median normal beat (default) or the model's background. */
+  baseline?: 'median-normal' | 'background';
+  /** Explain this class instead of the predicted one. */
+  label?: BeatClass;
+  classIndex?: number;
+  /** Lead index or name; default as in analyze. */
+  lead?: number | string;
+}
+
+export interface GlobalExplainOptions {
+  segments?: number;
+  baseline?: 'median-normal' | 'background';
+  /** SHAP beats per class (an evenly spaced subsample). */
+  maxShapBeats?: number;
+  shap?: boolean;
+  beats?: 'detect' | 'reference';
+  lead?: number | string;
+}
+
+export interface ClassProfile {
+  classIndex: number;
+  label: BeatClass;
+  beats: number;
+  averageBeat: Float32Array;
+  meanGradcam: Float32Array;
+  meanAbsShap?: Float32Array;
+  meanAbsSegments?: number[];
+  shapBeats?: number[];
+  [extra: string]: unknown;
+}
+
+export interface GlobalExplanation {
+  baseline: string;
+  segments: number;
+  classes: ClassProfile[];
+  beatSource: 'detect' | 'reference';
+  sampleRate: number;
+  beatSamples: number[];
+  [extra: string]: unknown;
 }
 
 export interface Explanation {
@@ -158,6 +198,8 @@ export interface Analyzer {
   /** n windows of info.windowLength samples → n × 5 probabilities. */
   classifyWindows(windows: Float32Array, n?: number): Float32Array;
   explain(record: EcgRecord, beat: Beat, options?: ExplainOptions): Explanation;
+  /** Per-class (global) explanation panels over the record's beats. */
+  explainGlobal(record: EcgRecord, options?: GlobalExplainOptions): GlobalExplanation;
   /** MIT-format annotation bytes (.atr) for a result's beats or a list of annotations. */
   writeAnnotations(resultOrList: AnalysisResult | { sample: number; symbol?: string; code?: number; aux?: string }[]): Uint8Array;
   dispose(): void;

@@ -78,6 +78,15 @@ async function modelFiles(model) {
   throw new ArrhythmiaVisionError('invalid_argument', "model must be 'v1', 'v2', {json, weights} or null");
 }
 
+// Lead index by number or name, and the pipeline's default (first MLII, else 0).
+function leadIndex(rec, lead) {
+  const index = typeof lead === 'number' ? lead : rec.leads.findIndex((l) => l.name === lead);
+  if (!Number.isInteger(index) || index < 0 || index >= rec.leads.length)
+    throw new ArrhythmiaVisionError('lead_not_found', `no lead ${JSON.stringify(lead)} (the record has ${rec.leads.length})`);
+  return index;
+}
+const defaultLead = (rec) => Math.max(0, rec.leads.findIndex((l) => l.name === 'MLII'));
+
 let corePromise = null;
 // One core module per page or process; analyzers share it.
 function loadCore() {
@@ -103,6 +112,7 @@ class EcgRecord {
     this.length = handle.length();
     this.durationSec = this.sampleRate > 0 ? this.length / this.sampleRate : 0;
     this.readMs = readMs;
+    this._explainers = new Map();  // lead index → explain core handle
     const leads = [];
     for (let i = 0; i < handle.leadCount(); i++) {
       let samples = null;
@@ -123,14 +133,13 @@ class EcgRecord {
   // A copy of one lead's samples (mV), by index or name.
   samples(lead = 0) {
     this.#alive();
-    const index = typeof lead === 'number' ? lead : this.leads.findIndex((l) => l.name === lead);
-    if (!Number.isInteger(index) || index < 0 || index >= this.leads.length)
-      throw new ArrhythmiaVisionError('lead_not_found', `no lead ${JSON.stringify(lead)} (the record has ${this.leads.length})`);
-    return this.handle.samples(index).slice();
+    return this.handle.samples(leadIndex(this, lead)).slice();
   }
 
   dispose() {
     if (this.handle) {
+      for (const ex of this._explainers.values()) ex.delete();
+      this._explainers.clear();
       this.handle.delete();
       this.handle = null;
       this.#analyzer._forget(this);
@@ -249,17 +258,39 @@ class Analyzer {
     return call(() => core.classifyWindows(this.#engine, windows, n)).slice();
   }
 
-  // Grad-CAM or SHAP for one beat of a result: {method, label, classIndex, values, window, ...}.
-  explain(rec, beat, { method = 'gradcam', segments = 12 } = {}) {
+  // The explain core's view of one lead of a record, made on first use and kept with the record.
+  #explainer(rec, lead) {
     const core = this.#live();
-    const handle = this.#recordHandle(rec);
+    this.#recordHandle(rec);
     if (!this.#engine) throw new ArrhythmiaVisionError('model_not_loaded', 'explanations need a model');
-    if (typeof core.explain !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'explanations are not in this build yet');
+    if (typeof core.explainPrepareRecord !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'explanations are not in this build');
+    const index = lead == null ? defaultLead(rec) : leadIndex(rec, lead);
+    let ex = rec._explainers.get(index);
+    if (!ex) {
+      const annotations = JSON.stringify(rec.annotations.map(({ sample, code }) => ({ sample, code })));
+      ex = call(() => core.explainPrepareRecord(this.#engine, rec.samples(index), rec.sampleRate, annotations, rec.name));
+      rec._explainers.set(index, ex);
+    }
+    return ex;
+  }
+
+  // Grad-CAM or SHAP for one beat of a result: {method, label, classIndex, values: Float32Array, ...}.
+  // options: {method: 'gradcam'|'shap', segments, baseline, label|classIndex, lead (default: as analyze)}.
+  explain(rec, beat, { lead, ...options } = {}) {
     if (!beat || !Number.isInteger(beat.sample)) throw new ArrhythmiaVisionError('invalid_argument', 'beat must be one of result.beats');
-    const out = call(() => core.explain(this.#engine, handle, beat.sample, String(method), segments));
-    // Views into the WASM heap become copies, so callers (and worker transfers) never hold heap memory.
-    for (const [key, value] of Object.entries(out))
-      if (value instanceof Float32Array && value.byteLength !== value.buffer.byteLength) out[key] = value.slice();
+    const ex = this.#explainer(rec, lead);
+    const out = JSON.parse(call(() => ex.explain(beat.sample, JSON.stringify({ method: 'gradcam', segments: 12, ...options }))));
+    for (const key of ['values', 'window']) if (Array.isArray(out[key])) out[key] = Float32Array.from(out[key]);
+    return out;
+  }
+
+  // Per predicted class: average beat, mean Grad-CAM and mean |SHAP| (Float32Arrays over the beat window).
+  // options: {segments, baseline, maxShapBeats, shap, beats: 'detect'|'reference', lead}.
+  explainGlobal(rec, { lead, ...options } = {}) {
+    const ex = this.#explainer(rec, lead);
+    const out = JSON.parse(call(() => ex.global(JSON.stringify(options))));
+    for (const c of out.classes ?? [])
+      for (const key of ['averageBeat', 'meanGradcam', 'meanAbsShap']) if (Array.isArray(c[key])) c[key] = Float32Array.from(c[key]);
     return out;
   }
 

@@ -1,6 +1,6 @@
 // TypeScript declarations for the Web Worker helper (arrhythmiavision/worker).
 import type { AnalyzerInfo, AnalyzerOptions, AnalysisResult, AnalyzeOptions, Annotation, Beat, Bytes, CsvOptions,
-  Explanation, ExplainOptions, WfdbInput } from './index.js';
+  Explanation, ExplainOptions, GlobalExplainOptions, GlobalExplanation, WfdbInput } from './index.js';
 
 /** A record living in the worker, described for the page. */
 export interface WorkerRecord {
@@ -24,6 +24,7 @@ export interface WorkerAnalyzer {
   analyze(record: WorkerRecord, options?: AnalyzeOptions): Promise<AnalysisResult>;
   classifyWindows(windows: Float32Array, n?: number): Promise<Float32Array>;
   explain(record: WorkerRecord, beat: Beat, options?: ExplainOptions): Promise<Explanation>;
+  explainGlobal(record: WorkerRecord, options?: GlobalExplainOptions): Promise<GlobalExplanation>;
   writeAnnotations(resultOrList: AnalysisResult | { sample: number; symbol?: string; code?: number }[]): Promise<Uint8Array>;
   disposeRecord(record: WorkerRecord): Promise<void>;
   dispose(): void;

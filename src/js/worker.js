@@ -47,6 +47,7 @@ export function serveAnalyzer(scope) {
     analyze: (id, options, progress) => analyzer().analyze(record(id), { ...options, onProgress: progress }),
     classifyWindows: (windows, n) => analyzer().classifyWindows(windows, n),
     explain: (id, beat, options) => analyzer().explain(record(id), beat, options),
+    explainGlobal: (id, options) => analyzer().explainGlobal(record(id), options),
     writeAnnotations: (list) => analyzer().writeAnnotations(list),
     disposeRecord(id) {
       records.get(id)?.dispose();
@@ -116,6 +117,7 @@ class WorkerAnalyzer {
   analyze(rec, { onProgress, ...options } = {}) { return this.#send('analyze', [rec.id, options], { onProgress }); }
   classifyWindows(windows, n) { return this.#send('classifyWindows', [windows, n]); }
   explain(rec, beat, options = {}) { return this.#send('explain', [rec.id, beat, options]); }
+  explainGlobal(rec, options = {}) { return this.#send('explainGlobal', [rec.id, options]); }
   writeAnnotations(list) { return this.#send('writeAnnotations', [list]); }
   disposeRecord(rec) { return this.#send('disposeRecord', [rec.id]); }
   dispose() {
