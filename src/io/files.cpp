@@ -1,7 +1,6 @@
 #include "io/files.h"
 
 #include <cctype>
-#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -71,14 +70,7 @@ Record read_wfdb_file(const std::string& heaPath) {
     return std::span<const uint8_t>(it->second);
   });
   const std::string atr = dir + stem_of(heaPath) + ".atr";
-  if (file_exists(atr)) {
-    double resolution = 0.0;
-    rec.annotations = read_wfdb_annotations(read_file_bytes(atr), &resolution);
-    // Annotation times in a finer (or coarser) resolution than the signals: bring them to sample indices.
-    if (resolution > 0 && rec.sampleRate > 0 && std::fabs(resolution - rec.sampleRate) > 1e-9 * rec.sampleRate)
-      for (Annotation& a : rec.annotations)
-        a.sample = static_cast<int64_t>(std::llround(static_cast<double>(a.sample) * rec.sampleRate / resolution));
-  }
+  if (file_exists(atr)) attach_wfdb_annotations(rec, read_file_bytes(atr));
   return rec;
 }
 

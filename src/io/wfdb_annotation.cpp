@@ -96,6 +96,15 @@ std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, do
   return out;
 }
 
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes) {
+  double resolution = 0.0;
+  record.annotations = read_wfdb_annotations(bytes, &resolution);
+  const double fs = record.sampleRate;
+  if (resolution > 0 && fs > 0 && std::fabs(resolution - fs) > 1e-9 * fs)
+    for (Annotation& a : record.annotations)
+      a.sample = static_cast<int64_t>(std::llround(static_cast<double>(a.sample) * fs / resolution));
+}
+
 std::vector<uint8_t> write_wfdb_annotations(std::span<const Annotation> annotations) {
   std::vector<uint8_t> out;
   out.reserve(annotations.size() * 2 + 2);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/annotation.h"
+#include "core/record.h"
 
 namespace av::io {
 
@@ -16,6 +17,11 @@ namespace av::io {
 // resolution, *timeResolution receives it in Hz (else 0), and annotation times count in that unit.
 // Errors: wfdb_annotation_invalid (truncated pseudo-annotation, time going negative).
 std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, double* timeResolution = nullptr);
+
+// Reads annotation bytes into record.annotations, converting times to the record's sample indices when
+// the file states a different time resolution. Use this rather than read_wfdb_annotations when the
+// annotations belong to a decoded record.
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes);
 
 // Writes annotations (in the given order; times may go backwards through SKIP) so that WFDB tools read
 // them back: code 1..49, subtype and num in -128..127, chan in 0..255, aux at most 254 bytes (written

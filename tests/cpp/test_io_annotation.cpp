@@ -192,3 +192,17 @@ TEST_CASE("all 48 MIT-BIH records read with valid checksums and the published be
   CHECK(perClass[3] == 2546);
   CHECK(perClass[4] == 7130);
 }
+
+TEST_CASE("annotations in a finer time resolution are brought to the record's samples", "[io][annotation]") {
+  // Header for 1000 Hz, then an N at tick 500 (0.5 s): sample 180 of a 360 Hz record.
+  std::vector<uint8_t> b = {0x00, 0x58, 0x18, 0xFC};
+  const std::string note = "## time resolution: 1000";
+  b.insert(b.end(), note.begin(), note.end());
+  const std::vector<uint8_t> tail = {0x00, 0xEC, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0xF4, 0x05, 0x00, 0x00};
+  b.insert(b.end(), tail.begin(), tail.end());
+  Record r;
+  r.sampleRate = 360;
+  attach_wfdb_annotations(r, b);
+  REQUIRE(r.annotations.size() == 1);
+  CHECK(r.annotations[0].sample == 180);
+}
