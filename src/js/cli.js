@@ -7,17 +7,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
 import { formatText } from './text.js';
+import { addExplanations } from './cli-explain.js';
 
 const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf> [--model v1|v2|<model.json>]
                         [--lead <index|name>] [--beats detect|reference] [--format json|text]
-                        [--sample-rate <Hz>]   (CSV without a time column)`;
+                        [--sample-rate <Hz>]   (CSV without a time column)
+                        [--explain <beat index|all-V|all-A|...|global>[,...]] [--explain-method gradcam|shap|both]
+                        [--segments <M>] [--baseline median-normal|background]   (explanations in the JSON)`;
 
 const fail = (code, message) => { throw new ArrhythmiaVisionError(code, message); };
 
 function parseArgs(argv) {
   const args = { format: 'json', beats: 'detect' };
   const positional = [];
-  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate']);
+  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate',
+    '--explain', '--explain-method', '--segments', '--baseline']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -115,6 +119,7 @@ export async function main(argv) {
       (args.model === undefined && e.code === 'not_implemented' ? createAnalyzer({ model: null }) : Promise.reject(e)));
     const rec = await readRecord(av, args);
     const result = av.analyze(rec, { lead: args.lead, beats: args.beats });
+    if (args.explain !== undefined) addExplanations(av, rec, result, args);
     process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : formatText(result));
     av.dispose();
     return 0;
