@@ -452,21 +452,24 @@ export class StripChart {
       ctx.fillText('ref', 3 * dpr, ry);
     }
 
-    // Amplitude scale bar (1 mV) at the right edge.
+    // Amplitude scale bar (1 mV) at the left edge, on a white label so that the trace never hides it.
     const bar = y(y0 + 1) - y(y0);
     if (Math.abs(bar) < plotBottom - top) {
-      const bx = W - 8 * dpr;
+      const bx = 8 * dpr;
+      const by = top + 6 * dpr - bar;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(2 * dpr, top + 2 * dpr, 44 * dpr, -bar + 8 * dpr);
       ctx.strokeStyle = '#374151';
       ctx.lineWidth = 2 * dpr;
       ctx.beginPath();
-      ctx.moveTo(bx, plotBottom - 4 * dpr);
-      ctx.lineTo(bx, plotBottom - 4 * dpr + bar);
+      ctx.moveTo(bx, by);
+      ctx.lineTo(bx, by + bar);
       ctx.stroke();
       ctx.fillStyle = '#374151';
-      ctx.textAlign = 'right';
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
       ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-      ctx.fillText('1 mV', bx - 4 * dpr, plotBottom - 4 * dpr + bar / 2);
+      ctx.fillText('1 mV', bx + 5 * dpr, by + bar / 2);
     }
   }
 

@@ -70,7 +70,7 @@ Record read_wfdb_file(const std::string& heaPath) {
     return std::span<const uint8_t>(it->second);
   });
   const std::string atr = dir + stem_of(heaPath) + ".atr";
-  if (file_exists(atr)) rec.annotations = read_wfdb_annotations(read_file_bytes(atr));
+  if (file_exists(atr)) attach_wfdb_annotations(rec, read_file_bytes(atr));
   return rec;
 }
 
