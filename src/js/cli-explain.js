@@ -1,4 +1,5 @@
-// `analyze --explain <spec>` for the CLI: adds explanations to the result JSON.
+// `analyze --explain <spec>` for the CLI: adds result.explanations (and result.globalExplanation) to the JSON.
+// (`--explain gradcam|shap|global [--beat i]`, one explanation as result.explanation, stays in cli.js.)
 //   spec: comma-separated beat indices (0-based, into result.beats), all-<class> (every beat labelled that class,
 //         e.g. all-V) and/or global (per predicted class: average beat, mean Grad-CAM, mean |SHAP|).
 //   --explain-method gradcam|shap|both (default both), --segments M (default 12), --baseline median-normal|background.
@@ -14,6 +15,12 @@ function plain(value) {
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
+}
+
+// True for the list form (beat indices, all-<class>, global with something else), false for gradcam|shap|global.
+export function isExplainList(spec) {
+  const parts = String(spec).split(',').map((s) => s.trim());
+  return parts.length > 1 || /^(\d+|all-.+)$/.test(parts[0]);
 }
 
 export function parseExplainSpec(spec, classes) {
