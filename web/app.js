@@ -34,7 +34,8 @@ worker.onmessage = ({ data }) => {
 };
 worker.onerror = (e) => {
   e.preventDefault?.();
-  showError({ code: 'worker_failed', message: e.message || 'the analysis engine could not start' }, 'Engine error');
+  showError({ code: 'worker_failed', message: e.message ||
+    'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error');
   for (const p of pending.values()) p.reject(Object.assign(new Error('the analysis engine stopped'), { code: 'worker_failed' }));
   pending.clear();
 };
