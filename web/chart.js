@@ -42,6 +42,7 @@ export class StripChart {
   /** beats: [{sample, label}] sorted; agreement: the result of stats.agreement() or null. */
   setBeats(beats, agreementResult = null) {
     this.beats = beats;
+    this.hasAgreement = Boolean(agreementResult);
     this.matchOf = agreementResult?.matchOf ?? new Map();
     this.missed = new Set((agreementResult?.missed ?? []).map((a) => a.sample));
     this.redraw();
@@ -243,7 +244,11 @@ export class StripChart {
     if (best >= 0) this.select(best, { center: false });
   }
 
-  /** x in device pixels for each column from min/max of the signal: draws the trace as a min/max envelope. */
+  /**
+   * Draws samples[start, end) across `width` device pixels with the current stroke style: a polyline through the
+   * samples when zoomed in, a min/max polyline at moderate zoom, and at large spans one filled min/max bar per
+   * pixel column (stroking a long zig-zag path is far slower than filling bars).
+   */
   #trace(ctx, width, start, end, y) {
     const perPx = (end - start) / width;
     ctx.beginPath();
@@ -254,7 +259,10 @@ export class StripChart {
         const x = ((i - start) / (end - start)) * width;
         if (i === i0) ctx.moveTo(x, y(this.samples[i])); else ctx.lineTo(x, y(this.samples[i]));
       }
-    } else {
+      ctx.stroke();
+      return;
+    }
+    if (perPx <= 16) {
       let first = true;
       for (let px = 0; px < width; px++) {
         const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
@@ -262,8 +270,26 @@ export class StripChart {
         if (first) { ctx.moveTo(px + 0.5, y(hi)); first = false; } else ctx.lineTo(px + 0.5, y(hi));
         ctx.lineTo(px + 0.5, y(lo));
       }
+      ctx.stroke();
+      return;
     }
-    ctx.stroke();
+    // Each bar also reaches the previous column's range, so that steep edges stay connected.
+    const barWidth = Math.max(1, Math.round(ctx.lineWidth));
+    let prevLo = NaN;
+    let prevHi = NaN;
+    for (let px = 0; px < width; px++) {
+      const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
+      if (Number.isNaN(lo)) continue;
+      const top = y(Number.isNaN(prevLo) ? hi : Math.max(hi, prevLo));
+      const bottom = y(Number.isNaN(prevHi) ? lo : Math.min(lo, prevHi));
+      ctx.rect(px, Math.min(top, bottom), barWidth, Math.max(1, Math.abs(bottom - top)));
+      prevLo = lo;
+      prevHi = hi;
+    }
+    const fill = ctx.fillStyle;
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.fill();
+    ctx.fillStyle = fill;
   }
 
   #drawDetail() {
@@ -346,11 +372,13 @@ export class StripChart {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.font = `600 ${11 * dpr}px system-ui, sans-serif`;
-    for (let k = i0; k < i1; k++) {
+    if (spacing < 3 * dpr) {
+      this.#denseTicks(ctx, i0, i1, x, W, dpr);
+    } else for (let k = i0; k < i1; k++) {
       const b = this.beats[k];
       const bx = x(b.sample);
       const color = CLASS_COLORS[b.label] ?? '#6b7280';
-      const unmatched = this.reference.length && !this.matchOf.has(k);
+      const unmatched = this.hasAgreement && !this.matchOf.has(k);
       if (spacing >= 16 * dpr) {
         ctx.strokeStyle = color;
         ctx.globalAlpha = 0.35;
@@ -420,26 +448,52 @@ export class StripChart {
           ctx.fillRect(Math.round(ax), ry - 4 * dpr, Math.max(1, dpr), 8 * dpr);
         }
       }
+      ctx.textAlign = 'right';
+      const w = ctx.measureText('reference').width + 6 * dpr;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.fillRect(W - w - 2 * dpr, ry - 7 * dpr, w + 2 * dpr, 14 * dpr);
       ctx.fillStyle = '#9ca3af';
-      ctx.textAlign = 'left';
-      ctx.fillText('ref', 3 * dpr, ry);
+      ctx.fillText('reference', W - 4 * dpr, ry);
     }
 
-    // Amplitude scale bar (1 mV) at the right edge.
+    // Amplitude scale bar (1 mV) at the left edge, on a white label so that the trace never hides it.
     const bar = y(y0 + 1) - y(y0);
     if (Math.abs(bar) < plotBottom - top) {
-      const bx = W - 8 * dpr;
+      const bx = 8 * dpr;
+      const by = top + 6 * dpr - bar;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(2 * dpr, top + 2 * dpr, 44 * dpr, -bar + 8 * dpr);
       ctx.strokeStyle = '#374151';
       ctx.lineWidth = 2 * dpr;
       ctx.beginPath();
-      ctx.moveTo(bx, plotBottom - 4 * dpr);
-      ctx.lineTo(bx, plotBottom - 4 * dpr + bar);
+      ctx.moveTo(bx, by);
+      ctx.lineTo(bx, by + bar);
       ctx.stroke();
       ctx.fillStyle = '#374151';
-      ctx.textAlign = 'right';
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
       ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-      ctx.fillText('1 mV', bx - 4 * dpr, plotBottom - 4 * dpr + bar / 2);
+      ctx.fillText('1 mV', bx + 5 * dpr, by + bar / 2);
+    }
+  }
+
+  /** Many beats per pixel: one tick per column, coloured by its most notable class (V > A > R > L > N). */
+  #denseTicks(ctx, i0, i1, x, W, dpr) {
+    const rank = { N: 1, L: 2, R: 3, A: 4, V: 5 };
+    const classes = ['', 'N', 'L', 'R', 'A', 'V'];
+    const column = new Uint8Array(W + 1);
+    for (let k = i0; k < i1; k++) {
+      const b = this.beats[k];
+      const c = Math.floor(x(b.sample));
+      const r = rank[b.label] ?? 1;
+      if (c >= 0 && c <= W && r > column[c]) column[c] = r;
+    }
+    for (let r = 1; r < classes.length; r++) {
+      ctx.beginPath();
+      const h = (r === 1 ? 6 : 14) * dpr;
+      for (let c = 0; c <= W; c++) if (column[c] === r) ctx.rect(c, 4 * dpr, Math.max(1, dpr), h);
+      ctx.fillStyle = CLASS_COLORS[classes[r]];
+      ctx.fill();
     }
   }
 

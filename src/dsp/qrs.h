@@ -6,16 +6,37 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "dsp/filters.h"
 
 namespace av::dsp {
 
+// Tunables of the detector (times in seconds). The defaults are the shipped values.
+struct QrsParams {
+  double highpassHz = 5.0, lowpassHz = 15.0;  // detection band
+  double integrationSec = 0.15;               // moving-window integration of |derivative|
+  double lookAheadSec = 0.2;                  // a candidate is the largest peak within +-lookAhead
+  double refractorySec = 0.2;
+  double tWaveSec = 0.36;          // a candidate this close to the last beat may be a T wave ...
+  double tWaveRrFraction = 0.0;    // ... or closer than this fraction of the mean RR interval
+  double tWaveSlopeRatio = 0.5;    // ... and is one when its slope is below this ratio of the beat's
+  double tWaveHeightRatio = 1e9;   // ... unless its integrated height is above this ratio of the beat's
+  double thresholdFraction = 0.25; // threshold = noise + fraction x (signal - noise)
+  double searchBackRr = 1.66;      // search back when no beat for this many mean RR intervals
+  double searchBackThreshold = 0.5;  // at this fraction of the threshold
+  double decayAfterSec = 1e9;       // no beat for this long: the signal level halves (per candidate)
+  // Ventricular flutter/fibrillation: 4 s stretches whose VF-filter leakage is below this and whose
+  // detections come faster than flutterMaxRrSec apart on average report no beats (0 disables).
+  double flutterLeakage = 0.45;
+  double flutterMaxRrSec = 0.5;
+};
+
 class QrsDetector {
  public:
   // The detector is tuned for kModelRate (360 Hz); other rates work with time constants scaled.
-  explicit QrsDetector(double fs = 360.0);
+  explicit QrsDetector(double fs = 360.0, const QrsParams& params = {});
 
   // Feeds the next samples (mV). Appends coarse QRS positions (absolute sample indices since the
   // first push) to `beats`, in increasing order, a bounded delay (< 1 s) after they occur.
@@ -42,6 +63,7 @@ class QrsDetector {
   double rr_average() const;
 
   double fs_;
+  QrsParams p_;
   int lookAhead_, window_, refractory_, tWaveLimit_, learnSamples_, delay_;
   Biquad hp_, lp1_, lp2_;
   std::array<float, kRing> bp_{}, deriv_{}, mwi_{};
@@ -57,21 +79,31 @@ class QrsDetector {
   std::vector<Candidate> pending_;    // sub-threshold candidates since the last beat (search-back)
   double spk_ = 0, npk_ = 0;
   int64_t lastPeak_ = -1;
-  double lastSlope_ = 0;
+  double lastSlope_ = 0, lastHeight_ = 0;
   std::array<double, 8> rr_{};
   int rrCount_ = 0;
 };
 
+// Stretches of ventricular flutter/fibrillation in `cls` (a classification_signal at `fs`), as
+// half-open sample intervals: 4 s windows, 1 s apart, where the VF-filter leakage (Kuo & Dillman 1978;
+// Amann et al. 2005) is below `leakage` (a near-sinusoidal signal) and `beats` (sorted) come on
+// average less than `maxRrSec` apart. Each window needs only its own 4 s, so this chunks.
+std::vector<std::pair<int64_t, int64_t>> detect_flutter(std::span<const float> cls, double fs,
+                                                        std::span<const int64_t> beats, double leakage,
+                                                        double maxRrSec);
+
 // R-peak positions in `x` (sampled at `fs`), at the input's own rate: the signal is resampled to
 // 360 Hz, detected, refined with refine_r_peak() on the classification signal and mapped back.
-std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs);
+std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs, const QrsParams& params = {});
 
 // Detection on a signal already at 360 Hz; returns refined positions in that signal.
 // `cls` is classification_signal(x360) (computed here when empty).
-std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls = {});
+std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls = {},
+                                    const QrsParams& params = {});
 
 // The one R-peak rule used for detections and reference positions alike: move to the largest
-// |cls| within +-radius samples, repeated until it stays put (at most 4 moves).
+// |cls| within +-radius samples, and once more from there (so a start a few samples to either
+// side converges on the same peak; the total move is at most 2 x radius).
 int64_t refine_r_peak(std::span<const float> cls, int64_t pos, int radius);
 inline constexpr double kRefineRadiusSec = 0.05;
 

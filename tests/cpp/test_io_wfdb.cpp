@@ -134,6 +134,14 @@ TEST_CASE("WFDB header: record line, signal lines, comments, CRLF", "[io][wfdb]"
   REQUIRE(h.comments.size() == 2);
   CHECK(h.comments[1] == "Age: 69 Sex: M");
 
+  // UTF-8 byte order mark, tabs between fields, old Mac line ends, no final newline.
+  const WfdbHeader odd = parse_wfdb_header("\xEF\xBB\xBFodd\t1\t128\t10\rodd.dat\t16\t100\t12\t0\t0\t0\t0\tECG lead\t1");
+  CHECK(odd.recordName == "odd");
+  CHECK(odd.samplingFrequency == 128.0);
+  REQUIRE(odd.signals.size() == 1);
+  CHECK(odd.signals[0].gain == 100.0);
+  CHECK(odd.signals[0].description == "ECG lead\t1");
+
   const WfdbHeader minimal = parse_wfdb_header("x 0\n");
   CHECK(minimal.samplingFrequency == 250.0);  // WFDB default
   CHECK(minimal.sampleCount == 0);
@@ -320,4 +328,38 @@ TEST_CASE("random bytes as a header never crash", "[io][wfdb][errors]") {
     INFO(i);
     CHECK(code != "(no error)");
   }
+}
+
+TEST_CASE("frame slices decode the same samples as the whole file", "[io][wfdb]") {
+  // Formats with packing units of 2 and 3 samples, with frame sizes that do not divide them.
+  for (int format : {212, 310, 311, 16}) {
+    for (int nsig : {1, 2}) {
+      std::vector<int> v;
+      for (int i = 0; i < 3001 * nsig; ++i) v.push_back((i * 7919) % 1000 - 500);
+      Bytes dat = {1, 2, 3, 4, 5};  // a prolog skipped by "+5"
+      const Bytes enc = encode(format, v);
+      dat.insert(dat.end(), enc.begin(), enc.end());
+      std::string hea = "s " + std::to_string(nsig) + " 500 3001\n";
+      for (int k = 0; k < nsig; ++k)
+        hea += "s.dat " + std::to_string(format) + (k == 0 ? "+5" : "") + (k == 1 ? ":2" : "") + " 100\n";
+      const WfdbHeader h = parse_wfdb_header(hea);
+      const std::map<std::string, Bytes> files{{"s.dat", dat}};
+      for (auto [first, count] : {std::pair<int64_t, int64_t>{0, 10}, {1, 1}, {7, 333}, {1000, 1001}, {2990, 50}}) {
+        INFO("format " << format << " nsig " << nsig << " first " << first);
+        const Record whole = decode_wfdb_frames(h, opener(files), first, count);
+        const std::vector<WfdbFileSlice> sl = wfdb_frame_slices(h, first, count);
+        REQUIRE(sl.size() == 1);
+        const Bytes& f = files.at("s.dat");
+        const size_t from = std::min<size_t>(f.size(), size_t(sl[0].offset));
+        const Bytes part(f.begin() + long(from), f.begin() + long(std::min<size_t>(f.size(), from + size_t(sl[0].length))));
+        const std::map<std::string, Bytes> sliceFiles{{"s.dat", part}};
+        const Record r = decode_wfdb_slices(h, opener(sliceFiles), first, count);
+        CHECK(part.size() < f.size());
+        REQUIRE(r.length() == whole.length());
+        for (int k = 0; k < nsig; ++k) CHECK(r.leads[size_t(k)].samples == whole.leads[size_t(k)].samples);
+      }
+    }
+  }
+  CHECK(error_code_of([] { wfdb_frame_slices(parse_wfdb_header("s 1 100\ns.dat 16\n"), -1, 5); }) ==
+        "wfdb_range_invalid");
 }
