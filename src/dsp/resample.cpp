@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <numbers>
 #include <string>
 
 #include "core/error.h"
@@ -49,29 +51,62 @@ std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut)
     const double d = static_cast<double>(i) / kTableResolution;
     const double r = d / halfWidth;
     if (r >= 1.0) { table[i] = 0.0f; continue; }
-    const double arg = M_PI * cutoff * d;
+    const double arg = std::numbers::pi * cutoff * d;
     const double sinc = d == 0.0 ? 1.0 : std::sin(arg) / arg;
     table[i] = static_cast<float>(sinc * bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) / i0beta);
   }
 
   const int64_t n = static_cast<int64_t>(x.size());
   const int reach = static_cast<int>(std::ceil(halfWidth));
+  const int taps = 2 * reach;
+  // Weights of the taps k = centre - reach + 1 ... centre + reach for an output at centre + frac,
+  // normalised to unit sum (exact DC gain).
+  auto weights = [&](double frac, float* w) {
+    double sum = 0.0;
+    for (int j = 0; j < taps; ++j) {
+      const double pos = std::fabs(frac + (reach - 1 - j)) * kTableResolution;
+      const int idx = static_cast<int>(pos);
+      const double v = idx + 1 < tableLen ? table[idx] + (table[idx + 1] - table[idx]) * (pos - idx) : 0.0;
+      w[j] = static_cast<float>(v);
+      sum += v;
+    }
+    for (int j = 0; j < taps; ++j) w[j] = static_cast<float>(w[j] / sum);
+  };
+  // Integer rates with a modest ratio (128, 250, 257, 500, 1000 Hz -> 360 Hz) repeat a small set of
+  // phases: precompute them (polyphase). Other rates compute each output's weights from the table.
+  int64_t up = 0, down = 0;
+  if (fsIn == std::round(fsIn) && fsOut == std::round(fsOut) && fsIn < 1e6 && fsOut < 1e6) {
+    const int64_t g = std::gcd(static_cast<int64_t>(fsIn), static_cast<int64_t>(fsOut));
+    up = static_cast<int64_t>(fsOut) / g;
+    down = static_cast<int64_t>(fsIn) / g;
+    if (up > 4096) up = down = 0;
+  }
+  std::vector<float> phases(static_cast<size_t>(up) * taps), scratch(static_cast<size_t>(taps));
+  for (int64_t p = 0; p < up; ++p) weights(static_cast<double>(p) / up, phases.data() + p * taps);
+
   std::vector<float> y(outLen);
   for (size_t m = 0; m < outLen; ++m) {
-    const double u = static_cast<double>(m) / ratio;  // output instant in input samples
-    const int64_t centre = static_cast<int64_t>(std::floor(u));
-    double acc = 0.0, wsum = 0.0;
-    for (int64_t k = centre - reach + 1; k <= centre + reach; ++k) {
-      const double pos = std::fabs(u - static_cast<double>(k)) * kTableResolution;
-      const int idx = static_cast<int>(pos);
-      if (idx + 1 >= tableLen) continue;
-      const double frac = pos - idx;
-      const double w = table[idx] + (table[idx + 1] - table[idx]) * frac;
-      const float v = x[static_cast<size_t>(std::clamp<int64_t>(k, 0, n - 1))];
-      acc += w * v;
-      wsum += w;
+    int64_t centre;
+    const float* w;
+    if (up > 0) {
+      const int64_t t = static_cast<int64_t>(m) * down;
+      centre = t / up;
+      w = phases.data() + (t % up) * taps;
+    } else {
+      const double u = static_cast<double>(m) / ratio;  // output instant in input samples
+      centre = static_cast<int64_t>(std::floor(u));
+      weights(u - static_cast<double>(centre), scratch.data());
+      w = scratch.data();
     }
-    y[m] = static_cast<float>(wsum != 0.0 ? acc / wsum : 0.0);
+    const int64_t first = centre - reach + 1;
+    float acc = 0.0f;
+    if (first >= 0 && first + taps <= n) {
+      const float* px = x.data() + first;
+      for (int j = 0; j < taps; ++j) acc += w[j] * px[j];
+    } else {
+      for (int j = 0; j < taps; ++j) acc += w[j] * x[static_cast<size_t>(std::clamp<int64_t>(first + j, 0, n - 1))];
+    }
+    y[m] = acc;
   }
   return y;
 }

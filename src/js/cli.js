@@ -7,18 +7,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
 import { formatText } from './text.js';
+import { addExplanations, isExplainList } from './cli-explain.js';
 
 const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf> [--model v1|v2|<model.json>]
                         [--lead <index|name>] [--beats detect|reference] [--format json|text]
                         [--sample-rate <Hz>]   (CSV without a time column)
-                        [--explain gradcam|shap|global] [--beat <index>] [--segments <n>]`;
+                        [--explain gradcam|shap|global] [--beat <index>] [--segments <n>]
+                        [--explain <beat index|all-V|all-A|...|global>[,...]] [--explain-method gradcam|shap|both]
+                        [--baseline median-normal|background]   (explanations in the JSON)`;
 
 const fail = (code, message) => { throw new ArrhythmiaVisionError(code, message); };
 
 function parseArgs(argv) {
   const args = { format: 'json', beats: 'detect' };
   const positional = [];
-  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate', '--explain', '--beat', '--segments']);
+  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate', '--explain', '--beat', '--segments',
+    '--explain-method', '--baseline']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -38,7 +42,8 @@ function parseArgs(argv) {
   args.input = positional[1];
   if (!['json', 'text'].includes(args.format)) fail('usage', '--format must be json or text');
   if (!['detect', 'reference'].includes(args.beats)) fail('usage', '--beats must be detect or reference');
-  if (args.explain !== undefined && !['gradcam', 'shap', 'global'].includes(args.explain)) fail('usage', '--explain must be gradcam, shap or global');
+  if (args.explain !== undefined && !['gradcam', 'shap', 'global'].includes(args.explain) && !isExplainList(args.explain))
+    fail('usage', '--explain must be gradcam, shap, global, or a list of beat indices, all-<class> and global');
   for (const key of ['beat', 'segments'])
     if (args[key] !== undefined && !/^\d+$/.test(args[key])) fail('usage', `--${key} must be a non-negative integer`);
   return args;
@@ -133,7 +138,8 @@ export async function main(argv) {
       (args.model === undefined && e.code === 'not_implemented' ? createAnalyzer({ model: null }) : Promise.reject(e)));
     const rec = await readRecord(av, args);
     const result = av.analyze(rec, { lead: args.lead, beats: args.beats });
-    if (args.explain) result.explanation = explain(av, rec, result, args);
+    if (args.explain !== undefined && isExplainList(args.explain)) addExplanations(av, rec, result, args);
+    else if (args.explain) result.explanation = explain(av, rec, result, args);
     process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : formatText(result));
     av.dispose();
     return 0;
