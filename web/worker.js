@@ -8,10 +8,27 @@ let av = null;                 // the analyzer of the current model
 let avModel = null;
 let current = null;            // {rec, files, csvRate, result, leadIndex}
 
+// 'v1' and 'v2' are the package's names; other shipped models (such as the inter-patient 'v1-ds1') are fetched
+// from models/ beside the package and passed as {json, weights}.
+async function modelOption(model) {
+  if (model === 'v1' || model === 'v2') return model;
+  const fetchOk = async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw inputError('model_not_found', `cannot fetch ${url.pathname}: HTTP ${response.status}`);
+    return response;
+  };
+  const jsonUrl = new URL(`../models/arrhythminet-${model}.json`, import.meta.url);
+  const json = await (await fetchOk(jsonUrl)).text();
+  let file = `arrhythminet-${model}.bin`;
+  try { file = JSON.parse(json).weights?.file ?? file; } catch { /* the analyzer reports invalid metadata */ }
+  const weights = new Uint8Array(await (await fetchOk(new URL(file, jsonUrl))).arrayBuffer());
+  return { json, weights };
+}
+
 // Records belong to the analyzer that read them, so a model change re-reads the current record's files.
 async function useModel(model) {
   if (av && avModel === model) return av;
-  const next = await createAnalyzer({ model });
+  const next = await createAnalyzer({ model: await modelOption(model) });
   av?.dispose();
   av = next;
   avModel = model;
