@@ -50,6 +50,7 @@ function call(type, args = {}, { onProgress, transfer = [] } = {}) {
 // ---- state ------------------------------------------------------------------------------------------------------
 const state = {
   info: null,
+  model: null,        // the model the worker has loaded
   record: null,       // {name, sampleRate, leads, length, annotations, files}
   lead: 0,
   result: null,
@@ -61,6 +62,7 @@ const state = {
 
 const chart = new StripChart($('overview'), $('detail'), {
   onSelect: (i) => explainBeat(i),
+  onHover: (i, e) => showTooltip(i, e),
   onViewChange: ({ start, end }) => {
     // The visible range in samples, for tests and embedding pages.
     $('detail').dataset.viewStart = String(Math.round(start));
@@ -70,6 +72,25 @@ const chart = new StripChart($('overview'), $('detail'), {
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
   },
 });
+
+/** Beat tooltip over the strip chart: label, time, probability and the RR intervals around the beat. */
+function showTooltip(index, e) {
+  const tip = $('beat-tooltip');
+  const beats = state.result?.beats;
+  if (index < 0 || !beats?.[index]) { tip.hidden = true; return; }
+  const b = beats[index];
+  const fs = state.record.sampleRate;
+  const rr = (k) => (k > 0 && k < beats.length ? `${Math.round(((beats[k].sample - beats[k - 1].sample) / fs) * 1000)} ms` : '–');
+  const ref = state.agreement?.matchOf.get(index);
+  tip.replaceChildren(chip(b.label), ` ${CLASS_NAMES[b.label] ?? b.label} · p ${Number(b.probabilities?.[b.label] ?? 0).toFixed(3)}`,
+    el('br'), `${formatTime(b.sample / fs)} · RR ${rr(index)} / next ${rr(index + 1)}`,
+    ...(state.agreement ? [el('br'), `reference: ${ref ? ref.symbol : 'none'}`] : []));
+  const card = $('detail').offsetParent.getBoundingClientRect();
+  tip.hidden = false;
+  const left = Math.min(e.clientX - card.left + 12, card.width - tip.offsetWidth - 8);
+  tip.style.left = `${Math.max(4, left)}px`;
+  tip.style.top = `${e.clientY - card.top + 14}px`;
+}
 
 function formatSpan(sec) {
   if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)} s`;
@@ -362,8 +383,11 @@ async function explainBeat(index) {
   $('beat-empty').hidden = true;
   $('beat-view').hidden = false;
   const refText = state.agreement ? (ref ? ` · reference ${ref.symbol}${ref.symbol === beat.label ? ' ✓' : ' ✗'}` : ' · no reference beat') : '';
+  const rrMs = (k) => (k > 0 && k < result.beats.length
+    ? `${Math.round(((result.beats[k].sample - result.beats[k - 1].sample) / fs) * 1000)} ms` : '–');
+  const rrText = ` · RR ${rrMs(index)} (next ${rrMs(index + 1)})`;
   $('beat-header').replaceChildren(chip(beat.label), ` Beat ${index + 1} of ${result.beats.length} · ${formatTime(beat.sample / fs)} · ` +
-    `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${refText}`);
+    `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${rrText}${refText}`);
   renderProbabilities(beat);
   $('beat-caption').textContent = 'Computing Grad-CAM…';
   $('shap-meta').replaceChildren();
