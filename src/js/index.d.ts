@@ -112,7 +112,8 @@ export interface AnalyzeOptions {
   lead?: number | string;
   /** 'reference' uses the record's beat annotations instead of detected QRS positions. */
   beats?: 'detect' | 'reference';
-  onProgress?: (fraction: number, stage: string) => void;
+  /** Called as the analysis advances (stage 'detect' | 'classify' | 'done'); return false to stop it (code 'cancelled'). */
+  onProgress?: (fraction: number, stage: string) => void | boolean;
 }
 
 export interface ExplainOptions {

@@ -239,11 +239,25 @@ class Analyzer {
       throw new ArrhythmiaVisionError('invalid_option', "beats must be 'detect' or 'reference'");
     const options = { beats, readMs: rec.readMs ?? 0 };
     if (lead != null) options.lead = String(lead);
-    const progress = typeof onProgress === 'function' ? onProgress : undefined;
-    const json = this.#engine
-      ? call(() => core.analyzeWithModel(handle, this.#engine, options, progress))
-      : call(() => core.analyze(handle, options, progress));
-    return JSON.parse(json);
+    // onProgress(fraction, stage) may return false to stop (error code 'cancelled'); if it throws, its error
+    // is rethrown once the core has unwound.
+    let thrown = null;
+    const progress = typeof onProgress === 'function' ? (fraction, stage) => {
+      try {
+        return onProgress(fraction, stage) !== false;
+      } catch (e) {
+        thrown = { error: e };
+        return false;
+      }
+    } : undefined;
+    try {
+      const json = this.#engine
+        ? call(() => core.analyzeWithModel(handle, this.#engine, options, progress))
+        : call(() => core.analyze(handle, options, progress));
+      return JSON.parse(json);
+    } catch (e) {
+      throw thrown ? thrown.error : e;
+    }
   }
 
   // Raw model access: n windows of info.windowLength samples → n × 5 probabilities.
