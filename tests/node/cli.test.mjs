@@ -60,6 +60,16 @@ test('--beats reference classifies at the 2273 annotated beats of record 100', a
   assert.equal(r.beats[0].sample, 77);  // the first N of 100.atr
 });
 
+test('with the shipped V1, the reference beats of record 100 get the annotated classes (2239 N, 33 A, 1 V)', async () => {
+  const { code, stdout, stderr } = await runCli(['analyze', path.join(examples, '100.hea'), '--beats', 'reference']);
+  assert.equal(code, 0, stderr);
+  const r = JSON.parse(stdout);
+  assert.equal(r.model.name, 'arrhythminet-v1');
+  const { N, L, R, A, V } = r.summary.counts;
+  assert.ok(Math.abs(N - 2239) <= 10 && Math.abs(A - 33) <= 8 && V >= 1 && L + R <= 5, JSON.stringify(r.summary.counts));
+  assert.ok(Math.abs(r.summary.burden.A - (100 * A) / 2273) < 0.01);
+});
+
 test('--format text prints a readable summary', async () => {
   const { code, stdout } = await runCli(['analyze', path.join(examples, '100.hea'), '--format', 'text']);
   assert.equal(code, 0);
