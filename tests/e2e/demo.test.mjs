@@ -246,3 +246,20 @@ test('dropping files on the page loads them like the file picker', async () => {
   assert.deepEqual(errors, [], 'console errors');
   await page.close();
 });
+
+test('cancel stops a running analysis and the page can analyse again', async () => {
+  const { page, foreign } = await openDemo(env);
+  await waitReady(page);
+  // Cancel shows while the engine reads and analyses the upload (about half a second for record 119).
+  await page.setInputFiles('#file-input', record119);
+  await page.locator('#cancel').waitFor({ state: 'visible' });
+  await page.click('#cancel');
+  await page.waitForFunction(() => /^Cancelled/.test(document.getElementById('status-text').textContent), null,
+    { timeout: 30000 });
+  assert.equal(await page.locator('#welcome').isVisible(), true);
+  assert.equal(await page.locator('#error').isHidden(), true);
+  await page.setInputFiles('#file-input', record119);
+  assert.equal(await waitBeatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
+  assert.deepEqual(foreign, [], 'requests left the origin');
+  await page.close();
+});
