@@ -288,27 +288,31 @@ function renderSummary(result, wallMs) {
     ['Atrial (A)', `${bu.atrialPercent.toFixed(2)} % · ${num(bu.atrialPerHour, 0)}/h`],
   ]);
 
-  const events = resultEvents(result, fs);
-  state.events = events;
+  state.events = resultEvents(result, fs);
+  const counts = {};
+  for (const e of state.events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  const filter = $('event-filter');
+  filter.replaceChildren(new Option(`All events (${state.events.length})`, ''),
+    ...Object.entries(counts).map(([type, n]) => new Option(`${type} (${n})`, type)));
+  filter.hidden = !state.events.length;
+  renderEvents();
+}
+
+/** The events list, filtered by the type chosen in #event-filter; each entry shows its stretch in the chart. */
+function renderEvents() {
+  const fs = state.record.sampleRate;
+  const type = $('event-filter').value;
+  const events = state.events.filter((e) => !type || e.type === type);
   const list = $('events');
   list.replaceChildren();
-  const counts = {};
-  for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
-  if (!events.length) {
-    const li = document.createElement('li');
-    li.className = 'muted';
-    li.textContent = 'No runs, couplets, bigeminy, trigeminy or pauses > 2 s.';
-    list.append(li);
+  if (!state.events.length) {
+    list.append(el('li', 'muted', 'No runs, couplets, bigeminy, trigeminy or pauses > 2 s.'));
+    return;
   }
-  const summaryLine = document.createElement('li');
-  summaryLine.className = 'event-totals';
-  summaryLine.textContent = Object.entries(counts).map(([t, n]) => `${t}: ${n}`).join(' · ');
-  if (events.length) list.append(summaryLine);
-  for (const e of events.slice(0, 200)) {
-    const li = document.createElement('li');
-    const b = document.createElement('button');
+  const shown = 200;
+  for (const e of events.slice(0, shown)) {
+    const b = el('button', 'event');
     b.type = 'button';
-    b.className = 'event';
     const dur = (e.endSample - e.startSample) / fs;
     b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
       (e.type === 'Pause' ? ` ${dur.toFixed(1)} s` : ` · ${e.beats} beats`) +
@@ -318,15 +322,11 @@ function renderSummary(result, wallMs) {
       chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
       chart.select(chart.beatAt(e.startSample), { center: false });
     });
+    const li = el('li');
     li.append(b);
     list.append(li);
   }
-  if (events.length > 200) {
-    const li = document.createElement('li');
-    li.className = 'muted';
-    li.textContent = `… and ${events.length - 200} more (all in the JSON export)`;
-    list.append(li);
-  }
+  if (events.length > shown) list.append(el('li', 'muted', `… and ${events.length - shown} more (all in the JSON export)`));
 }
 
 function renderAgreement() {
@@ -576,6 +576,7 @@ $('prev-beat').addEventListener('click', () => chart.select(chart.nextMatching(-
 $('next-beat').addEventListener('click', () => chart.select(chart.nextMatching(1, () => true)));
 $('shap-segments').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('class-run').addEventListener('click', explainClass);
+$('event-filter').addEventListener('change', renderEvents);
 // Switching class after a first run redraws from the worker's cache.
 $('class-select').addEventListener('change', () => !$('class-view').hidden && explainClass());
 $('export-json').addEventListener('click', () => state.result && exportJson());

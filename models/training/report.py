@@ -27,9 +27,9 @@ def aami(cm):
 def model_table(name):
     with open(os.path.join(MODELS, name + ".json")) as f:
         meta = json.load(f)
-    key = "paper" if "paper" in meta["metrics"] else "interpatient"
-    m = meta["metrics"][key]
     t = meta["training"]
+    key = t["split"]["protocol"]  # the file also carries its sibling's metrics under the other protocol
+    m = meta["metrics"][key]
     lines = [f"**{name}** ({'paper protocol, test split' if key == 'paper' else 'inter-patient, DS2'}, "
              f"{m['beats']} beats): accuracy **{m['accuracy']:.4f}**, macro-F1 **{m['macroF1']:.4f}** "
              f"(epoch {t['selectedEpoch']} of {t['epochs']} chosen on validation)", "",
@@ -94,8 +94,9 @@ def run_line(path):
     """path: a train.py run folder or a result.json (models/training/experiments/*.json)."""
     with open(path if path.endswith(".json") else os.path.join(path, "result.json")) as f:
         r = json.load(f)
-    key = "paper" if "paper" in r["metrics"] else "interpatient"
-    m, v, t = r["metrics"][key], r["metrics"]["validation"], r["training"]
+    t = r["training"]
+    key = t["split"]["protocol"]
+    m, v = r["metrics"][key], r["metrics"]["validation"]
     pc = m["perClass"]
     cmd = t.get("commandRun", t.get("command")).replace("python3 models/training/train.py ", "")
     return (f"| {os.path.basename(path).replace('.json', '')} | `{cmd}` | {v['macroF1']:.4f} | "

@@ -68,7 +68,10 @@ async function modelFiles(model) {
     return { json: new TextDecoder().decode(json), weights };
   }
   if (typeof model === 'object' && model.json != null && model.weights != null) {
-    const json = typeof model.json === 'string' ? model.json : JSON.stringify(model.json);
+    // The metadata as text, as bytes of that text (a file read as is), or as the parsed object.
+    const isBytes = ArrayBuffer.isView(model.json) || model.json instanceof ArrayBuffer;
+    const json = typeof model.json === 'string' ? model.json
+      : isBytes ? new TextDecoder().decode(asBytes(model.json, 'model.json')) : JSON.stringify(model.json);
     return { json, weights: asBytes(model.weights, 'model.weights') };
   }
   throw new ArrhythmiaVisionError('invalid_argument', "model must be 'v1', 'v2', {json, weights} or null");
