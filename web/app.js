@@ -173,9 +173,14 @@ function showEngineInfo(info) {
 
 // ---- loading ----------------------------------------------------------------------------------------------------
 async function loadFiles(fileList) {
-  if (state.busy) return;
-  const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-  if (!files.length) return;
+  if (state.busy || !fileList.length) return;
+  let files;
+  try {
+    files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+  } catch (err) {
+    showError({ code: 'file_unreadable', message: `the browser could not read the file (${err.message})` });
+    return;
+  }
   await loadRecord(files);
 }
 
