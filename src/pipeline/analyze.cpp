@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -131,7 +132,9 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
   return result;
 }
 
-nlohmann::ordered_json to_json(const Result& r) {
+namespace {
+
+nlohmann::ordered_json document(const Result& r, bool beatsToo) {
   using json = nlohmann::ordered_json;
   const double fs = r.sampleRate;
   auto seconds = [fs](int64_t sample) { return round_to(static_cast<double>(sample) / fs, 3); };
@@ -151,6 +154,7 @@ nlohmann::ordered_json to_json(const Result& r) {
 
   json beats = json::array();
   for (const auto& b : r.beats) {
+    if (!beatsToo) break;
     json j = {{"sample", b.sample}, {"time", seconds(b.sample)}};
     if (b.label >= 0) {
       j["label"] = kClassSymbols[b.label];
@@ -197,6 +201,45 @@ nlohmann::ordered_json to_json(const Result& r) {
                  {"classifyMs", round_to(r.timing.classifyMs, 2)},
                  {"totalMs", round_to(r.timing.totalMs, 2)}};
   return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Result& r) { return document(r, true); }
+
+std::string to_json_string(const Result& r) {
+  // Everything but the beats through nlohmann, then the beats array written straight into its place
+  // (the first "beats":[] of the text is the key: string values have their quotes escaped).
+  const std::string rest = document(r, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string key = "\"beats\":[]";
+  const size_t at = rest.find(key);
+  std::string out;
+  out.reserve(rest.size() + r.beats.size() * (r.hasModel ? 120 : 32));
+  out.append(rest, 0, at + key.size() - 1);
+  char buf[64];
+  auto number = [&](double x, const char* format) {
+    if (!std::isfinite(x)) return out.append("null"), void();
+    int len = std::snprintf(buf, sizeof buf, format, x);
+    out.append(buf, static_cast<size_t>(len));
+  };
+  for (size_t i = 0; i < r.beats.size(); ++i) {
+    const BeatResult& b = r.beats[i];
+    out.append(i ? ",{\"sample\":" : "{\"sample\":");
+    out.append(std::to_string(b.sample));
+    out.append(",\"time\":");
+    number(round_to(static_cast<double>(b.sample) / r.sampleRate, 3), "%.3f");
+    if (b.label >= 0) {
+      out.append(",\"label\":\"").append(kClassSymbols[b.label]).append("\",\"probabilities\":{");
+      for (int c = 0; c < 5; ++c) {
+        out.append(c ? ",\"" : "\"").append(kClassSymbols[c]).append("\":");
+        number(round_to(b.probabilities[static_cast<size_t>(c)], 6), "%.6f");
+      }
+      out.push_back('}');
+    }
+    out.push_back('}');
+  }
+  out.append(rest, at + key.size() - 1, std::string::npos);
+  return out;
 }
 
 }  // namespace av::pipeline

@@ -68,5 +68,7 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
 
 // The JSON document of DESIGN 2.1 (plus leadIndex, beatSource, summary extras).
 nlohmann::ordered_json to_json(const Result& result);
+// The same document as text, written without building a JSON tree per beat (for long records).
+std::string to_json_string(const Result& result);
 
 }  // namespace av::pipeline

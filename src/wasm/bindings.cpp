@@ -203,7 +203,7 @@ av::pipeline::AnalyzeOptions analyze_options(val options, val& progress) {
 }
 
 val result_json(const av::pipeline::Result& result) {
-  return val(av::pipeline::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return val(av::pipeline::to_json_string(result));
 }
 
 // The DESIGN 2.1 JSON as a string, beats unlabelled. options: {lead: string, beats: "detect"|"reference",

@@ -82,6 +82,12 @@ TEST_CASE("reference beats keep annotation positions, skip non-beat codes and ba
   CHECK(j["summary"]["heartRate"]["meanBpm"] == 75.0);
   CHECK(j["summary"]["burden"]["V"].get<double>() == Approx(100.0 / 3).epsilon(1e-3));
   for (const char* key : {"readMs", "detectMs", "classifyMs", "totalMs"}) CHECK(j["timing"][key].is_number());
+
+  // The text writer gives the same document, number for number.
+  const auto parsed = nlohmann::json::parse(to_json_string(result));
+  CHECK(parsed == nlohmann::json::parse(j.dump()));
+  result.beats[3].probabilities[1] = std::nanf("");
+  CHECK(nlohmann::json::parse(to_json_string(result))["beats"][3]["probabilities"]["L"].is_null());
 }
 
 TEST_CASE("without a model beats carry no label and the lead can be chosen", "[pipeline]") {
@@ -95,6 +101,9 @@ TEST_CASE("without a model beats carry no label and the lead can be chosen", "[p
   CHECK(j["model"].is_null());
   CHECK_FALSE(j["beats"][0].contains("label"));
   CHECK(j["summary"]["unlabelled"] == 24);
+  CHECK(nlohmann::json::parse(to_json_string(result)) == nlohmann::json::parse(j.dump()));
+  result.beats.clear();
+  CHECK(nlohmann::json::parse(to_json_string(result))["beats"] == nlohmann::json::array());
 }
 
 TEST_CASE("analyze rejects unusable records with coded errors", "[pipeline]") {
