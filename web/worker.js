@@ -128,9 +128,9 @@ const handlers = {
     return { result, info: { ...av.info } };
   },
 
-  async explain({ beat, method, segments }) {
+  async explain({ beat, method, segments, baseline }) {
     const b = current.result.beats[beat];
-    const e = av.explain(current.rec, b, { method, segments, lead: current.leadIndex });
+    const e = av.explain(current.rec, b, { method, segments, lead: current.leadIndex, ...(baseline ? { baseline } : {}) });
     return { ...e, values: Float32Array.from(e.values), window: e.window ? Float32Array.from(e.window) : undefined };
   },
 
