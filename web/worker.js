@@ -66,7 +66,9 @@ function readFiles(av, files, { csvRate }) {
     const dat = pick('dat', hea.base) ?? pick('dat');
     if (!dat) throw inputError('wfdb_missing_dat', `${hea.name} needs its signal file: select ${hea.base}.dat together with it`);
     const atr = pick('atr', hea.base);
-    const rec = av.readWfdb({ hea: hea.bytes, dat: dat.bytes, ...(atr ? { atr: atr.bytes } : {}) });
+    // Every selected signal file by name, for records whose header names several.
+    const signalFiles = Object.fromEntries((byExt.get('dat') ?? []).map((f) => [f.name, f.bytes]));
+    const rec = av.readWfdb({ hea: hea.bytes, dat: dat.bytes, files: signalFiles, ...(atr ? { atr: atr.bytes } : {}) });
     return { rec, name: hea.base, files: [hea, dat, atr].filter(Boolean).map((f) => f.name) };
   }
   const edf = pick('edf') ?? pick('rec');
