@@ -1,7 +1,7 @@
 // The demo page: wires file input, the analysis worker, the strip chart, the summary and the explanation panels.
 import { StripChart, CLASS_COLORS } from './chart.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
-import { CLASSES, agreement, burden, rrStats, rhythmEvents, beatsCsv, formatTime } from './stats.js';
+import { CLASSES, agreement, burden, rrStats, resultEvents, beatsCsv, formatTime } from './stats.js';
 
 const $ = (id) => document.getElementById(id);
 function el(tag, className, text) {
@@ -61,6 +61,9 @@ const state = {
 const chart = new StripChart($('overview'), $('detail'), {
   onSelect: (i) => explainBeat(i),
   onViewChange: ({ start, end }) => {
+    // The visible range in samples, for tests and embedding pages.
+    $('detail').dataset.viewStart = String(Math.round(start));
+    $('detail').dataset.viewEnd = String(Math.round(end));
     if (!state.record) return;
     const fs = state.record.sampleRate;
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
@@ -251,12 +254,15 @@ function renderSummary(result, wallMs) {
   ]);
 
   const bu = burden(result.beats, result.durationSec ?? state.record.length / fs);
+  // The engine's burden (% of labelled beats) when it reports one.
+  if (Number.isFinite(s.burden?.V)) bu.ventricularPercent = s.burden.V;
+  if (Number.isFinite(s.burden?.A)) bu.atrialPercent = s.burden.A;
   dl($('burden'), [
     ['Ventricular (V)', `${bu.ventricularPercent.toFixed(2)} % · ${num(bu.ventricularPerHour, 0)}/h`],
     ['Atrial (A)', `${bu.atrialPercent.toFixed(2)} % · ${num(bu.atrialPerHour, 0)}/h`],
   ]);
 
-  const events = rhythmEvents(result.beats, fs);
+  const events = resultEvents(result, fs);
   state.events = events;
   const list = $('events');
   list.replaceChildren();
@@ -279,11 +285,12 @@ function renderSummary(result, wallMs) {
     b.className = 'event';
     const dur = (e.endSample - e.startSample) / fs;
     b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
-      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s` : ` · ${e.beats} beats`);
+      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s` : ` · ${e.beats} beats`) +
+      (e.rateBpm ? ` · ${Math.round(e.rateBpm)} bpm` : '');
     b.addEventListener('click', () => {
       const span = Math.max(8, dur + 4) * fs;
       chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
-      chart.select(e.start, { center: false });
+      chart.select(chart.beatAt(e.startSample), { center: false });
     });
     li.append(b);
     list.append(li);

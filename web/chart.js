@@ -110,7 +110,9 @@ export class StripChart {
   }
 
   nextMatching(direction, predicate) {
-    const from = this.selected >= 0 ? this.selected : this.beatAt(direction > 0 ? this.view.start : this.view.end);
+    // Without a selection, start from the visible range: its first beat going forward, its last going back.
+    const from = this.selected >= 0 ? this.selected
+      : direction > 0 ? this.beatAt(this.view.start) - 1 : this.beatAt(this.view.end);
     for (let k = from + direction; k >= 0 && k < this.beats.length; k += direction) {
       if (predicate(this.beats[k])) return k;
     }
@@ -241,7 +243,11 @@ export class StripChart {
     if (best >= 0) this.select(best, { center: false });
   }
 
-  /** x in device pixels for each column from min/max of the signal: draws the trace as a min/max envelope. */
+  /**
+   * Draws samples[start, end) across `width` device pixels with the current stroke style: a polyline through the
+   * samples when zoomed in, a min/max polyline at moderate zoom, and at large spans one filled min/max bar per
+   * pixel column (stroking a long zig-zag path is far slower than filling bars).
+   */
   #trace(ctx, width, start, end, y) {
     const perPx = (end - start) / width;
     ctx.beginPath();
@@ -252,7 +258,10 @@ export class StripChart {
         const x = ((i - start) / (end - start)) * width;
         if (i === i0) ctx.moveTo(x, y(this.samples[i])); else ctx.lineTo(x, y(this.samples[i]));
       }
-    } else {
+      ctx.stroke();
+      return;
+    }
+    if (perPx <= 16) {
       let first = true;
       for (let px = 0; px < width; px++) {
         const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
@@ -260,8 +269,26 @@ export class StripChart {
         if (first) { ctx.moveTo(px + 0.5, y(hi)); first = false; } else ctx.lineTo(px + 0.5, y(hi));
         ctx.lineTo(px + 0.5, y(lo));
       }
+      ctx.stroke();
+      return;
     }
-    ctx.stroke();
+    // Each bar also reaches the previous column's range, so that steep edges stay connected.
+    const barWidth = Math.max(1, Math.round(ctx.lineWidth));
+    let prevLo = NaN;
+    let prevHi = NaN;
+    for (let px = 0; px < width; px++) {
+      const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
+      if (Number.isNaN(lo)) continue;
+      const top = y(Number.isNaN(prevLo) ? hi : Math.max(hi, prevLo));
+      const bottom = y(Number.isNaN(prevHi) ? lo : Math.min(lo, prevHi));
+      ctx.rect(px, Math.min(top, bottom), barWidth, Math.max(1, Math.abs(bottom - top)));
+      prevLo = lo;
+      prevHi = hi;
+    }
+    const fill = ctx.fillStyle;
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.fill();
+    ctx.fillStyle = fill;
   }
 
   #drawDetail() {
@@ -344,7 +371,9 @@ export class StripChart {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.font = `600 ${11 * dpr}px system-ui, sans-serif`;
-    for (let k = i0; k < i1; k++) {
+    if (spacing < 3 * dpr) {
+      this.#denseTicks(ctx, i0, i1, x, W, dpr);
+    } else for (let k = i0; k < i1; k++) {
       const b = this.beats[k];
       const bx = x(b.sample);
       const color = CLASS_COLORS[b.label] ?? '#6b7280';
@@ -438,6 +467,26 @@ export class StripChart {
       ctx.textBaseline = 'middle';
       ctx.font = `${10 * dpr}px system-ui, sans-serif`;
       ctx.fillText('1 mV', bx - 4 * dpr, plotBottom - 4 * dpr + bar / 2);
+    }
+  }
+
+  /** Many beats per pixel: one tick per column, coloured by its most notable class (V > A > R > L > N). */
+  #denseTicks(ctx, i0, i1, x, W, dpr) {
+    const rank = { N: 1, L: 2, R: 3, A: 4, V: 5 };
+    const classes = ['', 'N', 'L', 'R', 'A', 'V'];
+    const column = new Uint8Array(W + 1);
+    for (let k = i0; k < i1; k++) {
+      const b = this.beats[k];
+      const c = Math.floor(x(b.sample));
+      const r = rank[b.label] ?? 1;
+      if (c >= 0 && c <= W && r > column[c]) column[c] = r;
+    }
+    for (let r = 1; r < classes.length; r++) {
+      ctx.beginPath();
+      const h = (r === 1 ? 6 : 14) * dpr;
+      for (let c = 0; c <= W; c++) if (column[c] === r) ctx.rect(c, 4 * dpr, Math.max(1, dpr), h);
+      ctx.fillStyle = CLASS_COLORS[classes[r]];
+      ctx.fill();
     }
   }
 

@@ -141,6 +141,26 @@ export function rhythmEvents(beats, sampleRate, { pauseSec = 2.0 } = {}) {
   return events.sort((a, b) => a.startSample - b.startSample);
 }
 
+/**
+ * The events to show: the engine's own (summary.events: couplets, V runs, bigeminy, trigeminy) when the result has
+ * them, completed with what only the demo computes (A runs, pauses); otherwise all from rhythmEvents().
+ * Each: {type, startSample, endSample, beats, rateBpm?}.
+ */
+export function resultEvents(result, sampleRate) {
+  const own = rhythmEvents(result.beats, sampleRate);
+  const api = result.summary?.events;
+  if (!api) return own;
+  const names = { couplets: 'V couplet', vRuns: 'V run', bigeminy: 'Bigeminy', trigeminy: 'Trigeminy' };
+  const out = [];
+  for (const [key, type] of Object.entries(names)) {
+    for (const e of api[key] ?? []) {
+      out.push({ type, startSample: e.start, endSample: e.end, beats: e.beats, rateBpm: e.rateBpm });
+    }
+  }
+  out.push(...own.filter((e) => e.type === 'A run' || e.type === 'Pause'));
+  return out.sort((a, b) => a.startSample - b.startSample);
+}
+
 function isCycle(beats, p, period) {
   for (let q = 0; q < period - 1; q++) if (beats[p + q].label === 'V') return false;
   return beats[p + period - 1].label === 'V';

@@ -96,7 +96,7 @@ const handlers = {
     const { rec, name, files: used } = readFiles(av, files, { csvRate });
     const leads = leadList(rec);
     if (!leads.length) throw inputError('record_empty', 'the record has no signals');
-    if (current?.rec && current.rec !== rec) current.rec.delete?.();
+    if (current?.rec && current.rec !== rec) (current.rec.dispose ?? current.rec.delete)?.call(current.rec);
     current = { rec, model, result: null, leadIndex: null };
     const sampleRate = Number(rec.sampleRate);
     return {
@@ -186,10 +186,8 @@ const handlers = {
   // WFDB annotation file of the current result: the API's writer when it has one, else the demo's own encoder.
   async annotations() {
     const av = await analyzer(current.model);
-    const beats = current.result.beats;
-    const bytes = typeof av.writeAnnotations === 'function'
-      ? av.writeAnnotations(beats)
-      : encodeAtr(beats.map((b) => ({ sample: b.sample, symbol: b.label })));
+    const list = current.result.beats.map((b) => ({ sample: b.sample, symbol: b.label ?? 'Q' }));
+    const bytes = typeof av.writeAnnotations === 'function' ? av.writeAnnotations(list) : encodeAtr(list);
     const out = Uint8Array.from(bytes);
     return { value: out, transfer: [out.buffer] };
   },

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "explain/gradcam_tail.h"
 
 namespace av::explain {
 
@@ -54,18 +55,6 @@ struct Shape {
 };
 
 }  // namespace
-
-struct GradcamHead::Tail {
-  struct Op {
-    std::string type;
-    std::vector<int> in;  // node indices; node 0 is the captured feature map, node i+1 is ops[i]'s output
-    int c = 0, l = 0;     // output shape (l == 0: vector)
-    int inC = 0, k = 0, stride = 1, pad = 0, groups = 1;
-    std::vector<float> w, b;  // conv1d / dense; batchnorm: w = scale, b = shift
-  };
-  std::vector<Op> ops;
-  int c0 = 0, l0 = 0;
-};
 
 GradcamHead::GradcamHead(const json& meta, const float* weights, size_t count, const std::string& layer) {
   if (!meta.is_object() || !meta.contains("architecture") || !meta["architecture"].is_array())

@@ -16,6 +16,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+namespace av::nn {
+struct Graph;
+}
+
 namespace av::explain {
 
 class GradcamHead {
@@ -23,6 +27,9 @@ class GradcamHead {
   // meta: the model metadata JSON; weights: every float of the weight file. layer: the feature layer's name,
   // or empty for meta["explain"]["gradcamLayer"]. Throws av::Error("model_invalid" | "explain_unsupported").
   GradcamHead(const nlohmann::json& meta, const float* weights, size_t count, const std::string& layer = {});
+  // From an engine's graph (BatchNorm already folded, activations fused): the tail is every op after the one
+  // that produces `layer`. Defined in gradcam_graph.cpp.
+  GradcamHead(const nn::Graph& graph, const std::string& layer);
   ~GradcamHead();
   GradcamHead(GradcamHead&&) noexcept;
   GradcamHead& operator=(GradcamHead&&) noexcept;

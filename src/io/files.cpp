@@ -1,9 +1,12 @@
 #include "io/files.h"
 
+#include <cctype>
 #include <cstdio>
 #include <map>
 
 #include "core/error.h"
+#include "io/csv.h"
+#include "io/edf.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_signal.h"
 
@@ -68,6 +71,26 @@ Record read_wfdb_file(const std::string& heaPath) {
   });
   const std::string atr = dir + stem_of(heaPath) + ".atr";
   if (file_exists(atr)) rec.annotations = read_wfdb_annotations(read_file_bytes(atr));
+  return rec;
+}
+
+Record read_record_file(const std::string& path, double csvSampleRate) {
+  const size_t dot = path.find_last_of('.');
+  std::string ext = dot == std::string::npos ? std::string() : path.substr(dot + 1);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "hea") return read_wfdb_file(path);
+  Record rec;
+  if (ext == "csv" || ext == "txt" || ext == "tsv") {
+    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    CsvOptions options;
+    options.sampleRate = csvSampleRate;
+    rec = read_csv(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), options);
+  } else if (ext == "edf") {
+    rec = read_edf(read_file_bytes(path));
+  } else {
+    throw Error("io_unknown_format", "cannot tell the format of '" + path + "' (expected .hea, .csv or .edf)");
+  }
+  rec.name = stem_of(path);
   return rec;
 }
 

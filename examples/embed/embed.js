@@ -1,0 +1,57 @@
+// Embedding ArrhythmiaVision in a dashboard: the analyzer runs in a Web Worker (src/js/worker.js), the demo's
+// strip chart draws the record, and the page shows the result in its own tiles and lists.
+import { createWorkerAnalyzer } from '../../src/js/worker.js';
+import { StripChart } from '../../web/chart.js';
+import { minMaxPyramid } from '../../web/signal.js';
+
+const $ = (id) => document.getElementById(id);
+let result = null;
+const chart = new StripChart($('overview'), $('detail'), {
+  onSelect: (i) => {
+    const b = result.beats[i];
+    const p = Object.entries(b.probabilities).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' · ');
+    $('selected').textContent = `Beat ${i + 1} at ${b.time.toFixed(2)} s: ${b.label} (${p})`;
+  },
+});
+
+const av = await createWorkerAnalyzer({ model: 'v1' });
+$('status').textContent = `${av.info.model} ready`;
+let current = null;
+
+async function show(name) {
+  $('status').textContent = `Loading ${name}…`;
+  const files = await Promise.all(['hea', 'dat', 'atr'].map((ext) =>
+    fetch(new URL(`../data/${name}.${ext}`, import.meta.url)).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))));
+  if (current) av.disposeRecord(current);
+  const rec = await av.readWfdb({ hea: files[0], dat: files[1], atr: files[2] });
+  current = rec;
+  result = await av.analyze(rec, { onProgress: (f) => { $('status').textContent = `Analysing ${name}… ${Math.round(f * 100)} %`; } });
+  const samples = await av.samples(rec, result.leadIndex ?? 0);
+  chart.setSignal({ samples, levels: minMaxPyramid(samples), sampleRate: rec.sampleRate });
+  chart.setReference(rec.annotations);
+  chart.setBeats(result.beats);
+
+  const s = result.summary;
+  $('t-beats').textContent = s.beatCount.toLocaleString('en');
+  $('t-hr').textContent = `${s.heartRate.meanBpm?.toFixed(0) ?? '–'} bpm`;
+  $('t-v').textContent = `${(s.burden?.V ?? (100 * s.counts.V) / s.beatCount).toFixed(1)} %`;
+  $('t-a').textContent = `${(s.burden?.A ?? (100 * s.counts.A) / s.beatCount).toFixed(1)} %`;
+  $('ecg-title').textContent = `ECG · record ${result.record} · ${result.lead}`;
+
+  const names = { vRuns: 'V run', couplets: 'V couplet', bigeminy: 'Bigeminy', trigeminy: 'Trigeminy' };
+  const events = Object.entries(names).flatMap(([k, type]) => (s.events?.[k] ?? []).map((e) => ({ ...e, type })))
+    .sort((a, b) => a.start - b.start);
+  $('events').replaceChildren(...(events.length ? events.slice(0, 100).map((e) => {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = `${new Date(e.startTime * 1000).toISOString().slice(11, 19)} ${e.type} (${e.beats} beats)`;
+    b.addEventListener('click', () => chart.select(chart.beatAt(e.start)));
+    li.append(b);
+    return li;
+  }) : [Object.assign(document.createElement('li'), { textContent: 'No ventricular events', className: 'muted' })]));
+  $('status').textContent = `${name}: ${s.beatCount} beats in ${(result.timing.totalMs / 1000).toFixed(2)} s`;
+}
+
+document.querySelectorAll('[data-record]').forEach((b) => b.addEventListener('click', () =>
+  show(b.dataset.record).catch((err) => { $('status').textContent = `Error: ${err.code}: ${err.message}`; })));

@@ -1,0 +1,209 @@
+#include "explain/explainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "nn/engine.h"
+
+namespace av::explain {
+
+namespace {
+
+int argmax(const float* p, size_t n) { return static_cast<int>(std::max_element(p, p + n) - p); }
+
+[[noreturn]] void bad_option(const std::string& message) { throw Error("explain_invalid_option", message); }
+
+}  // namespace
+
+Options parse_options(const nlohmann::json& j, const std::vector<std::string>& classes) {
+  Options o;
+  if (j.is_null()) return o;
+  if (!j.is_object()) bad_option("options must be an object");
+  if (auto it = j.find("method"); it != j.end() && !it->is_null()) {
+    const std::string m = it->is_string() ? it->get<std::string>() : "";
+    if (m == "gradcam") o.method = Method::Gradcam;
+    else if (m == "shap") o.method = Method::Shap;
+    else bad_option("method must be 'gradcam' or 'shap'");
+  }
+  if (auto it = j.find("segments"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<long long>() < 1 || it->get<long long>() > 32)
+      bad_option("segments must be an integer from 1 to 32");
+    o.segments = it->get<int>();
+  }
+  if (auto it = j.find("baseline"); it != j.end() && !it->is_null()) {
+    o.baseline = it->is_string() ? it->get<std::string>() : "";
+    if (o.baseline != "median-normal" && o.baseline != "background")
+      bad_option("baseline must be 'median-normal' or 'background'");
+  }
+  if (auto it = j.find("classIndex"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() >= (long long)classes.size())
+      bad_option("classIndex is out of range");
+    o.classIndex = it->get<int>();
+  }
+  if (auto it = j.find("label"); it != j.end() && !it->is_null()) {
+    auto c = std::find(classes.begin(), classes.end(), it->is_string() ? it->get<std::string>() : "");
+    if (c == classes.end()) bad_option("label must be one of the model's classes");
+    o.classIndex = static_cast<int>(c - classes.begin());
+  }
+  if (auto it = j.find("samples"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<long long>() < 64 || it->get<long long>() > (1 << 20))
+      bad_option("samples must be an integer from 64 to 1048576");
+    o.kernelSamples = it->get<size_t>();
+  }
+  if (auto it = j.find("seed"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<long long>() < 0) bad_option("seed must be a non-negative integer");
+    o.seed = it->get<uint64_t>();
+  }
+  return o;
+}
+
+nlohmann::ordered_json to_json(const Explanation& e) {
+  nlohmann::ordered_json j;
+  j["method"] = e.method;
+  j["label"] = e.label;
+  j["classIndex"] = e.classIndex;
+  j["values"] = e.values;
+  j["probabilities"] = e.probabilities;
+  if (e.method == "gradcam") {
+    j["layer"] = e.layer;
+  } else {
+    auto segs = nlohmann::ordered_json::array();
+    for (const auto& s : e.segments) segs.push_back({{"start", s.start}, {"end", s.end}, {"value", s.value}});
+    j["segments"] = std::move(segs);
+    j["baseValue"] = e.baseValue;
+    j["outputValue"] = e.outputValue;
+    j["baseline"] = e.baseline;
+    j["estimator"] = e.estimator;
+    j["evaluations"] = e.evaluations;
+    if (e.estimator == "kernel") {
+      j["samples"] = e.samples;
+      j["seed"] = e.seed;
+    }
+  }
+  return j;
+}
+
+Explainer::Explainer(nn::Engine& engine)
+    : engine_(engine), head_(engine.model().graph(), engine.model().info().gradcamLayer) {
+  const auto& info = engine.model().info();
+  if (info.inputChannels != 1) throw Error("explain_unsupported", "explanations need a one-channel input");
+  window_ = info.windowLength;
+  classes_ = info.classes;
+  if (info.backgroundCount > 0 && info.background.size() == static_cast<size_t>(info.backgroundCount) * window_) {
+    background_.assign(static_cast<size_t>(window_), 0.0f);
+    for (int b = 0; b < info.backgroundCount; ++b)
+      for (int t = 0; t < window_; ++t)
+        background_[static_cast<size_t>(t)] += info.background[static_cast<size_t>(b * window_ + t)] / info.backgroundCount;
+  }
+}
+
+std::vector<float> Explainer::probabilities(const float* windows, size_t n) {
+  std::vector<float> p(n * classes_.size());
+  engine_.run(windows, n, p.data());
+  return p;
+}
+
+std::vector<Explanation> Explainer::gradcam_batch(const float* windows, size_t n, const int* classes) {
+  const size_t C = classes_.size();
+  const size_t featureSize = static_cast<size_t>(head_.channels()) * static_cast<size_t>(head_.featureLength());
+  const size_t batch = std::max<size_t>(1, std::min(n, engine_.max_batch()));
+  probs_.resize(batch * C);
+  captured_.resize(batch * featureSize);
+  std::vector<Explanation> out(n);
+  for (size_t first = 0; first < n; first += batch) {
+    const size_t count = std::min(batch, n - first);
+    engine_.run(windows + first * static_cast<size_t>(window_), count, probs_.data(), nullptr, head_.layer(),
+                captured_.data());
+    for (size_t i = 0; i < count; ++i) {
+      const float* p = probs_.data() + i * C;
+      int cls = classes ? classes[first + i] : -1;
+      if (cls < 0) cls = argmax(p, C);
+      auto cam = head_.compute(captured_.data() + i * featureSize, cls);
+      Explanation& e = out[first + i];
+      e.method = "gradcam";
+      e.classIndex = cls;
+      e.label = classes_[static_cast<size_t>(cls)];
+      e.values = std::move(cam.values);
+      e.probabilities.assign(p, p + C);
+      e.layer = head_.layer();
+    }
+  }
+  return out;
+}
+
+Explanation Explainer::gradcam(const float* window, int classIndex) {
+  return std::move(gradcam_batch(window, 1, &classIndex).front());
+}
+
+Explanation Explainer::shap(const float* window, const float* baseline, const std::string& baselineName,
+                            const Options& options) {
+  const size_t W = static_cast<size_t>(window_), C = classes_.size();
+  Explanation e;
+  e.method = "shap";
+  e.baseline = baselineName;
+  e.probabilities = probabilities(window, 1);
+  const int cls = options.classIndex >= 0 ? options.classIndex : argmax(e.probabilities.data(), C);
+  if (cls >= static_cast<int>(C)) throw Error("explain_invalid_class", "class index out of range");
+  e.classIndex = cls;
+  e.label = classes_[static_cast<size_t>(cls)];
+  e.segments = make_segments(window_, options.segments);
+
+  const size_t batch = std::max<size_t>(1, std::min<size_t>(engine_.max_batch(), 512));
+  mixed_.resize(batch * W);
+  probs_.resize(batch * C);
+  const auto& segs = e.segments;
+  const CoalitionFn f = [&](const uint32_t* masks, size_t n, double* out) {
+    for (size_t i = 0; i < n; ++i) {
+      float* row = mixed_.data() + i * W;
+      for (size_t s = 0; s < segs.size(); ++s) {
+        const float* src = (masks[i] >> s & 1u) ? window : baseline;
+        std::copy(src + segs[s].start, src + segs[s].end, row + segs[s].start);
+      }
+    }
+    engine_.run(mixed_.data(), n, probs_.data());
+    for (size_t i = 0; i < n; ++i) out[i] = probs_[i * C + static_cast<size_t>(cls)];
+  };
+  ShapleyResult r;
+  if (options.segments <= kMaxExactSegments) {
+    r = exact_shapley(options.segments, f, batch);
+    e.estimator = "exact";
+  } else {
+    r = kernel_shap(options.segments, f, options.kernelSamples, options.seed, batch);
+    e.estimator = "kernel";
+    e.samples = options.kernelSamples;
+    e.seed = options.seed;
+  }
+  e.baseValue = r.baseValue;
+  e.outputValue = r.outputValue;
+  e.evaluations = r.evaluations;
+  e.values.assign(W, 0.0f);
+  for (size_t s = 0; s < segs.size(); ++s) {
+    e.segments[s].value = r.values[s];
+    const double perSample = r.values[s] / (segs[s].end - segs[s].start);
+    for (int t = segs[s].start; t < segs[s].end; ++t) e.values[static_cast<size_t>(t)] = static_cast<float>(perSample);
+  }
+  return e;
+}
+
+std::vector<float> median_window(const float* windows, size_t length, const std::vector<size_t>& idx) {
+  std::vector<float> out;
+  if (idx.empty()) return out;
+  out.resize(length);
+  std::vector<float> column(idx.size());
+  for (size_t t = 0; t < length; ++t) {
+    for (size_t i = 0; i < idx.size(); ++i) column[i] = windows[idx[i] * length + t];
+    const size_t mid = column.size() / 2;
+    std::nth_element(column.begin(), column.begin() + static_cast<long>(mid), column.end());
+    float m = column[mid];
+    if (column.size() % 2 == 0) {  // even count: mean of the two middle values
+      const float lower = *std::max_element(column.begin(), column.begin() + static_cast<long>(mid));
+      m = 0.5f * (m + lower);
+    }
+    out[t] = m;
+  }
+  return out;
+}
+
+}  // namespace av::explain

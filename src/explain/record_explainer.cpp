@@ -1,0 +1,214 @@
+#include "explain/record_explainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "core/error.h"
+#include "dsp/beats.h"
+#include "nn/engine.h"
+
+namespace av::explain {
+
+namespace {
+
+dsp::BeatWindowSpec spec_of(const nn::ModelInfo& info) {
+  dsp::BeatWindowSpec spec;
+  spec.before = info.windowBefore;
+  spec.after = info.windowAfter;
+  spec.stdFloor = static_cast<float>(info.stdFloor);
+  return spec;
+}
+
+std::vector<int64_t> reference_positions(const Record& record) {
+  std::vector<int64_t> positions;
+  for (const auto& a : record.annotations)
+    if (is_beat_annotation(a.code) && a.sample >= 0 && static_cast<size_t>(a.sample) < record.length())
+      positions.push_back(a.sample);
+  std::sort(positions.begin(), positions.end());
+  if (positions.empty())
+    throw Error("no_reference_annotations", "reference beats need beat annotations (an .atr beside the header)");
+  return positions;
+}
+
+}  // namespace
+
+std::vector<size_t> class_subsample(size_t n, size_t cap) {
+  std::vector<size_t> idx;
+  if (cap == 0) return idx;
+  if (n <= cap) {
+    for (size_t i = 0; i < n; ++i) idx.push_back(i);
+    return idx;
+  }
+  for (size_t k = 0; k < cap; ++k) idx.push_back((2 * k + 1) * n / (2 * cap));
+  return idx;
+}
+
+RecordExplainer::RecordExplainer(Explainer& explainer, const Record& record, const std::string& lead, bool reference)
+    : explainer_(explainer), record_(record) {
+  if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
+    throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
+  lead_ = resolve_lead(record, lead);
+  const auto& samples = record.leads[static_cast<size_t>(lead_)].samples;
+  if (samples.empty()) throw Error("empty_signal", "the lead has no samples");
+  const auto spec = spec_of(explainer.engine().model().info());
+  if (spec.length() != W()) throw Error("model_invalid", "window length disagrees with the model input");
+  std::vector<int64_t> ref;
+  if (reference) ref = reference_positions(record);
+  auto prepared = dsp::prepare_beats(std::span<const float>(samples), record.sampleRate, spec, reference ? &ref : nullptr);
+  samples_ = std::move(prepared.sample);
+  windows_ = std::move(prepared.windows);
+  const size_t n = samples_.size(), C = explainer.classes().size();
+  labels_.assign(n, 0);
+  if (n > 0) {
+    const auto p = explainer.probabilities(windows_.data(), n);
+    for (size_t i = 0; i < n; ++i)
+      labels_[i] = static_cast<int>(std::max_element(p.begin() + static_cast<long>(i * C),
+                                                     p.begin() + static_cast<long>((i + 1) * C)) -
+                                    (p.begin() + static_cast<long>(i * C)));
+  }
+}
+
+std::optional<size_t> RecordExplainer::find(int64_t sample) const {
+  auto it = std::lower_bound(samples_.begin(), samples_.end(), sample);
+  if (it == samples_.end() || *it != sample) return std::nullopt;
+  return static_cast<size_t>(it - samples_.begin());
+}
+
+const std::vector<float>& RecordExplainer::baseline(const std::string& wanted, std::string* name) {
+  if (wanted == "median-normal") {
+    if (!medianDone_) {
+      std::vector<size_t> normal;
+      for (size_t i = 0; i < labels_.size(); ++i)
+        if (labels_[i] == 0) normal.push_back(i);
+      medianNormal_ = median_window(windows_.data(), static_cast<size_t>(W()), normal);
+      medianDone_ = true;
+    }
+    if (!medianNormal_.empty()) {
+      if (name) *name = "median-normal";
+      return medianNormal_;
+    }
+  } else if (wanted != "background") {
+    throw Error("explain_invalid_option", "baseline must be 'median-normal' or 'background'");
+  }
+  if (explainer_.background().empty())
+    throw Error("explain_no_baseline", "the record has no normal beat and the model ships no explain.background");
+  if (name) *name = "background";
+  return explainer_.background();
+}
+
+std::vector<float> RecordExplainer::prepare_one(int64_t sample) const {
+  const auto& samples = record_.leads[static_cast<size_t>(lead_)].samples;
+  if (sample < 0 || static_cast<size_t>(sample) >= samples.size())
+    throw Error("explain_beat_out_of_range", "beat sample " + std::to_string(sample) + " is outside the record");
+  const std::vector<int64_t> one{sample};
+  auto prepared = dsp::prepare_beats(std::span<const float>(samples), record_.sampleRate,
+                                     spec_of(explainer_.engine().model().info()), &one);
+  if (prepared.count() != 1) throw Error("explain_beat_out_of_range", "no beat window at that sample");
+  return std::move(prepared.windows);
+}
+
+Explanation RecordExplainer::explain_beat(size_t beat, const Options& options) {
+  if (beat >= samples_.size()) throw Error("explain_beat_out_of_range", "beat index out of range");
+  if (options.method == Method::Gradcam) return explainer_.gradcam(window(beat), options.classIndex);
+  std::string name;
+  const auto& base = baseline(options.baseline, &name);
+  return explainer_.shap(window(beat), base.data(), name, options);
+}
+
+Explanation RecordExplainer::explain(int64_t sample, const Options& options) {
+  if (auto beat = find(sample)) return explain_beat(*beat, options);
+  const auto w = prepare_one(sample);
+  if (options.method == Method::Gradcam) return explainer_.gradcam(w.data(), options.classIndex);
+  std::string name;
+  const auto& base = baseline(options.baseline, &name);
+  return explainer_.shap(w.data(), base.data(), name, options);
+}
+
+GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
+  GlobalExplanation g;
+  g.segments = options.segments;
+  g.segmentBounds = make_segments(W(), options.segments);
+  const size_t Wn = static_cast<size_t>(W());
+  const auto& classes = explainer_.classes();
+  std::vector<float> base;
+  if (options.shap) base = baseline(options.baseline, &g.baseline);
+  for (size_t c = 0; c < classes.size(); ++c) {
+    std::vector<size_t> members;
+    for (size_t i = 0; i < labels_.size(); ++i)
+      if (labels_[i] == static_cast<int>(c)) members.push_back(i);
+    if (members.empty()) continue;
+    ClassProfile p;
+    p.classIndex = static_cast<int>(c);
+    p.label = classes[c];
+    p.beats = members.size();
+    std::vector<double> avg(Wn, 0.0), cam(Wn, 0.0);
+    std::vector<float> batch;
+    const size_t chunk = 256;
+    for (size_t first = 0; first < members.size(); first += chunk) {
+      const size_t count = std::min(chunk, members.size() - first);
+      batch.resize(count * Wn);
+      for (size_t i = 0; i < count; ++i) {
+        const float* w = window(members[first + i]);
+        std::copy(w, w + Wn, batch.data() + i * Wn);
+        for (size_t t = 0; t < Wn; ++t) avg[t] += w[t];
+      }
+      const std::vector<int> cls(count, static_cast<int>(c));
+      for (const auto& e : explainer_.gradcam_batch(batch.data(), count, cls.data()))
+        for (size_t t = 0; t < Wn; ++t) cam[t] += e.values[t];
+    }
+    for (size_t t = 0; t < Wn; ++t) {
+      p.averageBeat.push_back(static_cast<float>(avg[t] / members.size()));
+      p.meanGradcam.push_back(static_cast<float>(cam[t] / members.size()));
+    }
+    if (options.shap) {
+      Options o;
+      o.method = Method::Shap;
+      o.segments = options.segments;
+      o.classIndex = static_cast<int>(c);
+      std::vector<double> abs(Wn, 0.0);
+      p.meanAbsSegments.assign(static_cast<size_t>(options.segments), 0.0);
+      for (size_t k : class_subsample(members.size(), options.maxShapBeats)) {
+        const size_t beat = members[k];
+        p.shapBeats.push_back(beat);
+        const auto e = explainer_.shap(window(beat), base.data(), g.baseline, o);
+        for (size_t t = 0; t < Wn; ++t) abs[t] += std::fabs(e.values[t]);
+        for (size_t s = 0; s < e.segments.size(); ++s) p.meanAbsSegments[s] += std::fabs(e.segments[s].value);
+      }
+      const double n = static_cast<double>(std::max<size_t>(1, p.shapBeats.size()));
+      for (size_t t = 0; t < Wn; ++t) p.meanAbsShap.push_back(static_cast<float>(abs[t] / n));
+      for (auto& v : p.meanAbsSegments) v /= n;
+    }
+    g.classes.push_back(std::move(p));
+  }
+  return g;
+}
+
+nlohmann::ordered_json to_json(const GlobalExplanation& g) {
+  nlohmann::ordered_json j;
+  j["segments"] = g.segments;
+  if (!g.baseline.empty()) j["baseline"] = g.baseline;
+  auto bounds = nlohmann::ordered_json::array();
+  for (const auto& s : g.segmentBounds) bounds.push_back({{"start", s.start}, {"end", s.end}});
+  j["segmentBounds"] = std::move(bounds);
+  auto classes = nlohmann::ordered_json::array();
+  for (const auto& p : g.classes) {
+    nlohmann::ordered_json c;
+    c["label"] = p.label;
+    c["classIndex"] = p.classIndex;
+    c["beats"] = p.beats;
+    c["averageBeat"] = p.averageBeat;
+    c["meanGradcam"] = p.meanGradcam;
+    if (!p.shapBeats.empty()) {
+      c["meanAbsShap"] = p.meanAbsShap;
+      c["meanAbsShapSegments"] = p.meanAbsSegments;
+      c["shapBeats"] = p.shapBeats;
+    }
+    classes.push_back(std::move(c));
+  }
+  j["classes"] = std::move(classes);
+  return j;
+}
+
+}  // namespace av::explain

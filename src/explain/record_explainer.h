@@ -1,0 +1,83 @@
+#pragma once
+// Explanations of the beats of one recording: beat windows prepared exactly as analyze() prepares them, the
+// recording's own median normal beat as the default SHAP baseline, and per-class (global) aggregates.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/record.h"
+#include "explain/explainer.h"
+
+namespace av::explain {
+
+struct GlobalOptions {
+  int segments = 12;                        // SHAP segments (exact up to 16)
+  std::string baseline = "median-normal";   // or "background"
+  size_t maxShapBeats = 8;                  // per class; evenly spaced subsample, see class_subsample()
+  bool shap = true;                         // false: Grad-CAM and average beats only
+};
+
+struct ClassProfile {
+  int classIndex = 0;
+  std::string label;
+  size_t beats = 0;                  // beats predicted as this class
+  std::vector<float> averageBeat;    // mean window of those beats
+  std::vector<float> meanGradcam;    // mean Grad-CAM (each beat's map in [0,1]) over all of them
+  std::vector<float> meanAbsShap;    // mean |SHAP| per sample over the subsample (empty if shap was off)
+  std::vector<double> meanAbsSegments;  // the same per segment
+  std::vector<size_t> shapBeats;     // indices (into the record's beats) of the SHAP subsample
+};
+
+struct GlobalExplanation {
+  std::string baseline;  // used for SHAP
+  int segments = 0;
+  std::vector<Segment> segmentBounds;
+  std::vector<ClassProfile> classes;  // only classes that occur, in model order
+};
+
+// Evenly spaced, deterministic subsample of n items: floor((k + 1/2) n / cap) for k < cap (all if n <= cap).
+std::vector<size_t> class_subsample(size_t n, size_t cap);
+
+class RecordExplainer {
+ public:
+  // lead: index or name, empty = the pipeline's default. reference: explain the record's annotated beat positions
+  // (like analyze --beats reference) instead of detected ones. The record must outlive this object.
+  RecordExplainer(Explainer& explainer, const Record& record, const std::string& lead = {}, bool reference = false);
+
+  size_t beatCount() const { return samples_.size(); }
+  const std::vector<int64_t>& samples() const { return samples_; }   // input-rate positions
+  const std::vector<int>& labels() const { return labels_; }          // predicted classes
+  const float* window(size_t beat) const { return windows_.data() + beat * static_cast<size_t>(W()); }
+  // The beat index at this input-rate sample, or nullopt.
+  std::optional<size_t> find(int64_t sample) const;
+
+  // The recording's median normal beat: per-sample median over the windows predicted N; when no beat is,
+  // the model's background. name says which ("median-normal" | "background").
+  const std::vector<float>& baseline(const std::string& wanted, std::string* name);
+
+  // Explains the beat at `sample`: its window from this recording (prepared alone if it is not one of the beats).
+  Explanation explain(int64_t sample, const Options& options);
+  Explanation explain_beat(size_t beat, const Options& options);
+
+  GlobalExplanation global(const GlobalOptions& options);
+
+ private:
+  int W() const { return explainer_.windowLength(); }
+  std::vector<float> prepare_one(int64_t sample) const;
+
+  Explainer& explainer_;
+  const Record& record_;
+  int lead_ = 0;
+  std::vector<int64_t> samples_;
+  std::vector<float> windows_;
+  std::vector<int> labels_;
+  std::vector<float> medianNormal_;
+  bool medianDone_ = false;
+};
+
+nlohmann::ordered_json to_json(const GlobalExplanation& g);
+
+}  // namespace av::explain

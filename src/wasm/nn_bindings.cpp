@@ -1,0 +1,114 @@
+// Embind bindings of the inference engine: loadModel(json, weights) -> Model handle (or an error value),
+// modelInfo(model) -> object, classifyWindows(model, Float32Array, n) -> Float32Array(n x classes).
+// Failures come back as {avError: true, code, message}, the convention src/js/index.js expects.
+#include "wasm/nn_bindings.h"
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <string>
+
+#include "core/error.h"
+
+using emscripten::val;
+
+namespace av::wasm {
+
+namespace {
+
+val nn_error(const std::string& code, const std::string& message) {
+  val e = val::object();
+  e.set("avError", true);
+  e.set("code", code);
+  e.set("message", message);
+  return e;
+}
+
+template <class F>
+val nn_guarded(F&& f) {
+  try {
+    return f();
+  } catch (const av::Error& e) {
+    return nn_error(e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    return nn_error("out_of_memory", "the model needs more memory than the WebAssembly heap can give");
+  } catch (const std::exception& e) {
+    return nn_error("internal_error", e.what());
+  }
+}
+
+// Copies a JS typed array (any view over bytes or floats) into `out` with one bulk set().
+template <class T>
+void copy_from_js(const val& array, std::vector<T>& out, size_t count) {
+  out.resize(count);
+  val(emscripten::typed_memory_view(count, out.data())).call<void>("set", array);
+}
+
+val load_model(const std::string& json, val weights) {
+  return nn_guarded([&] {
+    if (!weights.instanceof(val::global("Uint8Array")))
+      throw av::Error("invalid_argument", "model weights must be a Uint8Array");
+    std::vector<uint8_t> bytes;
+    copy_from_js(weights, bytes, weights["length"].as<size_t>());
+    auto model = std::make_shared<const av::nn::Model>(av::nn::Model::load(json, bytes));
+    ModelHandle h;
+    h.engine = std::make_shared<av::nn::Engine>(*model, av::nn::default_backend(), 256);
+    h.model = std::move(model);
+    h.scratch = std::make_shared<std::vector<float>>();
+    return val(std::move(h));
+  });
+}
+
+val model_info(const ModelHandle& h) {
+  const av::nn::ModelInfo& i = h.model->info();
+  val o = val::object();
+  o.set("model", i.name);
+  o.set("version", i.version);
+  o.set("parameters", static_cast<double>(i.parameters));
+  o.set("flops", static_cast<double>(i.flops));
+  val classes = val::array();
+  for (const std::string& c : i.classes) classes.call<void>("push", c);
+  o.set("classes", classes);
+  o.set("sampleRate", i.sampleRate);
+  o.set("windowLength", i.windowLength);
+  o.set("windowBefore", i.windowBefore);
+  o.set("windowAfter", i.windowAfter);
+  o.set("gradcamLayer", i.gradcamLayer);
+  o.set("backend", std::string(av::nn::backend_name(h.engine->backend())) == "simd" ? "wasm-simd128" : "xnnpack");
+  return o;
+}
+
+// windows: Float32Array of at least n x windowLength samples (z-scored beat windows, NCW).
+val classify_windows(const ModelHandle& h, val windows, double count) {
+  return nn_guarded([&] {
+    if (!windows.instanceof(val::global("Float32Array")))
+      throw av::Error("invalid_argument", "windows must be a Float32Array");
+    if (!(count >= 0) || count != static_cast<double>(static_cast<size_t>(count)))
+      throw av::Error("invalid_argument", "n must be a non-negative integer");
+    const size_t n = static_cast<size_t>(count), per = h.engine->window_size(), classes = h.engine->classes();
+    const size_t available = windows["length"].as<size_t>();
+    if (per != 0 && n > available / per)
+      throw av::Error("invalid_argument", "windows holds " + std::to_string(available) + " samples, fewer than n x " +
+                                              std::to_string(per));
+    std::vector<float>& buf = *h.scratch;
+    const size_t need = n * per + n * classes;
+    if (buf.size() < need) buf.resize(need);
+    val input = windows.call<val>("subarray", 0, static_cast<double>(n * per));
+    val(emscripten::typed_memory_view(n * per, buf.data())).call<void>("set", input);
+    float* probs = buf.data() + n * per;
+    h.engine->run(buf.data(), n, probs);
+    // new Float32Array(view) copies out of the heap, so the result survives memory growth.
+    return val::global("Float32Array").new_(emscripten::typed_memory_view(n * classes, probs));
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(arrhythmiavision_nn) {
+  emscripten::class_<ModelHandle>("Model");
+  emscripten::function("loadModel", &load_model);
+  emscripten::function("modelInfo", &model_info);
+  emscripten::function("classifyWindows", &classify_windows);
+}
+
+}  // namespace av::wasm

@@ -1,0 +1,118 @@
+// CSV reader: files written here in the shapes people export (PhysioNet rdsamp, Kaggle MIT-BIH, spreadsheets).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+#include "io/csv.h"
+
+using namespace av;
+using namespace av::io;
+
+namespace {
+std::string code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return "(no error)";
+}
+CsvOptions rate(double hz) {
+  CsvOptions o;
+  o.sampleRate = hz;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("CSV with a header and a time column in seconds", "[io][csv]") {
+  // 4 ms steps: 250 Hz.
+  const Record r = read_csv("time,MLII,V5\n0.000,0.1,-0.2\n0.004,0.15,-0.25\n0.008,0.2,-0.3\n0.012,0.25,-0.35\n");
+  CHECK(r.sampleRate == Approx(250.0));
+  REQUIRE(r.leads.size() == 2);
+  CHECK(r.leads[0].name == "MLII");
+  CHECK(r.leads[1].name == "V5");
+  REQUIRE(r.length() == 4);
+  CHECK(r.leads[0].samples[3] == Approx(0.25));
+  CHECK(r.leads[1].samples[1] == Approx(-0.25));
+}
+
+TEST_CASE("CSV delimiters: semicolon with decimal commas, tab, whitespace", "[io][csv]") {
+  const Record semi = read_csv("Zeit (ms);ECG\n0;1,5\n2;2,5\n4;-0,5\n");
+  CHECK(semi.sampleRate == Approx(500.0));  // 2 ms steps, named as milliseconds
+  REQUIRE(semi.leads.size() == 1);
+  CHECK(semi.leads[0].samples[0] == Approx(1.5));
+  CHECK(semi.leads[0].samples[2] == Approx(-0.5));
+
+  const Record tab = read_csv("a\tb\tc\n1\t2\t3\n4\t5\t6\n", rate(128));
+  CHECK(tab.sampleRate == 128.0);
+  REQUIRE(tab.leads.size() == 3);
+  CHECK(tab.leads[2].samples[1] == Approx(6.0));
+
+  const Record ws = read_csv("  1.0   2.0\n  3.0   4.0 \n5.0 6.0\n2.0 8.0\n", rate(360));
+  REQUIRE(ws.leads.size() == 2);  // first column falls, so it is a signal, not time
+  CHECK(ws.leads[0].name == "column 1");
+  CHECK(ws.leads[1].samples[3] == Approx(8.0));
+}
+
+TEST_CASE("CSV in the PhysioNet and Kaggle shapes", "[io][csv]") {
+  // rdsamp -c -p -v: quoted names, a units row, elapsed time in seconds, a microvolt column.
+  const Record rd = read_csv("'Elapsed time','MLII','V5'\n'seconds','mV','uV'\n0.000,-0.145,-65\n0.003,-0.145,-65\n"
+                             "0.006,-0.145,-65\n");
+  CHECK(rd.sampleRate == Approx(1.0 / 0.003));
+  CHECK(rd.leads[0].name == "MLII");
+  CHECK(rd.leads[1].samples[0] == Approx(-0.065));  // uV -> mV
+  // Kaggle mitbih_database: a sample index column carries no rate.
+  const std::string kaggle = "\"'sample #'\",\"'MLII'\",\"'V5'\"\n0,995,1011\n1,995,1011\n2,995,1011\n";
+  CHECK(code_of([&] { read_csv(kaggle); }) == "csv_no_sample_rate");
+  const Record k = read_csv(kaggle, rate(360));
+  CHECK(k.sampleRate == 360.0);
+  REQUIRE(k.leads.size() == 2);
+  CHECK(k.leads[0].name == "'MLII'");
+  // Without a header, a column counting 0, 1, 2, ... is an index; a steadily rising fraction is time.
+  CHECK(code_of([] { read_csv("0,5\n1,6\n2,7\n"); }) == "csv_no_sample_rate");
+  const Record t = read_csv("0.0,5\n0.002,6\n0.004,7\n");
+  CHECK(t.sampleRate == Approx(500.0));
+  REQUIRE(t.leads.size() == 1);
+  // Milliseconds recognised by a step too long for seconds.
+  const Record ms = read_csv("time,ecg\n0,1\n4,2\n8,3\n");
+  CHECK(ms.sampleRate == Approx(250.0));
+}
+
+TEST_CASE("CSV missing cells, CRLF, comments and trailing delimiters", "[io][csv]") {
+  const Record r = read_csv("# exported\r\nI,II,\r\n1,10,\r\n,20,\r\n3,NaN,\r\n", rate(100));
+  REQUIRE(r.leads.size() == 2);  // the empty trailing column is dropped
+  CHECK(r.leads[0].samples[1] == Approx(1.0));   // missing: previous value repeats
+  CHECK(r.leads[1].samples[2] == Approx(20.0));
+  CHECK(r.leads[0].samples[2] == Approx(3.0));
+}
+
+TEST_CASE("CSV error paths", "[io][csv][errors]") {
+  CHECK(code_of([] { read_csv("", rate(360)); }) == "csv_no_numbers");
+  CHECK(code_of([] { read_csv("\n\n  \n", rate(360)); }) == "csv_no_numbers");
+  CHECK(code_of([] { read_csv("name,value\nalpha,beta\n", rate(360)); }) == "csv_no_numbers");
+  CHECK(code_of([] { read_csv("a,b\n1,2\n3\n", rate(360)); }) == "csv_ragged");
+  CHECK(code_of([] { read_csv("a,b\n1,2\n3,4,5\n", rate(360)); }) == "csv_ragged");
+  CHECK(code_of([] { read_csv("a,b\n1,2\n3,x4\n", rate(360)); }) == "csv_invalid_number");
+  CHECK(code_of([] { read_csv("1\n2\n3\n"); }) == "csv_no_sample_rate");
+  CHECK(code_of([] { read_csv("1\n2\n3\n", rate(0)); }) == "csv_no_sample_rate");
+  CHECK(code_of([] { read_csv("1\n2\n3\n", rate(-5)); }) == "csv_no_sample_rate");
+  CHECK(code_of([] { read_csv("time,ecg\n0,1\n0,2\n"); }) == "csv_time_invalid");        // time stands still
+  CHECK(code_of([] { read_csv("time,ecg\n0,1\n0.1,2\n0.05,3\n"); }) == "csv_time_invalid");  // goes back
+  CHECK(code_of([] { read_csv("time,ecg\n0,1\n,2\n0.1,3\n"); }) == "csv_time_invalid");
+  std::string wide;
+  for (int i = 0; i < 2000; ++i) wide += "1,";
+  wide += "1\n";
+  CHECK(code_of([&] { read_csv(wide, rate(360)); }) == "csv_too_many_columns");
+  // Random bytes never crash.
+  std::string junk;
+  uint32_t x = 99;
+  for (int i = 0; i < 200; ++i) {
+    junk.clear();
+    for (int j = 0; j < 300; ++j) junk += char((x = x * 1664525u + 1013904223u) >> 24);
+    const std::string c = code_of([&] { read_csv(junk, rate(360)); });
+    CHECK(c.rfind("csv_", 0) == 0);
+  }
+}
