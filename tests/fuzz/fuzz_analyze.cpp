@@ -1,7 +1,10 @@
 // Fuzzes the whole path from arbitrary bytes to classified beats: the reader is picked from the bytes
-// (a header text, NUL and signal bytes = WFDB), then beat detection, windows and the V1 model.
+// ("0       " = EDF; a header text, NUL and signal bytes = WFDB; else CSV at 360 Hz unless it has a time
+// column), then beat detection, windows and the V1 model.
 #include "dsp/beats.h"
 #include "fuzz_common.h"
+#include "io/csv.h"
+#include "io/edf.h"
 #include "io/wfdb_signal.h"
 #include "nn/engine.h"
 #include "nn/model.h"
@@ -9,7 +12,10 @@
 namespace {
 
 av::Record read_any(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (text.substr(0, 8) == "0       ") return av::io::read_edf(std::span<const uint8_t>(data, size));
   const auto [headerText, bytes] = av::fuzz::split_at_nul(data, size);
+  if (headerText.size() == size) return av::io::read_csv(text, {360.0, '\0'});
   return av::io::read_wfdb(headerText, [bytes = bytes](std::string_view) {
     return std::optional<std::span<const uint8_t>>(bytes);
   });

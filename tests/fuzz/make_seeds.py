@@ -66,12 +66,12 @@ for name in ('arrhythminet-v1.json', 'arrhythminet-v2.json'):
     with open(os.path.join(root, 'models', name), 'rb') as f:
         put('fuzz_model_json', name, f.read())
 
-# CSV written from the same samples (several dialects).
+# CSV written from the same samples (several dialects). The harness reads a mode byte first.
 mv = [(s - 995) / 200 for s in samples[0::2]]
-put('fuzz_csv', 'plain.csv', ''.join(f'{v:.3f}\n' for v in mv))
-put('fuzz_csv', 'header.csv', 'time,MLII,V5\n' + ''.join(f'{i / 360:.4f},{v:.3f},{-v:.3f}\n' for i, v in enumerate(mv)))
-put('fuzz_csv', 'semicolon.csv', '# ecg\r\nsample;ECG\r\n' + ''.join(f'{i};{v:.3f}\r\n'.replace('.', ',') for i, v in enumerate(mv[:200])))
-put('fuzz_csv', 'wfdb-export.csv', "'Elapsed time','MLII','V5'\n'hh:mm:ss.mmm','mV','mV'\n" +
+put('fuzz_csv', 'plain.csv', '\x80' + ''.join(f'{v:.3f}\n' for v in mv))
+put('fuzz_csv', 'header.csv', '\x00time,MLII,V5\n' + ''.join(f'{i / 360:.4f},{v:.3f},{-v:.3f}\n' for i, v in enumerate(mv)))
+put('fuzz_csv', 'semicolon.csv', '\x82# ecg\r\nsample;ECG\r\n' + ''.join(f'{i};{v:.3f}\r\n'.replace('.', ',') for i, v in enumerate(mv[:200])))
+put('fuzz_csv', 'wfdb-export.csv', "\x00'Elapsed time','MLII','V5'\n'hh:mm:ss.mmm','mV','mV'\n" +
     ''.join(f"'0:00.{i:03d}',{v:.3f},{v:.3f}\n" for i, v in enumerate(mv[:100])))
 
 # EDF and EDF+ with two signals, 1 s records.
@@ -101,5 +101,6 @@ put('fuzz_edf', 'two-leads-plus.edf', edf(True))
 # Whole analyze: one input of each kind (the harness picks the reader from the bytes).
 for src, name in (('fuzz_wfdb_signal', '212'), ('fuzz_csv', 'header.csv'), ('fuzz_edf', 'two-leads-plus.edf')):
     with open(os.path.join(out, src, name), 'rb') as f:
-        put('fuzz_analyze', name, f.read())
+        blob = f.read()
+    put('fuzz_analyze', name, blob[1:] if src == 'fuzz_csv' else blob)
 print('seeds written to', out)
