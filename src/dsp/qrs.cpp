@@ -10,15 +10,15 @@ namespace {
 inline size_t ri(int64_t i) { return static_cast<size_t>(i) & 4095u; }
 }  // namespace
 
-QrsDetector::QrsDetector(double fs) : fs_(fs) {
-  lookAhead_ = static_cast<int>(std::lround(0.2 * fs));
-  window_ = static_cast<int>(std::lround(0.15 * fs));
-  refractory_ = static_cast<int>(std::lround(0.2 * fs));
-  tWaveLimit_ = static_cast<int>(std::lround(0.36 * fs));
+QrsDetector::QrsDetector(double fs, const QrsParams& params) : fs_(fs), p_(params) {
+  lookAhead_ = static_cast<int>(std::lround(p_.lookAheadSec * fs));
+  window_ = static_cast<int>(std::lround(p_.integrationSec * fs));
+  refractory_ = static_cast<int>(std::lround(p_.refractorySec * fs));
+  tWaveLimit_ = static_cast<int>(std::lround(p_.tWaveSec * fs));
   learnSamples_ = static_cast<int>(std::lround(2.0 * fs));
   delay_ = static_cast<int>(std::lround(0.025 * fs));
-  hp_ = butterworth_highpass(5.0, fs);
-  lp1_ = butterworth_lowpass(15.0, fs);
+  hp_ = butterworth_highpass(p_.highpassHz, fs);
+  lp1_ = butterworth_lowpass(p_.lowpassHz, fs);
   lp2_ = lp1_;
   pending_.reserve(kMaxPending);
 }
@@ -32,7 +32,7 @@ void QrsDetector::finish(std::vector<int64_t>& beats) {
   if (!initialised_) initialise();
   std::vector<int64_t> tail;
   for (int i = 0; i < lookAhead_ + 2; ++i) step(last_, tail);
-  if (lastPeak_ >= 0 && end - lastPeak_ > 1.66 * rr_average()) search_back(end, tail);
+  if (lastPeak_ >= 0 && end - lastPeak_ > p_.searchBackRr * rr_average()) search_back(end, tail);
   for (int64_t b : tail)
     if (b < end) beats.push_back(b);
   n_ = end;
@@ -112,12 +112,18 @@ double QrsDetector::rr_average() const {
 
 void QrsDetector::decide(const Candidate& c, std::vector<int64_t>& beats) {
   if (lastPeak_ >= 0 && c.peak - lastPeak_ < refractory_) return;
-  if (lastPeak_ >= 0 && static_cast<double>(c.peak - lastPeak_) > 1.66 * rr_average()) search_back(c.peak, beats);
-  const double th1 = npk_ + 0.25 * (spk_ - npk_);
+  if (lastPeak_ >= 0 && static_cast<double>(c.peak - lastPeak_) > p_.searchBackRr * rr_average()) search_back(c.peak, beats);
+  if (lastPeak_ >= 0 && static_cast<double>(c.peak - lastPeak_) > p_.decayAfterSec * fs_) {
+    spk_ *= 0.5;
+    if (spk_ < npk_) spk_ = npk_;
+    search_back(c.peak, beats);
+  }
+  const double th1 = npk_ + p_.thresholdFraction * (spk_ - npk_);
   const int64_t since = lastPeak_ >= 0 ? c.peak - lastPeak_ : INT64_MAX;
   if (since < refractory_) return;
   if (c.height > th1) {
-    if (since < std::max<double>(tWaveLimit_, 0.5 * rr_average()) && c.slope < 0.5 * lastSlope_) {
+    if (since < std::max<double>(tWaveLimit_, p_.tWaveRrFraction * rr_average()) &&
+        c.slope < p_.tWaveSlopeRatio * lastSlope_ && c.height < p_.tWaveHeightRatio * lastHeight_) {
       npk_ = 0.125 * c.height + 0.875 * npk_;
       return;
     }
@@ -132,7 +138,7 @@ void QrsDetector::decide(const Candidate& c, std::vector<int64_t>& beats) {
 bool QrsDetector::search_back(int64_t now, std::vector<int64_t>& beats) {
   bool found = false;
   for (int guard = 0; guard < 8 && !pending_.empty(); ++guard) {
-    const double th2 = 0.5 * (npk_ + 0.25 * (spk_ - npk_));
+    const double th2 = p_.searchBackThreshold * (npk_ + p_.thresholdFraction * (spk_ - npk_));
     const Candidate* best = nullptr;
     for (const Candidate& c : pending_)
       if (c.peak - lastPeak_ >= tWaveLimit_ && c.peak < now && c.height > th2 && (!best || c.height > best->height))
@@ -141,7 +147,7 @@ bool QrsDetector::search_back(int64_t now, std::vector<int64_t>& beats) {
     const Candidate chosen = *best;
     accept(chosen, true, beats);
     found = true;
-    if (static_cast<double>(now - lastPeak_) <= 1.66 * rr_average()) break;
+    if (static_cast<double>(now - lastPeak_) <= p_.searchBackRr * rr_average()) break;
   }
   return found;
 }
@@ -155,6 +161,7 @@ void QrsDetector::accept(const Candidate& c, bool fromSearchBack, std::vector<in
   }
   lastPeak_ = c.peak;
   lastSlope_ = c.slope;
+  lastHeight_ = c.height;
   spk_ = fromSearchBack ? 0.25 * c.height + 0.75 * spk_ : 0.125 * c.height + 0.875 * spk_;
   std::erase_if(pending_, [&](const Candidate& p) { return p.peak <= c.peak; });
 }
@@ -163,7 +170,7 @@ int64_t refine_r_peak(std::span<const float> cls, int64_t pos, int radius) {
   const int64_t n = static_cast<int64_t>(cls.size());
   if (n == 0) return pos;
   pos = std::clamp<int64_t>(pos, 0, n - 1);
-  for (int move = 0; move < 4; ++move) {
+  for (int move = 0; move < 2; ++move) {
     const int64_t lo = std::max<int64_t>(0, pos - radius), hi = std::min<int64_t>(n - 1, pos + radius);
     int64_t best = pos;
     float bestAbs = std::fabs(cls[static_cast<size_t>(pos)]);
@@ -177,13 +184,13 @@ int64_t refine_r_peak(std::span<const float> cls, int64_t pos, int radius) {
   return pos;
 }
 
-std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls) {
+std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls, const QrsParams& params) {
   std::vector<float> own;
   if (cls.size() != x360.size()) {
     own = classification_signal(x360, kModelRate);
     cls = own;
   }
-  QrsDetector det(kModelRate);
+  QrsDetector det(kModelRate, params);
   std::vector<int64_t> coarse;
   det.push(x360, coarse);
   det.finish(coarse);

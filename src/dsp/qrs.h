@@ -12,10 +12,26 @@
 
 namespace av::dsp {
 
+// Tunables of the detector (times in seconds). The defaults are the shipped values.
+struct QrsParams {
+  double highpassHz = 5.0, lowpassHz = 15.0;  // detection band
+  double integrationSec = 0.15;               // moving-window integration of |derivative|
+  double lookAheadSec = 0.2;                  // a candidate is the largest peak within +-lookAhead
+  double refractorySec = 0.2;
+  double tWaveSec = 0.36;          // a candidate this close to the last beat may be a T wave ...
+  double tWaveRrFraction = 0.0;    // ... or closer than this fraction of the mean RR interval
+  double tWaveSlopeRatio = 0.5;    // ... and is one when its slope is below this ratio of the beat's
+  double tWaveHeightRatio = 1e9;   // ... unless its integrated height is above this ratio of the beat's
+  double thresholdFraction = 0.25; // threshold = noise + fraction x (signal - noise)
+  double searchBackRr = 1.66;      // search back when no beat for this many mean RR intervals
+  double searchBackThreshold = 0.5;  // at this fraction of the threshold
+  double decayAfterSec = 1e9;       // no beat for this long: the signal level halves (per candidate)
+};
+
 class QrsDetector {
  public:
   // The detector is tuned for kModelRate (360 Hz); other rates work with time constants scaled.
-  explicit QrsDetector(double fs = 360.0);
+  explicit QrsDetector(double fs = 360.0, const QrsParams& params = {});
 
   // Feeds the next samples (mV). Appends coarse QRS positions (absolute sample indices since the
   // first push) to `beats`, in increasing order, a bounded delay (< 1 s) after they occur.
@@ -42,6 +58,7 @@ class QrsDetector {
   double rr_average() const;
 
   double fs_;
+  QrsParams p_;
   int lookAhead_, window_, refractory_, tWaveLimit_, learnSamples_, delay_;
   Biquad hp_, lp1_, lp2_;
   std::array<float, kRing> bp_{}, deriv_{}, mwi_{};
@@ -57,7 +74,7 @@ class QrsDetector {
   std::vector<Candidate> pending_;    // sub-threshold candidates since the last beat (search-back)
   double spk_ = 0, npk_ = 0;
   int64_t lastPeak_ = -1;
-  double lastSlope_ = 0;
+  double lastSlope_ = 0, lastHeight_ = 0;
   std::array<double, 8> rr_{};
   int rrCount_ = 0;
 };
@@ -68,10 +85,12 @@ std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs);
 
 // Detection on a signal already at 360 Hz; returns refined positions in that signal.
 // `cls` is classification_signal(x360) (computed here when empty).
-std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls = {});
+std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls = {},
+                                    const QrsParams& params = {});
 
 // The one R-peak rule used for detections and reference positions alike: move to the largest
-// |cls| within +-radius samples, repeated until it stays put (at most 4 moves).
+// |cls| within +-radius samples, and once more from there (so a start a few samples to either
+// side converges on the same peak; the total move is at most 2 x radius).
 int64_t refine_r_peak(std::span<const float> cls, int64_t pos, int radius);
 inline constexpr double kRefineRadiusSec = 0.05;
 

@@ -7,6 +7,9 @@
 
 #include "core/error.h"
 #include "dsp/beats.h"
+#include "dsp/filters.h"
+#include "dsp/qrs.h"
+#include "dsp/resample.h"
 #include "nn/engine.h"
 
 namespace av::explain {
@@ -98,15 +101,19 @@ const std::vector<float>& RecordExplainer::baseline(const std::string& wanted, s
   return explainer_.background();
 }
 
-std::vector<float> RecordExplainer::prepare_one(int64_t sample) const {
+std::vector<float> RecordExplainer::prepare_one(int64_t sample) {
   const auto& samples = record_.leads[static_cast<size_t>(lead_)].samples;
   if (sample < 0 || static_cast<size_t>(sample) >= samples.size())
     throw Error("explain_beat_out_of_range", "beat sample " + std::to_string(sample) + " is outside the record");
-  const std::vector<int64_t> one{sample};
-  auto prepared = dsp::prepare_beats(std::span<const float>(samples), record_.sampleRate,
-                                     spec_of(explainer_.engine().model().info()), &one);
-  if (prepared.count() != 1) throw Error("explain_beat_out_of_range", "no beat window at that sample");
-  return std::move(prepared.windows);
+  // The same steps as dsp::prepare_beats for one reference position, with the classification signal kept.
+  if (cls_.empty()) cls_ = dsp::classification_signal(dsp::resample(samples, record_.sampleRate), dsp::kModelRate);
+  const int64_t n360 = static_cast<int64_t>(cls_.size());
+  const int radius = static_cast<int>(std::lround(dsp::kRefineRadiusSec * dsp::kModelRate));
+  const int64_t r = dsp::refine_r_peak(cls_, std::min(dsp::map_index(sample, record_.sampleRate, dsp::kModelRate), n360 - 1),
+                                       radius);
+  std::vector<float> w(static_cast<size_t>(W()));
+  dsp::extract_window(cls_, r, spec_of(explainer_.engine().model().info()), w.data());
+  return w;
 }
 
 Explanation RecordExplainer::explain_beat(size_t beat, const Options& options) {

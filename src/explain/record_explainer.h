@@ -66,7 +66,7 @@ class RecordExplainer {
 
  private:
   int W() const { return explainer_.windowLength(); }
-  std::vector<float> prepare_one(int64_t sample) const;
+  std::vector<float> prepare_one(int64_t sample);
 
   Explainer& explainer_;
   const Record& record_;
@@ -76,6 +76,7 @@ class RecordExplainer {
   std::vector<int> labels_;
   std::vector<float> medianNormal_;
   bool medianDone_ = false;
+  std::vector<float> cls_;  // classification signal at 360 Hz, computed on first need
 };
 
 nlohmann::ordered_json to_json(const GlobalExplanation& g);

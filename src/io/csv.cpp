@@ -28,9 +28,19 @@ std::string_view unquote(std::string_view s) {
   return detail::trim(s);
 }
 
-std::vector<std::string_view> split(std::string_view line, char delim) {
-  if (delim == ' ') return detail::split_whitespace(detail::trim(line));
-  std::vector<std::string_view> out;
+void split_into(std::string_view line, char delim, std::vector<std::string_view>& out) {
+  out.clear();
+  if (delim == ' ') {
+    size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+      size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
+      if (j > i) out.push_back(line.substr(i, j - i));
+      i = j;
+    }
+    return;
+  }
   size_t start = 0;
   for (size_t i = 0; i <= line.size(); ++i) {
     if (i == line.size() || line[i] == delim) {
@@ -38,12 +48,20 @@ std::vector<std::string_view> split(std::string_view line, char delim) {
       start = i + 1;
     }
   }
+}
+
+std::vector<std::string_view> split(std::string_view line, char delim) {
+  std::vector<std::string_view> out;
+  split_into(line, delim, out);
   return out;
 }
 
 bool is_missing(std::string_view cell) {
-  const std::string c = lower(unquote(cell));
-  return c.empty() || c == "-" || c == "nan" || c == "na" || c == "null";
+  const std::string_view c = unquote(cell);
+  if (c.empty() || c == "-") return true;
+  if (c.size() > 4 || !std::isalpha(static_cast<unsigned char>(c.front()))) return false;
+  const std::string l = lower(c);
+  return l == "nan" || l == "na" || l == "null";
 }
 
 // A number, accepting a decimal comma when the delimiter is not a comma (European exports).
@@ -150,8 +168,9 @@ Record read_csv(std::string_view text, const CsvOptions& options) {
   // Parse every cell, column-major; missing cells are NaN for now.
   std::vector<std::vector<double>> cols(ncol);
   const size_t nrows = lines.size() - first;
+  std::vector<std::string_view> cells;
   for (size_t r = first; r < lines.size(); ++r) {
-    const std::vector<std::string_view> cells = split(lines[r], delim);
+    split_into(lines[r], delim, cells);
     if (cells.size() != ncol)
       throw Error("csv_ragged", "expected " + std::to_string(ncol) + " fields, found " + std::to_string(cells.size()),
                   "row " + std::to_string(r + 1));

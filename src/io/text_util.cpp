@@ -55,16 +55,67 @@ bool parse_int(std::string_view s, int& out) {
   return true;
 }
 
+namespace {
+
+// Fast path for the common "-12.345" / "1e-3" shapes: up to 19 significant digits and a power of ten
+// that is exact in double, so that the result is correctly rounded. Returns false to defer to strtod.
+bool parse_simple_decimal(std::string_view s, double& out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  uint64_t mantissa = 0;
+  int digits = 0, scale = 0;
+  bool any = false;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, any = true) {
+    if (mantissa == 0 && s[i] == '0') continue;  // leading zeros
+    if (++digits > 19) return false;
+    mantissa = mantissa * 10 + static_cast<uint64_t>(s[i] - '0');
+  }
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, any = true) {
+      if (mantissa == 0 && s[i] == '0') { --scale; continue; }
+      if (++digits > 19) return false;
+      mantissa = mantissa * 10 + static_cast<uint64_t>(s[i] - '0');
+      --scale;
+    }
+  }
+  if (!any) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool expNegative = false;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) expNegative = s[i++] == '-';
+    int e = 0;
+    bool expDigits = false;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, expDigits = true)
+      if ((e = e * 10 + (s[i] - '0')) > 400) return false;
+    if (!expDigits) return false;
+    scale += expNegative ? -e : e;
+  }
+  if (i != s.size()) return false;
+  if (mantissa > (uint64_t{1} << 53) || scale < -22 || scale > 22) return false;  // not exact: let strtod do it
+  double v = static_cast<double>(mantissa);
+  v = scale < 0 ? v / kPow10[-scale] : v * kPow10[scale];
+  out = negative ? -v : v;
+  return true;
+}
+
+}  // namespace
+
 bool parse_double(std::string_view s, double& out) {
   if (s.empty() || s.size() > 64) return false;
+  if (parse_simple_decimal(s, out)) return true;
   // Only plain decimal syntax: digits, sign, point and exponent.
   for (char c : s)
     if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E'))
       return false;
-  std::string copy(s);
+  char copy[65];  // strtod needs a terminated string; no allocation per number
+  s.copy(copy, s.size());
+  copy[s.size()] = '\0';
   char* end = nullptr;
-  double v = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || !std::isfinite(v)) return false;
+  const double v = std::strtod(copy, &end);
+  if (end != copy + s.size() || !std::isfinite(v)) return false;
   out = v;
   return true;
 }

@@ -18,9 +18,25 @@ struct Group {
   std::vector<int> signals;       // header indices
   std::vector<int> positions;     // index of each signal's first sample within a frame
   int frameSize = 0;              // samples per frame in this file
-  std::span<const uint8_t> data;  // after the byte offset
-  int64_t frames = 0;             // whole frames available in data
+  std::span<const uint8_t> data;  // after the byte offset (or a slice of the file)
+  int64_t sampleBase = 0;         // index in the file's sample stream of the first sample in data
+  int64_t frames = 0;             // frames available: data ends after this many frames of the file
 };
+
+// Samples and bytes of one packing unit (212 packs 2 samples in 3 bytes, 310/311 pack 3 in 4).
+struct Packing {
+  int samples, bytes;
+};
+Packing packing(int format) {
+  switch (format) {
+    case 80: return {1, 1};
+    case 212: return {2, 3};
+    case 310: case 311: return {3, 4};
+    case 24: return {1, 3};
+    case 32: return {1, 4};
+    default: return {1, 2};
+  }
+}
 
 inline int32_t sign_extend(uint32_t v, int bits) {
   const uint32_t m = 1u << (bits - 1);
@@ -129,7 +145,7 @@ std::vector<Group> make_groups(const WfdbHeader& h) {
       for (const Group& g : groups)
         if (g.fileName == s.fileName)
           throw Error("wfdb_header_invalid", "signals of file '" + s.fileName + "' are not on consecutive lines", where);
-      groups.push_back(Group{s.fileName, s.format, {}, {}, 0, {}, 0});
+      groups.push_back(Group{s.fileName, s.format, {}, {}, 0, {}, 0, 0});
     } else if (groups.back().format != s.format) {
       throw Error("wfdb_header_invalid", "signals in one file must share one format", where);
     }
@@ -199,7 +215,7 @@ Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t fir
       const int64_t f1 = std::min(first + count, f0 + kChunkFrames);
       const int64_t rawEnd = std::min(g.frames, f1 + maxSkew);  // skewed signals read ahead
       raw.resize(static_cast<size_t>((rawEnd - f0) * g.frameSize));
-      decode_samples(g.format, g.data.data(), f0 * g.frameSize, (rawEnd - f0) * g.frameSize, raw.data());
+      decode_samples(g.format, g.data.data(), f0 * g.frameSize - g.sampleBase, (rawEnd - f0) * g.frameSize, raw.data());
       for (size_t j = 0; j < g.signals.size(); ++j) {
         const size_t si = static_cast<size_t>(g.signals[j]);
         const WfdbSignal& s = h.signals[si];
@@ -233,7 +249,54 @@ Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t fir
   return rec;
 }
 
+std::vector<WfdbFileSlice> slices_for(const WfdbHeader& h, const std::vector<Group>& groups, int64_t first,
+                                      int64_t count) {
+  std::vector<WfdbFileSlice> out;
+  for (const Group& g : groups) {
+    int maxSkew = 0;
+    for (int si : g.signals) maxSkew = std::max(maxSkew, h.signals[static_cast<size_t>(si)].skew);
+    const Packing p = packing(g.format);
+    const int64_t s0 = first * g.frameSize, s1 = (first + count + maxSkew) * g.frameSize;
+    const int64_t a0 = s0 - s0 % p.samples;
+    const int64_t units = (s1 - a0 + p.samples - 1) / p.samples;
+    out.push_back(WfdbFileSlice{g.fileName, h.signals[static_cast<size_t>(g.signals.front())].byteOffset +
+                                                a0 / p.samples * p.bytes,
+                                units * p.bytes, a0});
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<WfdbFileSlice> wfdb_frame_slices(const WfdbHeader& header, int64_t firstFrame, int64_t count) {
+  if (header.signals.empty()) throw Error("empty_signal", "the record has no signals");
+  if (firstFrame < 0 || count < 0 || firstFrame > (int64_t{1} << 40) || count > (int64_t{1} << 40))
+    throw Error("wfdb_range_invalid", "frame range out of bounds");
+  return slices_for(header, make_groups(header), firstFrame, count);
+}
+
+Record decode_wfdb_slices(const WfdbHeader& header, const WfdbFileOpener& openSlice, int64_t firstFrame,
+                          int64_t count) {
+  if (header.signals.empty()) throw Error("empty_signal", "the record has no signals");
+  if (firstFrame < 0 || count < 0 || firstFrame > (int64_t{1} << 40) || count > (int64_t{1} << 40))
+    throw Error("wfdb_range_invalid", "frame range out of bounds");
+  std::vector<Group> groups = make_groups(header);
+  const std::vector<WfdbFileSlice> slices = slices_for(header, groups, firstFrame, count);
+  int64_t end = firstFrame + count;
+  if (header.sampleCount > 0) end = std::min(end, header.sampleCount);
+  for (size_t i = 0; i < groups.size(); ++i) {
+    Group& g = groups[i];
+    std::optional<std::span<const uint8_t>> bytes = openSlice ? openSlice(g.fileName) : std::nullopt;
+    if (!bytes) throw Error("wfdb_signal_missing", "signal file '" + g.fileName + "' is missing");
+    // A slice may come back short at the end of the file; never read past what was handed over.
+    g.data = bytes->subspan(0, std::min<size_t>(bytes->size(), static_cast<size_t>(slices[i].length)));
+    g.sampleBase = slices[i].firstSample;
+    g.frames = (g.sampleBase + samples_in_bytes(g.format, static_cast<int64_t>(g.data.size()))) / g.frameSize;
+    end = std::min(end, g.frames);
+  }
+  if (end < firstFrame) end = firstFrame;
+  return decode(header, groups, firstFrame, end - firstFrame, false);
+}
 
 int64_t wfdb_frame_count(const WfdbHeader& header, const WfdbFileOpener& openSignalFile) {
   return frame_count(header, open_groups(header, openSignalFile));

@@ -6,7 +6,9 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/record.h"
 #include "io/wfdb_header.h"
@@ -32,6 +34,21 @@ int64_t wfdb_frame_count(const WfdbHeader& header, const WfdbFileOpener& openSig
 // Decodes frames [firstFrame, firstFrame + count) clipped to the record, for chunked processing of long
 // records. Checksums are not verified (they cover the whole record). annotations stay empty.
 Record decode_wfdb_frames(const WfdbHeader& header, const WfdbFileOpener& openSignalFile, int64_t firstFrame,
+                          int64_t count);
+
+// Streaming long records without holding whole files: where frames [firstFrame, firstFrame + count) of
+// each signal file lie (byte offset from the start of the file, length, and the index of the first sample
+// in the slice, aligned to the format's packing). Read those bytes (e.g. File.slice) and decode them with
+// decode_wfdb_slices, whose opener returns each file's slice. A slice cut short by the end of the file
+// gives a shorter result; frames beyond the header's sample count are never returned.
+struct WfdbFileSlice {
+  std::string fileName;
+  int64_t offset = 0;
+  int64_t length = 0;
+  int64_t firstSample = 0;
+};
+std::vector<WfdbFileSlice> wfdb_frame_slices(const WfdbHeader& header, int64_t firstFrame, int64_t count);
+Record decode_wfdb_slices(const WfdbHeader& header, const WfdbFileOpener& openSlice, int64_t firstFrame,
                           int64_t count);
 
 }  // namespace av::io

@@ -1,8 +1,279 @@
-// Embind bindings only: every function here forwards to the core and turns av::Error into a JS-visible error.
+// Embind bindings only: every function here forwards to the core. Calls that can fail return either their
+// value or an error object {avError: true, code, message}, which src/js/index.js turns into ArrhythmiaVisionError.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
+#include <cmath>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
-std::string av_version() { return "0.1.0"; }
+#include "core/error.h"
+#include "core/record.h"
+#include "io/csv.h"
+#include "io/edf.h"
+#include "io/wfdb_annotation.h"
+#include "io/wfdb_header.h"
+#include "io/wfdb_signal.h"
+#include "pipeline/analyze.h"
+#include "pipeline/engine_classifier.h"
+#include "wasm/nn_bindings.h"
 
-EMSCRIPTEN_BINDINGS(arrhythmiavision) { emscripten::function("version", &av_version); }
+using emscripten::val;
+
+namespace {
+
+val error_value(const std::string& code, const std::string& message) {
+  val e = val::object();
+  e.set("avError", true);
+  e.set("code", code);
+  e.set("message", message);
+  return e;
+}
+
+// Runs f and turns every C++ exception into an error value, so that nothing escapes into JS as a raw pointer.
+template <class F>
+val guarded(F&& f) {
+  try {
+    return f();
+  } catch (const av::Error& e) {
+    return error_value(e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    return error_value("out_of_memory", "the input needs more memory than the WebAssembly heap can give");
+  } catch (const std::exception& e) {
+    return error_value("internal_error", e.what());
+  }
+}
+
+std::span<const uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+// A decoded record owned by the WASM heap; JS holds it through this handle and deletes it when done.
+class RecordHandle {
+ public:
+  explicit RecordHandle(av::Record r) : rec(std::make_shared<av::Record>(std::move(r))) {}
+
+  std::string name() const { return rec->name; }
+  double sampleRate() const { return rec->sampleRate; }
+  double length() const { return static_cast<double>(rec->length()); }
+  int leadCount() const { return static_cast<int>(rec->leads.size()); }
+  std::string leadName(int i) const { return lead(i).name; }
+  std::string leadUnits(int i) const { return lead(i).units; }
+  // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).
+  val samples(int i) const {
+    const auto& s = lead(i).samples;
+    return val(emscripten::typed_memory_view(s.size(), s.data()));
+  }
+  std::string annotationsJson() const {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& x : rec->annotations) {
+      nlohmann::json j = {{"sample", x.sample}, {"code", x.code}, {"symbol", av::annotation_symbol(x.code)}};
+      if (x.subtype) j["subtype"] = x.subtype;
+      if (x.chan) j["chan"] = x.chan;
+      if (x.num) j["num"] = x.num;
+      if (!x.aux.empty()) j["aux"] = x.aux;
+      a.push_back(std::move(j));
+    }
+    return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  std::shared_ptr<av::Record> rec;
+
+ private:
+  const av::Lead& lead(int i) const {
+    if (i < 0 || i >= leadCount()) throw av::Error("lead_not_found", "no lead " + std::to_string(i));
+    return rec->leads[static_cast<size_t>(i)];
+  }
+};
+
+val record_value(av::Record r) { return val(RecordHandle(std::move(r))); }
+
+// Signal file names a header refers to (validated: no path separators), as a JS array of strings.
+val wfdb_signal_files(const std::string& header) {
+  return guarded([&] {
+    auto h = av::io::parse_wfdb_header(header);
+    val names = val::array();
+    std::vector<std::string> seen;
+    for (const auto& s : h.signals)
+      if (std::find(seen.begin(), seen.end(), s.fileName) == seen.end()) {
+        seen.push_back(s.fileName);
+        names.call<void>("push", s.fileName);
+      }
+    return names;
+  });
+}
+
+// files: {name: Uint8Array} for every signal file the header names; atr: annotation bytes or null.
+val read_wfdb(const std::string& header, val files, val atr) {
+  return guarded([&] {
+    std::map<std::string, std::string, std::less<>> storage;
+    const val keys = val::global("Object").call<val>("keys", files);
+    const int n = keys["length"].as<int>();
+    for (int i = 0; i < n; ++i) {
+      auto key = keys[i].as<std::string>();
+      storage[key] = files[key].as<std::string>();
+    }
+    av::Record rec = av::io::read_wfdb(header, [&](std::string_view name) -> std::optional<std::span<const uint8_t>> {
+      auto it = storage.find(name);
+      if (it == storage.end()) return std::nullopt;
+      return bytes_of(it->second);
+    });
+    if (!atr.isNull() && !atr.isUndefined()) {
+      const std::string bytes = atr.as<std::string>();
+      rec.annotations = av::io::read_wfdb_annotations(bytes_of(bytes));
+    }
+    return record_value(std::move(rec));
+  });
+}
+
+// CSV text (bytes); optionsJson: {"sampleRate": Hz, "delimiter": ","}.
+val read_csv(const std::string& text, const std::string& optionsJson) {
+  return guarded([&] {
+    av::io::CsvOptions o;
+    const auto j = nlohmann::json::parse(optionsJson, nullptr, false);
+    if (j.is_object()) {
+      if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
+        if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
+        o.sampleRate = j["sampleRate"].get<double>();
+      }
+      if (j.contains("delimiter") && j["delimiter"].is_string()) {
+        const auto d = j["delimiter"].get<std::string>();
+        if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
+        o.delimiter = d[0];
+      }
+    }
+    av::Record rec = av::io::read_csv(text, o);
+    if (rec.name.empty()) rec.name = "csv";
+    return record_value(std::move(rec));
+  });
+}
+
+val read_edf(const std::string& bytes) {
+  return guarded([&] {
+    av::Record rec = av::io::read_edf(bytes_of(bytes));
+    if (rec.name.empty()) rec.name = "edf";
+    return record_value(std::move(rec));
+  });
+}
+
+// Leads as an array of Float32Array (equal lengths), names as an array of strings.
+val from_samples(val leads, val names, double sampleRate, const std::string& name) {
+  return guarded([&] {
+    if (!(sampleRate > 0) || !std::isfinite(sampleRate) || sampleRate > 1e6)
+      throw av::Error("invalid_sample_rate", "sampleRate must be a positive number of Hz (at most 1e6)");
+    av::Record rec;
+    rec.name = name;
+    rec.sampleRate = sampleRate;
+    const int n = leads["length"].as<int>();
+    if (n == 0) throw av::Error("empty_signal", "no samples given");
+    for (int i = 0; i < n; ++i) {
+      av::Lead lead;
+      lead.name = names[i].as<std::string>();
+      lead.samples = emscripten::convertJSArrayToNumberVector<float>(leads[i]);
+      if (lead.samples.empty()) throw av::Error("empty_signal", "lead " + std::to_string(i) + " has no samples");
+      if (i > 0 && lead.samples.size() != rec.leads[0].samples.size())
+        throw av::Error("lead_length_mismatch", "all leads must have the same number of samples");
+      for (float x : lead.samples)
+        if (!std::isfinite(x)) throw av::Error("samples_not_finite", "lead " + std::to_string(i) + " has NaN or infinite samples");
+      rec.leads.push_back(std::move(lead));
+    }
+    return record_value(std::move(rec));
+  });
+}
+
+av::pipeline::AnalyzeOptions analyze_options(val options, val& progress) {
+  av::pipeline::AnalyzeOptions o;
+  if (options["lead"].isString()) o.lead = options["lead"].as<std::string>();
+  if (options["beats"].isString()) {
+    const auto beats = options["beats"].as<std::string>();
+    if (beats == "reference") o.beats = av::pipeline::BeatSource::Reference;
+    else if (beats != "detect") throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
+  }
+  if (options["readMs"].isNumber()) o.readMs = options["readMs"].as<double>();
+  if (!progress.isUndefined() && !progress.isNull())
+    o.progress = [&progress](std::string_view stage, double fraction) { progress(fraction, std::string(stage)); };
+  return o;
+}
+
+val result_json(const av::pipeline::Result& result) {
+  return val(av::pipeline::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// The DESIGN 2.1 JSON as a string, beats unlabelled. options: {lead: string, beats: "detect"|"reference",
+// readMs: number}; progress: function(fraction, stage) or undefined.
+val analyze(const RecordHandle& record, val options, val progress) {
+  return guarded([&] {
+    return result_json(av::pipeline::analyze(*record.rec, nullptr, analyze_options(options, progress)));
+  });
+}
+
+// Same, every beat labelled by the model (a handle from loadModel in nn_bindings.cpp).
+val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& model, val options, val progress) {
+  return guarded([&] {
+    av::pipeline::EngineClassifier classifier(*model.engine);
+    return result_json(av::pipeline::analyze(*record.rec, &classifier, analyze_options(options, progress)));
+  });
+}
+
+// Annotations (JSON array of {sample, code|symbol, subtype?, chan?, num?, aux?}) → MIT-format bytes.
+val write_wfdb_annotations(const std::string& annotationsJson) {
+  return guarded([&] {
+    auto parsed = nlohmann::json::parse(annotationsJson, nullptr, false);
+    if (!parsed.is_array()) throw av::Error("invalid_annotations", "expected a JSON array of annotations");
+    std::vector<av::Annotation> list;
+    for (const auto& j : parsed) {
+      if (!j.is_object() || !j.contains("sample") || !j["sample"].is_number_integer())
+        throw av::Error("invalid_annotations", "each annotation needs an integer sample");
+      av::Annotation a;
+      a.sample = j["sample"].get<int64_t>();
+      if (j.contains("code") && j["code"].is_number_integer()) a.code = j["code"].get<int>();
+      else if (j.contains("symbol") && j["symbol"].is_string()) a.code = av::annotation_code(j["symbol"].get<std::string>());
+      if (a.code <= 0) throw av::Error("invalid_annotations", "annotation at sample " + std::to_string(a.sample) + " has an unknown code");
+      a.subtype = j.value("subtype", 0);
+      a.chan = j.value("chan", 0);
+      a.num = j.value("num", 0);
+      a.aux = j.value("aux", std::string());
+      list.push_back(std::move(a));
+    }
+    auto bytes = av::io::write_wfdb_annotations(list);
+    return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+  });
+}
+
+val default_window() {
+  av::dsp::BeatWindowSpec spec;
+  val w = val::object();
+  w.set("before", spec.before);
+  w.set("after", spec.after);
+  w.set("sampleRate", 360);
+  return w;
+}
+
+std::string version() { return "0.1.0"; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(arrhythmiavision) {
+  using namespace emscripten;
+  class_<RecordHandle>("Record")
+      .function("name", &RecordHandle::name)
+      .function("sampleRate", &RecordHandle::sampleRate)
+      .function("length", &RecordHandle::length)
+      .function("leadCount", &RecordHandle::leadCount)
+      .function("leadName", &RecordHandle::leadName)
+      .function("leadUnits", &RecordHandle::leadUnits)
+      .function("samples", &RecordHandle::samples)
+      .function("annotationsJson", &RecordHandle::annotationsJson);
+  function("version", &version);
+  function("wfdbSignalFiles", &wfdb_signal_files);
+  function("readWfdb", &read_wfdb);
+  function("fromSamples", &from_samples);
+  function("readCsv", &read_csv);
+  function("readEdf", &read_edf);
+  function("analyze", &analyze);
+  function("analyzeWithModel", &analyze_with_model);
+  function("writeWfdbAnnotations", &write_wfdb_annotations);
+  function("defaultWindow", &default_window);
+}

@@ -7,6 +7,10 @@
 
 #include "core/error.h"
 #include "io/csv.h"
+#include "io/text_util.h"
+
+#include <cstdlib>
+#include <random>
 
 using namespace av;
 using namespace av::io;
@@ -115,4 +119,24 @@ TEST_CASE("CSV error paths", "[io][csv][errors]") {
     const std::string c = code_of([&] { read_csv(junk, rate(360)); });
     CHECK(c.rfind("csv_", 0) == 0);
   }
+}
+
+TEST_CASE("number parsing agrees with strtod and refuses non-numbers", "[io][csv]") {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    // Decimals of assorted shapes: sign, digits before and after the point, optional exponent.
+    std::string s = (rng() % 3 == 0) ? "-" : "";
+    s += std::to_string(rng() % (uint64_t(1) << (rng() % 60)));
+    if (rng() % 2) s += "." + std::string(rng() % 5, '0') + std::to_string(rng() % 1000000);
+    if (rng() % 4 == 0) s += "e" + std::to_string(int(rng() % 40) - 20);
+    double v = 0;
+    REQUIRE(av::io::detail::parse_double(s, v));
+    INFO(s);
+    CHECK(v == std::strtod(s.c_str(), nullptr));
+  }
+  double v = 0;
+  for (const char* bad : {"", ".", "-", "1e", "1.2.3", "0x10", "inf", "nan", "1e999", "12a", " 1", "1,5"})
+    CHECK_FALSE(av::io::detail::parse_double(bad, v));
+  CHECK((av::io::detail::parse_double("+.5", v) && v == 0.5));
+  CHECK((av::io::detail::parse_double("12345678901234567890123", v) && v == 12345678901234567890123.0));
 }

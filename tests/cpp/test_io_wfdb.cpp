@@ -321,3 +321,37 @@ TEST_CASE("random bytes as a header never crash", "[io][wfdb][errors]") {
     CHECK(code != "(no error)");
   }
 }
+
+TEST_CASE("frame slices decode the same samples as the whole file", "[io][wfdb]") {
+  // Formats with packing units of 2 and 3 samples, with frame sizes that do not divide them.
+  for (int format : {212, 310, 311, 16}) {
+    for (int nsig : {1, 2}) {
+      std::vector<int> v;
+      for (int i = 0; i < 3001 * nsig; ++i) v.push_back((i * 7919) % 1000 - 500);
+      Bytes dat = {1, 2, 3, 4, 5};  // a prolog skipped by "+5"
+      const Bytes enc = encode(format, v);
+      dat.insert(dat.end(), enc.begin(), enc.end());
+      std::string hea = "s " + std::to_string(nsig) + " 500 3001\n";
+      for (int k = 0; k < nsig; ++k)
+        hea += "s.dat " + std::to_string(format) + (k == 0 ? "+5" : "") + (k == 1 ? ":2" : "") + " 100\n";
+      const WfdbHeader h = parse_wfdb_header(hea);
+      const std::map<std::string, Bytes> files{{"s.dat", dat}};
+      for (auto [first, count] : {std::pair<int64_t, int64_t>{0, 10}, {1, 1}, {7, 333}, {1000, 1001}, {2990, 50}}) {
+        INFO("format " << format << " nsig " << nsig << " first " << first);
+        const Record whole = decode_wfdb_frames(h, opener(files), first, count);
+        const std::vector<WfdbFileSlice> sl = wfdb_frame_slices(h, first, count);
+        REQUIRE(sl.size() == 1);
+        const Bytes& f = files.at("s.dat");
+        const size_t from = std::min<size_t>(f.size(), size_t(sl[0].offset));
+        const Bytes part(f.begin() + long(from), f.begin() + long(std::min<size_t>(f.size(), from + size_t(sl[0].length))));
+        const std::map<std::string, Bytes> sliceFiles{{"s.dat", part}};
+        const Record r = decode_wfdb_slices(h, opener(sliceFiles), first, count);
+        CHECK(part.size() < f.size());
+        REQUIRE(r.length() == whole.length());
+        for (int k = 0; k < nsig; ++k) CHECK(r.leads[size_t(k)].samples == whole.leads[size_t(k)].samples);
+      }
+    }
+  }
+  CHECK(error_code_of([] { wfdb_frame_slices(parse_wfdb_header("s 1 100\ns.dat 16\n"), -1, 5); }) ==
+        "wfdb_range_invalid");
+}

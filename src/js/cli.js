@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// arrhythmiavision analyze <input> [--model v1|v2|<model.json>] [--lead <index|name>] [--beats detect|reference]
+//                         [--format json|text]
+// Exit 0 on success; 2 with one line `error: <code>: <message>` on stderr for bad input or arguments.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
+import { formatText } from './text.js';
+
+const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf> [--model v1|v2|<model.json>]
+                        [--lead <index|name>] [--beats detect|reference] [--format json|text]
+                        [--sample-rate <Hz>]   (CSV without a time column)`;
+
+const fail = (code, message) => { throw new ArrhythmiaVisionError(code, message); };
+
+function parseArgs(argv) {
+  const args = { format: 'json', beats: 'detect' };
+  const positional = [];
+  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate']);
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value;
+    if (arg.startsWith('--') && arg.includes('=')) [arg, value] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (takesValue.has(arg)) {
+      value ??= argv[++i];
+      if (value === undefined) fail('usage', `${arg} needs a value`);
+      args[arg.slice(2).replace(/-(.)/g, (_, c) => c.toUpperCase())] = value;
+    } else if (arg.startsWith('--')) {
+      fail('usage', `unknown option ${arg}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (positional[0] !== 'analyze' || positional.length !== 2) fail('usage', 'expected: analyze <input>');
+  args.input = positional[1];
+  if (!['json', 'text'].includes(args.format)) fail('usage', '--format must be json or text');
+  if (!['detect', 'reference'].includes(args.beats)) fail('usage', '--beats must be detect or reference');
+  return args;
+}
+
+async function readInputFile(file) {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) fail('file_not_found', `${file} is not a file`);
+    return new Uint8Array(await fs.readFile(file));
+  } catch (e) {
+    if (e instanceof ArrhythmiaVisionError) throw e;
+    if (e.code === 'ENOENT') fail('file_not_found', `${file} does not exist`);
+    if (e.code === 'ERR_FS_FILE_TOO_LARGE' || e instanceof RangeError) fail('file_too_large', `${file} is too large to read`);
+    fail('file_unreadable', `${file}: ${e.message}`);
+  }
+}
+
+const exists = (file) => fs.stat(file).then((s) => s.isFile(), () => false);
+
+// Model option → what createAnalyzer takes. The default v1 is used when it ships (and no model otherwise).
+async function modelOption(model) {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (model === undefined) return (await exists(path.join(here, '../../models/arrhythminet-v1.json'))) ? 'v1' : null;
+  if (model === 'v1' || model === 'v2' || model === 'none') return model === 'none' ? null : model;
+  const jsonBytes = await readInputFile(model);
+  let meta;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(jsonBytes));
+  } catch {
+    fail('model_invalid', `${model} is not valid JSON`);
+  }
+  const weightsName = meta?.weights?.file;
+  if (typeof weightsName !== 'string' || /[\\/]/.test(weightsName)) fail('model_invalid', 'weights.file must name a file beside the JSON');
+  return { json: jsonBytes, weights: await readInputFile(path.join(path.dirname(model), weightsName)) };
+}
+
+async function readRecord(av, args) {
+  const input = args.input;
+  const ext = path.extname(input).toLowerCase();
+  const started = performance.now();
+  let rec;
+  if (ext === '.hea') {
+    const hea = await readInputFile(input);
+    const dir = path.dirname(input);
+    // The core validates the names (no path separators) before any file is opened.
+    const names = av.signalFiles(hea);
+    const files = {};
+    // A missing signal file is left out: the core then reports wfdb_signal_missing, as it does for the API.
+    for (const name of names) if (await exists(path.join(dir, name))) files[name] = await readInputFile(path.join(dir, name));
+    const atrPath = path.join(dir, `${path.basename(input, path.extname(input))}.atr`);
+    const atr = (await exists(atrPath)) ? await readInputFile(atrPath) : undefined;
+    rec = av.readWfdb({ hea, files, atr });
+  } else if (ext === '.csv' || ext === '.txt') {
+    const options = {};
+    if (args.sampleRate !== undefined) options.sampleRate = Number(args.sampleRate);
+    rec = av.readCsv(await readInputFile(input), options);
+  } else if (ext === '.edf') {
+    rec = av.readEdf(await readInputFile(input));
+  } else {
+    fail('input_format_unknown', `${input}: expected a .hea, .csv or .edf file`);
+  }
+  rec.readMs = performance.now() - started;
+  return rec;
+}
+
+export async function main(argv) {
+  let args;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const model = await modelOption(args.model);
+    // Without an explicit --model, a build that has no inference engine still detects beats (without labels).
+    const av = await createAnalyzer({ model }).catch((e) =>
+      (args.model === undefined && e.code === 'not_implemented' ? createAnalyzer({ model: null }) : Promise.reject(e)));
+    const rec = await readRecord(av, args);
+    const result = av.analyze(rec, { lead: args.lead, beats: args.beats });
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : formatText(result));
+    av.dispose();
+    return 0;
+  } catch (e) {
+    if (e instanceof ArrhythmiaVisionError) {
+      const hint = e.code === 'usage' ? ' (see --help)' : '';
+      process.stderr.write(`error: ${e.code}: ${String(e.message).replace(/\s+/g, ' ')}${hint}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: internal_error: ${String(e?.stack ?? e).split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

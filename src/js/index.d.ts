@@ -1,0 +1,209 @@
+// TypeScript declarations for the ArrhythmiaVision JS API (DESIGN 2.2).
+
+export type BeatClass = 'N' | 'L' | 'R' | 'A' | 'V';
+export declare const CLASSES: readonly BeatClass[];
+
+/** Thrown for every failure; `code` is stable and the same as the CLI's `error: <code>: ...`. */
+export declare class ArrhythmiaVisionError extends Error {
+  constructor(code: string, message: string);
+  readonly name: 'ArrhythmiaVisionError';
+  code: string;
+}
+
+export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+export interface ModelFiles {
+  /** Model metadata (models/FORMAT.md), as text or parsed JSON. */
+  json: string | object;
+  /** The float32 weights the metadata names. */
+  weights: Bytes;
+}
+
+export interface AnalyzerOptions {
+  /** Default 'v1'; null for no model (beats are then detected but not labelled). */
+  model?: 'v1' | 'v2' | ModelFiles | null;
+}
+
+export interface AnalyzerInfo {
+  model: string | null;
+  parameters: number;
+  classes: BeatClass[];
+  sampleRate: number;
+  windowLength: number;
+  windowBefore: number;
+  backend: string;
+}
+
+export interface Annotation {
+  sample: number;
+  code: number;
+  symbol: string;
+  subtype?: number;
+  chan?: number;
+  num?: number;
+  aux?: string;
+}
+
+export interface Lead {
+  index: number;
+  name: string;
+  units: string;
+  /** A copy of the lead's samples (mV), made on first access. */
+  readonly samples: Float32Array;
+}
+
+export interface EcgRecord {
+  readonly name: string;
+  readonly sampleRate: number;
+  readonly length: number;
+  readonly durationSec: number;
+  readonly leads: Lead[];
+  /** Reference annotations (.atr), empty when none were given. */
+  readonly annotations: Annotation[];
+  /** Milliseconds spent decoding; reported as timing.readMs (callers may add their own file reading). */
+  readMs: number;
+  samples(lead?: number | string): Float32Array;
+  /** Frees the record's WASM memory (also done by Analyzer.dispose). */
+  dispose(): void;
+}
+
+export type Probabilities = Record<BeatClass, number>;
+
+export interface Beat {
+  /** Index at the input's own sampling rate. */
+  sample: number;
+  time: number;
+  label?: BeatClass;
+  probabilities?: Probabilities;
+}
+
+export interface Episode {
+  start: number;
+  end: number;
+  startTime: number;
+  endTime: number;
+  beats: number;
+  rateBpm?: number;
+  cycles?: number;
+}
+
+export interface AnalysisResult {
+  record: string;
+  sampleRate: number;
+  lead: string;
+  leadIndex: number;
+  durationSec: number;
+  beatSource: 'detect' | 'reference';
+  model: { name: string; parameters: number } | null;
+  beats: Beat[];
+  summary: {
+    beatCount: number;
+    counts: Record<BeatClass, number>;
+    unlabelled?: number;
+    heartRate: { meanBpm: number | null; minBpm: number | null; maxBpm: number | null; window: string };
+    burden: { V: number; A: number };
+    events: { couplets: Episode[]; vRuns: Episode[]; bigeminy: Episode[]; trigeminy: Episode[] };
+  };
+  timing: { readMs: number; detectMs: number; classifyMs: number; totalMs: number };
+}
+
+export interface AnalyzeOptions {
+  /** Lead index or name; default: the first lead named MLII, else lead 0. */
+  lead?: number | string;
+  /** 'reference' uses the record's beat annotations instead of detected QRS positions. */
+  beats?: 'detect' | 'reference';
+  onProgress?: (fraction: number, stage: string) => void;
+}
+
+export interface ExplainOptions {
+  method?: 'gradcam' | 'shap';
+  /** SHAP: contiguous segments of the window (exact Shapley values up to 16, KernelSHAP above). */
+  segments?: number;
+  /** SHAP baseline: the record's median normal beat (default) or the model's background. */
+  baseline?: 'median-normal' | 'background';
+  /** Explain this class instead of the predicted one. */
+  label?: BeatClass;
+  classIndex?: number;
+  /** Lead index or name; default as in analyze. */
+  lead?: number | string;
+}
+
+export interface GlobalExplainOptions {
+  segments?: number;
+  baseline?: 'median-normal' | 'background';
+  /** SHAP beats per class (an evenly spaced subsample). */
+  maxShapBeats?: number;
+  shap?: boolean;
+  beats?: 'detect' | 'reference';
+  lead?: number | string;
+}
+
+export interface ClassProfile {
+  classIndex: number;
+  label: BeatClass;
+  beats: number;
+  averageBeat: Float32Array;
+  meanGradcam: Float32Array;
+  meanAbsShap?: Float32Array;
+  meanAbsSegments?: number[];
+  shapBeats?: number[];
+  [extra: string]: unknown;
+}
+
+export interface GlobalExplanation {
+  baseline: string;
+  segments: number;
+  classes: ClassProfile[];
+  beatSource: 'detect' | 'reference';
+  sampleRate: number;
+  beatSamples: number[];
+  [extra: string]: unknown;
+}
+
+export interface Explanation {
+  method: 'gradcam' | 'shap';
+  label: BeatClass;
+  classIndex: number;
+  /** Over the beat window (windowLength samples), aligned with `window`. */
+  values: Float32Array;
+  window?: Float32Array;
+  segments?: { start: number; end: number; value: number }[];
+  baseValue?: number;
+  outputValue?: number;
+  [extra: string]: unknown;
+}
+
+export interface WfdbInput {
+  hea: string | Bytes;
+  /** The signal file the header names. */
+  dat?: Bytes;
+  atr?: Bytes;
+  /** Signal files by name, for records stored in several files. */
+  files?: Record<string, Bytes>;
+}
+
+export interface CsvOptions {
+  sampleRate?: number;
+  [option: string]: unknown;
+}
+
+export interface Analyzer {
+  readonly info: AnalyzerInfo;
+  signalFiles(hea: string | Bytes): string[];
+  readWfdb(input: WfdbInput): EcgRecord;
+  readCsv(text: string | Bytes, options?: CsvOptions): EcgRecord;
+  readEdf(bytes: Bytes, options?: Record<string, unknown>): EcgRecord;
+  fromSamples(samples: Float32Array | Float32Array[], options: { sampleRate: number; leads?: string[]; name?: string }): EcgRecord;
+  analyze(record: EcgRecord, options?: AnalyzeOptions): AnalysisResult;
+  /** n windows of info.windowLength samples → n × 5 probabilities. */
+  classifyWindows(windows: Float32Array, n?: number): Float32Array;
+  explain(record: EcgRecord, beat: Beat, options?: ExplainOptions): Explanation;
+  /** Per-class (global) explanation panels over the record's beats. */
+  explainGlobal(record: EcgRecord, options?: GlobalExplainOptions): GlobalExplanation;
+  /** MIT-format annotation bytes (.atr) for a result's beats or a list of annotations. */
+  writeAnnotations(resultOrList: AnalysisResult | { sample: number; symbol?: string; code?: number; aux?: string }[]): Uint8Array;
+  dispose(): void;
+}
+
+export declare function createAnalyzer(options?: AnalyzerOptions): Promise<Analyzer>;
+export default createAnalyzer;

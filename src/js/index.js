@@ -1,0 +1,331 @@
+// ArrhythmiaVision JS API (DESIGN 2.2): one ES module for Node and browsers, no bundler needed.
+// It loads the WebAssembly core (dist/), the model files (models/) and wraps the Embind calls so that every
+// failure surfaces as an ArrhythmiaVisionError with a stable .code.
+import createCoreModule from '../../dist/arrhythmiavision-core.mjs';
+
+export const CLASSES = Object.freeze(['N', 'L', 'R', 'A', 'V']);
+const MODEL_FILES = { v1: 'arrhythminet-v1', v2: 'arrhythminet-v2' };
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
+  typeof window === 'undefined' && typeof importScripts !== 'function';
+
+export class ArrhythmiaVisionError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'ArrhythmiaVisionError';
+    this.code = code;
+  }
+}
+
+// Core calls return a value or {avError, code, message}; raw throws (traps, Embind type errors) get a code too.
+function call(fn) {
+  let value;
+  try {
+    value = fn();
+  } catch (e) {
+    if (e instanceof ArrhythmiaVisionError) throw e;
+    const trap = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
+    throw new ArrhythmiaVisionError(trap ? 'internal_error' : 'invalid_argument', String(e?.message ?? e));
+  }
+  if (value && typeof value === 'object' && value.avError === true) throw new ArrhythmiaVisionError(value.code, value.message);
+  return value;
+}
+
+// Bytes of a file that ships with the package: fs in Node (the loader's fetch does not work there), fetch elsewhere.
+async function packageFile(relative) {
+  const url = new URL(relative, import.meta.url);
+  if (isNode) {
+    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+    try {
+      return new Uint8Array(await fs.readFile(url));
+    } catch (e) {
+      throw new ArrhythmiaVisionError('file_not_found', `cannot read ${url.pathname}: ${e.code ?? e.message}`);
+    }
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new ArrhythmiaVisionError('file_not_found', `cannot fetch ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function asBytes(data, what) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  throw new ArrhythmiaVisionError('invalid_argument', `${what} must be a Uint8Array, an ArrayBuffer or a string`);
+}
+
+// Resolves the model option to {json: string, weights: Uint8Array}, or null for no model.
+async function modelFiles(model) {
+  if (model == null || model === false || model === 'none') return null;
+  if (typeof model === 'string') {
+    const base = MODEL_FILES[model];
+    if (!base) throw new ArrhythmiaVisionError('model_not_found', `unknown model '${model}' (use 'v1', 'v2' or {json, weights})`);
+    const jsonBytes = await packageFile(`../../models/${base}.json`);
+    const json = new TextDecoder().decode(jsonBytes);
+    let file = `${base}.bin`;
+    try {
+      file = JSON.parse(json).weights?.file ?? file;
+    } catch {
+      throw new ArrhythmiaVisionError('model_invalid', `models/${base}.json is not valid JSON`);
+    }
+    if (/[\\/]/.test(file)) throw new ArrhythmiaVisionError('model_invalid', 'weights.file must be a plain file name');
+    return { json, weights: await packageFile(`../../models/${file}`) };
+  }
+  if (typeof model === 'object' && model.json != null && model.weights != null) {
+    const json = typeof model.json === 'string' ? model.json : JSON.stringify(model.json);
+    return { json, weights: asBytes(model.weights, 'model.weights') };
+  }
+  throw new ArrhythmiaVisionError('invalid_argument', "model must be 'v1', 'v2', {json, weights} or null");
+}
+
+// Lead index by number or name, and the pipeline's default (first MLII, else 0).
+function leadIndex(rec, lead) {
+  const index = typeof lead === 'number' ? lead : rec.leads.findIndex((l) => l.name === lead);
+  if (!Number.isInteger(index) || index < 0 || index >= rec.leads.length)
+    throw new ArrhythmiaVisionError('lead_not_found', `no lead ${JSON.stringify(lead)} (the record has ${rec.leads.length})`);
+  return index;
+}
+const defaultLead = (rec) => Math.max(0, rec.leads.findIndex((l) => l.name === 'MLII'));
+
+let corePromise = null;
+// One core module per page or process; analyzers share it.
+function loadCore() {
+  corePromise ??= (async () => {
+    const wasmBinary = await packageFile('../../dist/arrhythmiavision-core.wasm');
+    return createCoreModule({ wasmBinary });
+  })();
+  corePromise.catch(() => { corePromise = null; });
+  return corePromise;
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+// A record decoded into the WASM heap. Samples are copied out only when asked for (leads[i].samples).
+class EcgRecord {
+  #analyzer;
+  #annotations;
+  constructor(analyzer, handle, readMs) {
+    this.#analyzer = analyzer;
+    this.handle = handle;
+    this.name = handle.name();
+    this.sampleRate = handle.sampleRate();
+    this.length = handle.length();
+    this.durationSec = this.sampleRate > 0 ? this.length / this.sampleRate : 0;
+    this.readMs = readMs;
+    this._explainers = new Map();  // lead index → explain core handle
+    const leads = [];
+    for (let i = 0; i < handle.leadCount(); i++) {
+      let samples = null;
+      const record = this;
+      leads.push({
+        index: i, name: handle.leadName(i), units: handle.leadUnits(i),
+        get samples() { return (samples ??= record.samples(i)); },
+      });
+    }
+    this.leads = leads;
+  }
+
+  get annotations() {
+    this.#alive();
+    return (this.#annotations ??= JSON.parse(this.handle.annotationsJson()));
+  }
+
+  // A copy of one lead's samples (mV), by index or name.
+  samples(lead = 0) {
+    this.#alive();
+    return this.handle.samples(leadIndex(this, lead)).slice();
+  }
+
+  dispose() {
+    if (this.handle) {
+      for (const ex of this._explainers.values()) ex.delete();
+      this._explainers.clear();
+      this.handle.delete();
+      this.handle = null;
+      this.#analyzer._forget(this);
+    }
+  }
+
+  #alive() {
+    if (!this.handle) throw new ArrhythmiaVisionError('disposed', 'this record was disposed');
+  }
+}
+
+class Analyzer {
+  #core;
+  #records = new Set();
+  #engine;
+  constructor(core, engine, info) {
+    this.#core = core;
+    this.#engine = engine;
+    this.info = info;
+  }
+
+  #adopt(value, started) {
+    const record = new EcgRecord(this, value, now() - started);
+    this.#records.add(record);
+    return record;
+  }
+
+  _forget(record) { this.#records.delete(record); }
+
+  #live() {
+    if (!this.#core) throw new ArrhythmiaVisionError('disposed', 'this analyzer was disposed');
+    return this.#core;
+  }
+
+  #recordHandle(rec) {
+    if (!(rec instanceof EcgRecord) || !this.#records.has(rec))
+      throw new ArrhythmiaVisionError('invalid_argument', 'expected a record returned by this analyzer (readWfdb, readCsv, readEdf or fromSamples)');
+    return rec.handle;
+  }
+
+  // Names of the signal files a WFDB header refers to (checked: plain file names only).
+  signalFiles(hea) {
+    const core = this.#live();
+    return call(() => core.wfdbSignalFiles(asBytes(hea, 'hea')));
+  }
+
+  // {hea: string|Uint8Array, dat: Uint8Array, atr?: Uint8Array, files?: {name: Uint8Array}}: dat is the
+  // signal file the header names (files covers records whose signals live in several files).
+  readWfdb({ hea, dat, atr, files } = {}) {
+    const core = this.#live();
+    const started = now();
+    if (hea == null) throw new ArrhythmiaVisionError('invalid_argument', 'readWfdb needs {hea, dat}');
+    const header = asBytes(hea, 'hea');
+    const names = call(() => core.wfdbSignalFiles(header));
+    const byName = {};
+    for (const [name, bytes] of Object.entries(files ?? {})) byName[name] = asBytes(bytes, `files['${name}']`);
+    if (dat != null && names.length > 0 && !(names[0] in byName)) byName[names[0]] = asBytes(dat, 'dat');
+    const atrBytes = atr == null ? null : asBytes(atr, 'atr');
+    return this.#adopt(call(() => core.readWfdb(header, byName, atrBytes)), started);
+  }
+
+  readCsv(text, options = {}) {
+    const core = this.#live();
+    const started = now();
+    if (typeof core.readCsv !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'CSV reading is not in this build');
+    const bytes = asBytes(text, 'text');
+    return this.#adopt(call(() => core.readCsv(bytes, JSON.stringify(options ?? {}))), started);
+  }
+
+  readEdf(bytes) {
+    const core = this.#live();
+    const started = now();
+    if (typeof core.readEdf !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'EDF reading is not in this build');
+    const data = asBytes(bytes, 'bytes');
+    return this.#adopt(call(() => core.readEdf(data)), started);
+  }
+
+  // samples: Float32Array (one lead) or an array of them; options: {sampleRate, leads?: names, name?}.
+  fromSamples(samples, { sampleRate, leads, name = 'samples' } = {}) {
+    const core = this.#live();
+    const started = now();
+    const list = Array.isArray(samples) ? samples : [samples];
+    const arrays = list.map((s, i) => {
+      if (s instanceof Float32Array) return s;
+      if (ArrayBuffer.isView(s) || Array.isArray(s)) return Float32Array.from(s);
+      throw new ArrhythmiaVisionError('invalid_argument', `samples[${i}] must be a Float32Array`);
+    });
+    const names = arrays.map((_, i) => String(leads?.[i] ?? (arrays.length === 1 ? 'ECG' : `lead ${i}`)));
+    if (typeof sampleRate !== 'number') throw new ArrhythmiaVisionError('invalid_sample_rate', 'fromSamples needs {sampleRate} in Hz');
+    return this.#adopt(call(() => core.fromSamples(arrays, names, sampleRate, String(name))), started);
+  }
+
+  // The DESIGN 2.1 result. options: {lead: index|name, beats: 'detect'|'reference', onProgress(fraction, stage)}.
+  analyze(rec, { lead, beats = 'detect', onProgress } = {}) {
+    const core = this.#live();
+    const handle = this.#recordHandle(rec);
+    if (beats !== 'detect' && beats !== 'reference')
+      throw new ArrhythmiaVisionError('invalid_option', "beats must be 'detect' or 'reference'");
+    const options = { beats, readMs: rec.readMs ?? 0 };
+    if (lead != null) options.lead = String(lead);
+    const progress = typeof onProgress === 'function' ? onProgress : undefined;
+    const json = this.#engine
+      ? call(() => core.analyzeWithModel(handle, this.#engine, options, progress))
+      : call(() => core.analyze(handle, options, progress));
+    return JSON.parse(json);
+  }
+
+  // Raw model access: n windows of info.windowLength samples → n × 5 probabilities.
+  classifyWindows(windows, n) {
+    const core = this.#live();
+    if (!this.#engine) throw new ArrhythmiaVisionError('model_not_loaded', 'this analyzer has no model');
+    if (!(windows instanceof Float32Array)) throw new ArrhythmiaVisionError('invalid_argument', 'windows must be a Float32Array');
+    n ??= windows.length / this.info.windowLength;
+    if (!Number.isInteger(n) || n < 0 || windows.length !== n * this.info.windowLength)
+      throw new ArrhythmiaVisionError('invalid_argument', `windows must hold n × ${this.info.windowLength} samples`);
+    return call(() => core.classifyWindows(this.#engine, windows, n)).slice();
+  }
+
+  // The explain core's view of one lead of a record, made on first use and kept with the record.
+  #explainer(rec, lead) {
+    const core = this.#live();
+    this.#recordHandle(rec);
+    if (!this.#engine) throw new ArrhythmiaVisionError('model_not_loaded', 'explanations need a model');
+    if (typeof core.explainPrepareRecord !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'explanations are not in this build');
+    const index = lead == null ? defaultLead(rec) : leadIndex(rec, lead);
+    let ex = rec._explainers.get(index);
+    if (!ex) {
+      const annotations = JSON.stringify(rec.annotations.map(({ sample, code }) => ({ sample, code })));
+      ex = call(() => core.explainPrepareRecord(this.#engine, rec.samples(index), rec.sampleRate, annotations, rec.name));
+      rec._explainers.set(index, ex);
+    }
+    return ex;
+  }
+
+  // Grad-CAM or SHAP for one beat of a result: {method, label, classIndex, values: Float32Array, ...}.
+  // options: {method: 'gradcam'|'shap', segments, baseline, label|classIndex, lead (default: as analyze)}.
+  explain(rec, beat, { lead, ...options } = {}) {
+    if (!beat || !Number.isInteger(beat.sample)) throw new ArrhythmiaVisionError('invalid_argument', 'beat must be one of result.beats');
+    const ex = this.#explainer(rec, lead);
+    const out = JSON.parse(call(() => ex.explain(beat.sample, JSON.stringify({ method: 'gradcam', segments: 12, ...options }))));
+    for (const key of ['values', 'window']) if (Array.isArray(out[key])) out[key] = Float32Array.from(out[key]);
+    return out;
+  }
+
+  // Per predicted class: average beat, mean Grad-CAM and mean |SHAP| (Float32Arrays over the beat window).
+  // options: {segments, baseline, maxShapBeats, shap, beats: 'detect'|'reference', lead}.
+  explainGlobal(rec, { lead, ...options } = {}) {
+    const ex = this.#explainer(rec, lead);
+    const out = JSON.parse(call(() => ex.global(JSON.stringify(options))));
+    for (const c of out.classes ?? [])
+      for (const key of ['averageBeat', 'meanGradcam', 'meanAbsShap']) if (Array.isArray(c[key])) c[key] = Float32Array.from(c[key]);
+    return out;
+  }
+
+  // MIT-format annotation bytes (.atr) for a result's beats or any [{sample, symbol|code}] list.
+  writeAnnotations(resultOrList) {
+    const core = this.#live();
+    const list = Array.isArray(resultOrList) ? resultOrList
+      : (resultOrList?.beats ?? []).map((b) => ({ sample: b.sample, symbol: b.label ?? 'Q' }));
+    return call(() => core.writeWfdbAnnotations(JSON.stringify(list)));
+  }
+
+  dispose() {
+    if (!this.#core) return;
+    for (const rec of [...this.#records]) rec.dispose();
+    this.#engine?.delete();
+    this.#engine = null;
+    this.#core = null;
+  }
+}
+
+// createAnalyzer({model: 'v1' | 'v2' | {json, weights} | null}) → Promise<Analyzer>.
+export async function createAnalyzer({ model = 'v1' } = {}) {
+  const [core, files] = await Promise.all([loadCore(), modelFiles(model)]);
+  const window = core.defaultWindow();
+  let engine = null;
+  let info = {
+    model: null, parameters: 0, classes: [...CLASSES], sampleRate: window.sampleRate,
+    windowLength: window.before + window.after, windowBefore: window.before, backend: 'wasm-simd128',
+  };
+  if (files) {
+    if (typeof core.loadModel !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'this build has no inference engine yet');
+    engine = call(() => core.loadModel(files.json, files.weights));
+    info = { ...info, ...call(() => core.modelInfo(engine)) };
+  }
+  return new Analyzer(core, engine, Object.freeze(info));
+}
+
+export default createAnalyzer;

@@ -1,0 +1,42 @@
+// The CLI's --format text: a readable summary of an analyze() result (counts, heart rate, burden, events).
+
+const clock = (seconds) => {
+  const s = Math.max(0, seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = (s % 60).toFixed(1).padStart(4, '0');
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${rest}`;
+};
+const fixed = (x, digits = 1) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function formatText(r) {
+  const s = r.summary;
+  const lines = [];
+  const model = r.model ? `${r.model.name} (${r.model.parameters.toLocaleString('en-US')} parameters)` : 'none (beats are not classified)';
+  lines.push(`record ${r.record}: lead ${r.lead}, ${r.sampleRate} Hz, ${clock(r.durationSec)} (${fixed(r.durationSec, 2)} s)`);
+  lines.push(`model: ${model}`);
+  lines.push(`beats: ${s.beatCount} (${r.beatSource === 'reference' ? 'reference annotations' : 'detected'})`);
+  if (r.model) {
+    const counts = Object.entries(s.counts).map(([c, n]) => `${c} ${n}`).join('   ');
+    lines.push(`  ${counts}`);
+  }
+  const hr = s.heartRate;
+  lines.push(`heart rate: mean ${fixed(hr.meanBpm)} bpm, min ${fixed(hr.minBpm)} bpm, max ${fixed(hr.maxBpm)} bpm (8-beat windows)`);
+  if (r.model && s.burden) lines.push(`ectopic burden: V ${fixed(s.burden.V, 2)} %, A ${fixed(s.burden.A, 2)} %`);
+  const ev = s.events;
+  if (r.model && ev) {
+    lines.push(`events: ${plural(ev.couplets.length, 'V couplet')}, ${plural(ev.vRuns.length, 'V run')}, ` +
+      `${plural(ev.bigeminy.length, 'bigeminy episode')}, ${plural(ev.trigeminy.length, 'trigeminy episode')}`);
+    const show = (list, describe) => {
+      for (const e of list.slice(0, 10)) lines.push(`  ${clock(e.startTime)}-${clock(e.endTime)}  ${describe(e)}`);
+      if (list.length > 10) lines.push(`  ... ${list.length - 10} more`);
+    };
+    show(ev.vRuns, (e) => `V run, ${e.beats} beats at ${fixed(e.rateBpm)} bpm`);
+    show(ev.bigeminy, (e) => `bigeminy, ${e.cycles} cycles`);
+    show(ev.trigeminy, (e) => `trigeminy, ${e.cycles} cycles`);
+  }
+  const t = r.timing;
+  lines.push(`timing: read ${fixed(t.readMs)} ms, detect ${fixed(t.detectMs)} ms, classify ${fixed(t.classifyMs)} ms, total ${fixed(t.totalMs)} ms`);
+  return `${lines.join('\n')}\n`;
+}

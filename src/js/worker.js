@@ -1,0 +1,138 @@
+// Web Worker helper: the analyzer (WASM, records, model) lives in a worker so that a page's main thread never
+// blocks. This one module is both sides:
+//   main thread:  const av = await createWorkerAnalyzer({ model: 'v1' });   // every method returns a Promise
+//   in a worker:  loading this file as a module worker serves requests on `self` automatically.
+// Protocol: {id, op, args} in; {id, ok: true, value} | {id, ok: false, error: {code, message}} |
+// {id, progress: {fraction, stage}} out. Records stay in the worker; the page gets plain descriptions with an id.
+import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
+
+const transferables = (value) => {
+  if (ArrayBuffer.isView(value)) return [value.buffer];
+  if (value && typeof value === 'object' && value.values instanceof Float32Array) return [value.values.buffer];
+  return [];
+};
+
+function describe(id, rec) {
+  return {
+    id, name: rec.name, sampleRate: rec.sampleRate, length: rec.length, durationSec: rec.durationSec, readMs: rec.readMs,
+    leads: rec.leads.map(({ index, name, units }) => ({ index, name, units })), annotations: rec.annotations,
+  };
+}
+
+// Serves an analyzer on anything with postMessage and addEventListener('message') (a worker's self, a MessagePort).
+export function serveAnalyzer(scope) {
+  let av = null;
+  const records = new Map();
+  let nextRecord = 1;
+  const record = (id) => records.get(id) ?? (() => { throw new ArrhythmiaVisionError('invalid_argument', `no record ${id} in this worker`); })();
+  const adopt = (rec) => {
+    const id = nextRecord++;
+    records.set(id, rec);
+    return describe(id, rec);
+  };
+  const analyzer = () => av ?? (() => { throw new ArrhythmiaVisionError('disposed', 'call create first'); })();
+
+  const ops = {
+    async create(options) {
+      av?.dispose();
+      records.clear();
+      av = await createAnalyzer(options ?? {});
+      return av.info;
+    },
+    readWfdb: (input) => adopt(analyzer().readWfdb(input)),
+    readCsv: (text, options) => adopt(analyzer().readCsv(text, options)),
+    readEdf: (bytes, options) => adopt(analyzer().readEdf(bytes, options)),
+    fromSamples: (samples, options) => adopt(analyzer().fromSamples(samples, options)),
+    samples: (id, lead) => record(id).samples(lead),
+    analyze: (id, options, progress) => analyzer().analyze(record(id), { ...options, onProgress: progress }),
+    classifyWindows: (windows, n) => analyzer().classifyWindows(windows, n),
+    explain: (id, beat, options) => analyzer().explain(record(id), beat, options),
+    explainGlobal: (id, options) => analyzer().explainGlobal(record(id), options),
+    writeAnnotations: (list) => analyzer().writeAnnotations(list),
+    disposeRecord(id) {
+      records.get(id)?.dispose();
+      records.delete(id);
+    },
+    dispose() {
+      av?.dispose();
+      av = null;
+      records.clear();
+    },
+  };
+
+  scope.addEventListener('message', async (event) => {
+    const { id, op, args = [] } = event.data ?? {};
+    try {
+      if (!Object.hasOwn(ops, op)) throw new ArrhythmiaVisionError('invalid_argument', `unknown operation '${op}'`);
+      const progress = (fraction, stage) => scope.postMessage({ id, progress: { fraction, stage } });
+      const value = await ops[op](...args, progress);
+      scope.postMessage({ id, ok: true, value }, transferables(value));
+    } catch (e) {
+      const code = e instanceof ArrhythmiaVisionError ? e.code : 'internal_error';
+      scope.postMessage({ id, ok: false, error: { code, message: String(e?.message ?? e) } });
+    }
+  });
+  scope.start?.();
+}
+
+// The page's side: same methods as the analyzer, each returning a Promise; records are {id, name, leads, ...}.
+class WorkerAnalyzer {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+  constructor(worker) {
+    this.#worker = worker;
+    worker.addEventListener('message', (event) => {
+      const { id, ok, value, error, progress } = event.data ?? {};
+      const pending = this.#pending.get(id);
+      if (!pending) return;
+      if (progress) return pending.onProgress?.(progress.fraction, progress.stage);
+      this.#pending.delete(id);
+      if (ok) pending.resolve(value);
+      else pending.reject(new ArrhythmiaVisionError(error.code, error.message));
+    });
+    worker.addEventListener('error', (event) => {
+      const failure = new ArrhythmiaVisionError('worker_failed', event.message ?? 'the analysis worker failed');
+      for (const p of this.#pending.values()) p.reject(failure);
+      this.#pending.clear();
+    });
+    worker.start?.();
+  }
+
+  #send(op, args, { onProgress, transfer = [] } = {}) {
+    if (!this.#worker) return Promise.reject(new ArrhythmiaVisionError('disposed', 'this analyzer was disposed'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, onProgress });
+      this.#worker.postMessage({ id, op, args }, transfer);
+    });
+  }
+
+  async _create(options) { this.info = await this.#send('create', [options]); return this; }
+  readWfdb(input) { return this.#send('readWfdb', [input]); }
+  readCsv(text, options = {}) { return this.#send('readCsv', [text, options]); }
+  readEdf(bytes, options = {}) { return this.#send('readEdf', [bytes, options]); }
+  fromSamples(samples, options = {}) { return this.#send('fromSamples', [samples, options]); }
+  samples(rec, lead = 0) { return this.#send('samples', [rec.id, lead]); }
+  analyze(rec, { onProgress, ...options } = {}) { return this.#send('analyze', [rec.id, options], { onProgress }); }
+  classifyWindows(windows, n) { return this.#send('classifyWindows', [windows, n]); }
+  explain(rec, beat, options = {}) { return this.#send('explain', [rec.id, beat, options]); }
+  explainGlobal(rec, options = {}) { return this.#send('explainGlobal', [rec.id, options]); }
+  writeAnnotations(list) { return this.#send('writeAnnotations', [list]); }
+  disposeRecord(rec) { return this.#send('disposeRecord', [rec.id]); }
+  dispose() {
+    if (!this.#worker) return;
+    this.#send('dispose', []).catch(() => {});
+    this.#worker.terminate?.();
+    this.#worker = null;
+  }
+}
+
+// createWorkerAnalyzer({model, worker?}): worker defaults to this module started as a module worker.
+export async function createWorkerAnalyzer({ worker, ...options } = {}) {
+  const w = worker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  return new WorkerAnalyzer(w)._create(options);
+}
+
+const inWorker = typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope;
+if (inWorker) serveAnalyzer(globalThis);

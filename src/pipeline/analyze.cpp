@@ -1,0 +1,178 @@
+#include "pipeline/analyze.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "core/error.h"
+
+namespace av::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Rounds to `decimals` places; dividing by an exact power of ten prints as the short decimal.
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+void report(const AnalyzeOptions& options, std::string_view stage, double fraction) {
+  if (options.progress) options.progress(stage, fraction);
+}
+
+std::vector<int64_t> reference_beats(const Record& record) {
+  std::vector<int64_t> positions;
+  for (const auto& a : record.annotations)
+    if (is_beat_annotation(a.code) && a.sample >= 0 && static_cast<size_t>(a.sample) < record.length())
+      positions.push_back(a.sample);
+  std::sort(positions.begin(), positions.end());
+  if (positions.empty())
+    throw Error("no_reference_annotations", "--beats reference needs beat annotations (an .atr beside the header)");
+  return positions;
+}
+
+}  // namespace
+
+Result analyze(const Record& record, Classifier* classifier, const AnalyzeOptions& options) {
+  const auto start = Clock::now();
+  if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
+    throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
+  const int leadIndex = resolve_lead(record, options.lead);
+  const Lead& lead = record.leads[static_cast<size_t>(leadIndex)];
+  if (lead.samples.empty()) throw Error("empty_signal", "lead '" + lead.name + "' has no samples");
+
+  Result result;
+  result.record = record.name;
+  result.sampleRate = record.sampleRate;
+  result.lead = lead.name;
+  result.leadIndex = leadIndex;
+  result.durationSec = record.durationSec();
+  result.beatSource = options.beats;
+  result.timing.readMs = options.readMs;
+  if (classifier) {
+    result.hasModel = true;
+    result.modelName = classifier->name();
+    result.modelParameters = classifier->parameters();
+  }
+
+  // Beats: positions and z-scored windows, at the model's rate.
+  report(options, "detect", 0.0);
+  auto detectStart = Clock::now();
+  std::vector<int64_t> reference;
+  if (options.beats == BeatSource::Reference) reference = reference_beats(record);
+  const dsp::BeatWindowSpec spec = classifier ? classifier->windowSpec() : dsp::BeatWindowSpec{};
+  const dsp::PreparedBeats prepared =
+      dsp::prepare_beats(std::span<const float>(lead.samples), record.sampleRate, spec,
+                         options.beats == BeatSource::Reference ? &reference : nullptr);
+  result.timing.detectMs = ms_since(detectStart);
+  const size_t n = prepared.count();
+  result.beats.resize(n);
+  // Reference beats are reported at their annotation positions (dsp refines the peak only for the window).
+  const bool keepReference = options.beats == BeatSource::Reference && reference.size() == n;
+  for (size_t i = 0; i < n; ++i) result.beats[i].sample = keepReference ? reference[i] : prepared.sample[i];
+  report(options, "detect", classifier ? 0.3 : 0.9);
+
+  // Classification in batches, so that progress can be reported and the engine's buffers stay small.
+  if (classifier && n > 0) {
+    auto classifyStart = Clock::now();
+    const size_t windowLength = prepared.windows.size() / n;
+    const size_t batch = std::max<size_t>(1, options.batchSize);
+    std::vector<float> probabilities(batch * 5);
+    for (size_t first = 0; first < n; first += batch) {
+      const size_t count = std::min(batch, n - first);
+      classifier->classify(prepared.windows.data() + first * windowLength, count, probabilities.data());
+      for (size_t i = 0; i < count; ++i) {
+        auto& beat = result.beats[first + i];
+        std::copy_n(probabilities.data() + i * 5, 5, beat.probabilities.begin());
+        beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
+                                      beat.probabilities.begin());
+      }
+      report(options, "classify", 0.3 + 0.65 * static_cast<double>(first + count) / static_cast<double>(n));
+    }
+    result.timing.classifyMs = ms_since(classifyStart);
+  }
+
+  std::vector<BeatLabel> labels(n);
+  for (size_t i = 0; i < n; ++i) labels[i] = {result.beats[i].sample, result.beats[i].label};
+  result.summary = summarize(labels, record.sampleRate);
+  result.timing.totalMs = options.readMs + ms_since(start);
+  report(options, "done", 1.0);
+  return result;
+}
+
+nlohmann::ordered_json to_json(const Result& r) {
+  using json = nlohmann::ordered_json;
+  const double fs = r.sampleRate;
+  auto seconds = [fs](int64_t sample) { return round_to(static_cast<double>(sample) / fs, 3); };
+  auto episode = [&](const Episode& e, bool withRate, bool withCycles) {
+    json j = {{"start", e.start}, {"end", e.end}, {"startTime", seconds(e.start)}, {"endTime", seconds(e.end)},
+              {"beats", e.beats}};
+    if (withRate) j["rateBpm"] = round_to(e.rateBpm, 1);
+    if (withCycles) j["cycles"] = e.cycles;
+    return j;
+  };
+  auto episodes = [&](const std::vector<Episode>& list, bool withRate, bool withCycles) {
+    json a = json::array();
+    for (const auto& e : list) a.push_back(episode(e, withRate, withCycles));
+    return a;
+  };
+  auto bpm = [](const std::optional<double>& v) { return v ? json(round_to(*v, 2)) : json(nullptr); };
+
+  json beats = json::array();
+  for (const auto& b : r.beats) {
+    json j = {{"sample", b.sample}, {"time", seconds(b.sample)}};
+    if (b.label >= 0) {
+      j["label"] = kClassSymbols[b.label];
+      json p = json::object();
+      for (int c = 0; c < 5; ++c) p[kClassSymbols[c]] = round_to(b.probabilities[static_cast<size_t>(c)], 6);
+      j["probabilities"] = std::move(p);
+    }
+    beats.push_back(std::move(j));
+  }
+
+  const Summary& s = r.summary;
+  json counts = json::object();
+  for (int c = 0; c < 5; ++c) counts[kClassSymbols[c]] = s.counts[static_cast<size_t>(c)];
+  json summary = {
+      {"beatCount", s.beatCount},
+      {"counts", counts},
+      {"heartRate",
+       {{"meanBpm", bpm(s.heartRate.meanBpm)},
+        {"minBpm", bpm(s.heartRate.minBpm)},
+        {"maxBpm", bpm(s.heartRate.maxBpm)},
+        {"window", "mean of " + std::to_string(kHeartRateWindowBeats) +
+                       " consecutive RR intervals, sliding by one beat; RR outside 0.2-3 s ignored"}}},
+      {"burden", {{"V", round_to(s.burdenPercent[0], 2)}, {"A", round_to(s.burdenPercent[1], 2)}}},
+      {"events",
+       {{"couplets", episodes(s.couplets, false, false)},
+        {"vRuns", episodes(s.vRuns, true, false)},
+        {"bigeminy", episodes(s.bigeminy, false, true)},
+        {"trigeminy", episodes(s.trigeminy, false, true)}}},
+  };
+  if (s.unlabelled > 0) summary["unlabelled"] = s.unlabelled;
+
+  json j;
+  j["record"] = r.record;
+  j["sampleRate"] = r.sampleRate;
+  j["lead"] = r.lead;
+  j["leadIndex"] = r.leadIndex;
+  j["durationSec"] = round_to(r.durationSec, 2);
+  j["beatSource"] = r.beatSource == BeatSource::Reference ? "reference" : "detect";
+  j["model"] = r.hasModel ? json{{"name", r.modelName}, {"parameters", r.modelParameters}} : json(nullptr);
+  j["beats"] = std::move(beats);
+  j["summary"] = std::move(summary);
+  j["timing"] = {{"readMs", round_to(r.timing.readMs, 2)},
+                 {"detectMs", round_to(r.timing.detectMs, 2)},
+                 {"classifyMs", round_to(r.timing.classifyMs, 2)},
+                 {"totalMs", round_to(r.timing.totalMs, 2)}};
+  return j;
+}
+
+}  // namespace av::pipeline

@@ -1,0 +1,72 @@
+#pragma once
+// analyze(): the one place where the stages are put together: lead choice → beats (detected or reference)
+// → classification in batches → summary. Result converts to the JSON of DESIGN 2.1.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/record.h"
+#include "dsp/beats.h"
+#include "pipeline/summary.h"
+
+namespace av::pipeline {
+
+// What the pipeline needs from a model: its identity, its beat window and batched class probabilities.
+class Classifier {
+ public:
+  virtual ~Classifier() = default;
+  virtual std::string name() const = 0;
+  virtual int64_t parameters() const = 0;
+  virtual dsp::BeatWindowSpec windowSpec() const = 0;
+  // `count` windows of windowSpec's length, back to back → count × 5 probabilities (N L R A V).
+  virtual void classify(const float* windows, size_t count, float* probabilities) = 0;
+};
+
+enum class BeatSource { Detect, Reference };
+
+struct AnalyzeOptions {
+  std::string lead;                       // index or name; empty = first MLII, else lead 0
+  BeatSource beats = BeatSource::Detect;  // Reference: the record's beat annotations
+  double readMs = 0;                      // time the caller spent reading the input, reported in timing
+  size_t batchSize = 512;                 // beats per classifier call (and per progress report)
+  // Called with a stage ("detect", "classify", "done") and the fraction of the whole job done, 0..1.
+  std::function<void(std::string_view stage, double fraction)> progress;
+};
+
+struct BeatResult {
+  int64_t sample = 0;  // at the input's own rate
+  int label = -1;      // 0..4 (N L R A V); -1 without a model
+  std::array<float, 5> probabilities{};
+};
+
+struct Timing {
+  double readMs = 0, detectMs = 0, classifyMs = 0, totalMs = 0;
+};
+
+struct Result {
+  std::string record;
+  double sampleRate = 0;
+  std::string lead;
+  int leadIndex = 0;
+  double durationSec = 0;
+  BeatSource beatSource = BeatSource::Detect;
+  bool hasModel = false;
+  std::string modelName;
+  int64_t modelParameters = 0;
+  std::vector<BeatResult> beats;
+  Summary summary;
+  Timing timing;
+};
+
+// Throws av::Error: lead_not_found, empty_signal, invalid_sample_rate, no_reference_annotations.
+Result analyze(const Record& record, Classifier* classifier, const AnalyzeOptions& options);
+
+// The JSON document of DESIGN 2.1 (plus leadIndex, beatSource, summary extras).
+nlohmann::ordered_json to_json(const Result& result);
+
+}  // namespace av::pipeline

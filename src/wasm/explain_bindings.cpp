@@ -1,0 +1,156 @@
+// Embind bindings for explanations (src/explain): explainPrepareRecord(model, samples, sampleRate, annotations,
+// name) copies the one lead to explain next to the model handle of nn_bindings.h, and the ExplainRecord it returns
+// answers explain(sample, options) and global(options) with JSON strings. Calls return a value or
+// {avError, code, message}, the convention src/js/index.js expects.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/error.h"
+#include "core/record.h"
+#include "explain/explainer.h"
+#include "explain/record_explainer.h"
+#include "nn/engine.h"
+#include "nn/model.h"
+#include "wasm/nn_bindings.h"
+
+using emscripten::val;
+
+namespace {
+
+template <class F>
+val guarded(F&& f) {
+  try {
+    return f();
+  } catch (const av::Error& e) {
+    val err = val::object();
+    err.set("avError", true);
+    err.set("code", e.code());
+    err.set("message", std::string(e.what()));
+    return err;
+  } catch (const std::bad_alloc&) {
+    val err = val::object();
+    err.set("avError", true);
+    err.set("code", "out_of_memory");
+    err.set("message", "the explanation needs more memory than the WebAssembly heap can give");
+    return err;
+  } catch (const std::exception& e) {
+    val err = val::object();
+    err.set("avError", true);
+    err.set("code", "internal_error");
+    err.set("message", std::string(e.what()));
+    return err;
+  }
+}
+
+nlohmann::json parse_options(const std::string& text) {
+  if (text.empty()) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw av::Error("explain_invalid_option", "options must be a JSON object");
+  return j;
+}
+
+std::string dump(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+struct RecordState {
+  explicit RecordState(std::shared_ptr<av::nn::Engine> e) : engine(std::move(e)), explainer(*engine) {}
+  std::shared_ptr<av::nn::Engine> engine;  // the analyzer's engine, kept alive as long as this record
+  av::explain::Explainer explainer;
+  av::Record record;
+  std::unique_ptr<av::explain::RecordExplainer> detected, reference;
+
+  av::explain::RecordExplainer& beats(bool useReference) {
+    auto& slot = useReference ? reference : detected;
+    if (!slot) slot = std::make_unique<av::explain::RecordExplainer>(explainer, record, "0", useReference);
+    return *slot;
+  }
+};
+
+class ExplainRecord {
+ public:
+  explicit ExplainRecord(std::shared_ptr<RecordState> s) : state_(std::move(s)) {}
+
+  // One beat, at `sample` (the input's rate, as in result.beats). options: {method, segments, baseline,
+  // classIndex|label, samples, seed}. Returns the explanation as a JSON string.
+  val explain(double sample, const std::string& optionsJson) {
+    return guarded([&] {
+      const auto opts = av::explain::parse_options(parse_options(optionsJson), state_->explainer.classes());
+      if (!std::isfinite(sample)) throw av::Error("invalid_argument", "beat.sample must be a number");
+      const auto e = state_->beats(false).explain(static_cast<int64_t>(sample), opts);
+      return val(dump(av::explain::to_json(e)));
+    });
+  }
+
+  // Per predicted class: average beat, mean Grad-CAM, mean |SHAP|. options: {segments, baseline, maxShapBeats,
+  // shap: bool, beats: 'detect'|'reference'}.
+  val global(const std::string& optionsJson) {
+    return guarded([&] {
+      const auto j = parse_options(optionsJson);
+      av::explain::GlobalOptions o;
+      const auto base = av::explain::parse_options(
+          nlohmann::json{{"segments", j.value("segments", nlohmann::json())}, {"baseline", j.value("baseline", nlohmann::json())}},
+          state_->explainer.classes());
+      o.segments = base.segments;
+      o.baseline = base.baseline;
+      if (o.segments > av::explain::kMaxExactSegments)
+        throw av::Error("explain_invalid_option", "global explanations use exact SHAP: at most 16 segments");
+      if (j.contains("maxShapBeats")) {
+        if (!j["maxShapBeats"].is_number_integer() || j["maxShapBeats"].get<long long>() < 0 ||
+            j["maxShapBeats"].get<long long>() > 10000)
+          throw av::Error("explain_invalid_option", "maxShapBeats must be an integer from 0 to 10000");
+        o.maxShapBeats = j["maxShapBeats"].get<size_t>();
+      }
+      if (j.contains("shap")) o.shap = j["shap"].is_boolean() ? j["shap"].get<bool>() : true;
+      const std::string beats = j.value("beats", std::string("detect"));
+      if (beats != "detect" && beats != "reference")
+        throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
+      auto& rx = state_->beats(beats == "reference");
+      auto out = av::explain::to_json(rx.global(o));
+      out["beatSource"] = beats;
+      out["sampleRate"] = state_->record.sampleRate;
+      out["beatSamples"] = rx.samples();
+      return val(dump(out));
+    });
+  }
+
+ private:
+  std::shared_ptr<RecordState> state_;
+};
+
+// One lead's samples (copied), its rate and the record's annotations ([{sample, code}] JSON or "").
+val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, double sampleRate,
+                           const std::string& annotationsJson, const std::string& name) {
+  return guarded([&] {
+    if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
+    if (!(sampleRate > 0) || !std::isfinite(sampleRate) || sampleRate > 1e6)
+      throw av::Error("invalid_sample_rate", "sampleRate must be a positive number of Hz");
+    auto st = std::make_shared<RecordState>(model.engine);
+    st->record.name = name;
+    st->record.sampleRate = sampleRate;
+    st->record.leads.push_back(av::Lead{"ECG", "mV", emscripten::convertJSArrayToNumberVector<float>(samples)});
+    if (st->record.leads[0].samples.empty()) throw av::Error("empty_signal", "no samples given");
+    if (!annotationsJson.empty()) {
+      auto a = nlohmann::json::parse(annotationsJson, nullptr, false);
+      if (!a.is_array()) throw av::Error("invalid_annotations", "annotations must be a JSON array");
+      for (const auto& x : a)
+        if (x.is_object() && x.contains("sample") && x["sample"].is_number_integer() && x.contains("code") &&
+            x["code"].is_number_integer())
+          st->record.annotations.push_back(av::Annotation{x["sample"].get<int64_t>(), x["code"].get<int>()});
+    }
+    return val(ExplainRecord(std::move(st)));
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(arrhythmiavision_explain) {
+  using namespace emscripten;
+  class_<ExplainRecord>("ExplainRecord").function("explain", &ExplainRecord::explain).function("global", &ExplainRecord::global);
+  function("explainPrepareRecord", &explain_prepare_record);
+}
