@@ -7,6 +7,7 @@
 #include <span>
 
 #include "core/error.h"
+#include "core/limits.h"
 
 namespace av::pipeline {
 namespace {
@@ -44,6 +45,7 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
   const auto start = Clock::now();
   if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
     throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
+  limits::check_analysis_sample_rate(record.sampleRate);  // the same range as the chunked analysis
   const int leadIndex = resolve_lead(record, options.lead);
   const Lead& lead = record.leads[static_cast<size_t>(leadIndex)];
   if (lead.samples.empty()) throw Error("empty_signal", "lead '" + lead.name + "' has no samples");
