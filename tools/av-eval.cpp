@@ -2,8 +2,10 @@
 // folder, beat by beat (ANSI/AAMI EC57 style matching, 150 ms window by default), and prints a
 // per-record table and totals.
 //
-//   av-eval <dir> [--records 100,105,...] [--window-ms 150] [--lead <index|name>]
+//   av-eval <dir> [--records 100,105,...] [--window-ms 150] [--lead <index|name>] [--no-flutter-suppression]
 //
+// --no-flutter-suppression turns off the detector's ventricular flutter/fibrillation stage (which
+// reports no beats in sustained near-sinusoidal fast activity), to show its effect.
 // Reference beats are the annotations for which is_beat_annotation() holds. The totals are printed
 // twice: over everything, and with ventricular flutter episodes ('[' to ']') left out as EC57 does.
 // Each record's result keeps the matched pairs so that a classification score (per-class confusion
@@ -29,6 +31,7 @@ struct Options {
   std::vector<std::string> records;  // empty: every *.hea in dir
   double windowMs = 150.0;
   std::string lead;  // empty: first MLII, else 0
+  av::dsp::QrsParams detector;
 };
 
 struct RecordResult {
@@ -65,14 +68,15 @@ Options parse(int argc, char** argv) {
       try { o.windowMs = std::stod(v); } catch (...) { throw av::Error("usage", "--window-ms needs a number, got '" + v + "'"); }
       if (!(o.windowMs > 0 && o.windowMs < 10000)) throw av::Error("usage", "--window-ms must be in (0, 10000)");
     } else if (a == "--lead") o.lead = value();
+    else if (a == "--no-flutter-suppression") o.detector.flutterLeakage = 0;
     else if (a == "-h" || a == "--help") {
-      std::puts("usage: av-eval <wfdb dir> [--records 100,105] [--window-ms 150] [--lead <index|name>]");
+      std::puts("usage: av-eval <wfdb dir> [--records 100,105] [--window-ms 150] [--lead <index|name>] [--no-flutter-suppression]");
       std::exit(0);
     } else if (!a.empty() && a[0] == '-') throw av::Error("usage", "unknown option " + a);
     else if (o.dir.empty()) o.dir = a;
     else throw av::Error("usage", "more than one directory given");
   }
-  if (o.dir.empty()) throw av::Error("usage", "usage: av-eval <wfdb dir> [--records 100,105] [--window-ms 150] [--lead L]");
+  if (o.dir.empty()) throw av::Error("usage", "usage: av-eval <wfdb dir> [--records 100,105] [--window-ms 150] [--lead L] [--no-flutter-suppression]");
   if (o.records.empty()) {
     namespace fs = std::filesystem;
     if (!fs::is_directory(o.dir)) throw av::Error("io_file_not_found", "not a directory: " + o.dir);
@@ -92,7 +96,7 @@ RecordResult evaluate(const Options& o, const std::string& name) {
   r.lead = rec.leads[static_cast<size_t>(lead)].name;
   r.seconds = rec.durationSec();
   const auto t0 = std::chrono::steady_clock::now();
-  r.detected = av::dsp::detect_qrs(rec.leads[static_cast<size_t>(lead)].samples, rec.sampleRate);
+  r.detected = av::dsp::detect_qrs(rec.leads[static_cast<size_t>(lead)].samples, rec.sampleRate, o.detector);
   r.detectMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   r.reference = av::dsp::reference_beat_positions(rec.annotations);
   std::sort(r.reference.begin(), r.reference.end());
@@ -116,7 +120,8 @@ void print_row(const char* name, const char* lead, const av::dsp::DetectionScore
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    std::printf("QRS detection vs reference beats, %.0f ms window\n", o.windowMs);
+    std::printf("QRS detection vs reference beats, %.0f ms window, flutter suppression %s\n", o.windowMs,
+                o.detector.flutterLeakage > 0 ? "on" : "off");
     std::printf("%-8s %-5s %7s %7s %7s %5s %5s %8s %8s\n", "record", "lead", "ref", "det", "TP", "FN", "FP", "Se %", "+P %");
     av::dsp::DetectionScore total, totalWithoutFlutter;
     double seconds = 0, ms = 0;

@@ -80,11 +80,13 @@ const num = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 // ---- status, progress, errors -----------------------------------------------------------------------------------
 function setStatus(text) { $('status-text').textContent = text; }
+/** f in [0, 1]; 'busy' for an indeterminate bar; null hides it. */
 function setProgress(f) {
   const bar = $('progress');
   if (f === null) { bar.hidden = true; return; }
   bar.hidden = false;
-  bar.value = Math.max(0, Math.min(1, f));
+  if (f === 'busy') bar.removeAttribute('value');
+  else bar.value = Math.max(0, Math.min(1, f));
 }
 function showError(err, title = 'Could not read the file') {
   $('error-title').textContent = title;
@@ -366,6 +368,7 @@ async function explainBeat(index) {
     const cam = await call('explain', { beat: index, method: 'gradcam' });
     if (token !== state.explainToken) return;
     const window = cam.window ?? rawWindow(beat, cam.values.length);
+    const windowNote = cam.window ? 'Beat window as the model sees it (z-scored).' : `Beat window of lead ${state.result.lead} (mV).`;
     const draw = (shap) => drawBeatExplanation($('beat-canvas'), {
       window, gradcam: cam.values, shap: shap?.segments, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360,
       color: CLASS_COLORS[beat.label],
@@ -377,7 +380,7 @@ async function explainBeat(index) {
     if (token !== state.explainToken) return;
     draw(shap);
     $('beat-caption').textContent = `Grad-CAM heat (background) and SHAP over ${shap.segments.length} segments ` +
-      `(bars: red raises, blue lowers P(${shap.label})). Beat window as the model sees it (z-scored).`;
+      `(bars: red raises, blue lowers P(${shap.label})). ${windowNote}`;
     const sum = shap.segments.reduce((a, s) => a + s.value, 0);
     dl($('shap-meta'), [
       ['Explained class', shap.label],
@@ -445,12 +448,10 @@ async function explainClass() {
   const label = $('class-select').value;
   if (!label) return;
   setBusy(true);
-  setProgress(0);
+  setProgress('busy');
   setStatus(`Explaining class ${label}…`);
   try {
-    const g = await call('explainClass', { label, segments: 12 }, {
-      onProgress: (f) => { setProgress(f); setStatus(`Explaining class ${label}… ${Math.round(f * 100)} %`); },
-    });
+    const g = await call('explainClass', { label, segments: 12 });
     $('class-view').hidden = false;
     const common = { averageBeat: g.averageBeat, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360, color: CLASS_COLORS[label] };
     drawClassGradcam($('class-gradcam'), { ...common, gradcam: g.gradcam });
@@ -458,7 +459,7 @@ async function explainClass() {
     $('class-gradcam-caption').textContent = `Mean Grad-CAM over ${g.gradcamBeats} of ${g.classBeats} ${label} beats, ` +
       `over their average beat.`;
     $('class-shap-caption').textContent = `Mean |SHAP| per segment over ${g.shapBeats} of ${g.classBeats} ${label} beats ` +
-      '(evenly spread through the recording), over their average beat.';
+      `(evenly spread through the recording; baseline: ${g.baseline}), over their average beat.`;
     setStatus(`Class ${label} explained`);
   } catch (err) {
     showError(err, 'Could not explain the class');
@@ -541,6 +542,8 @@ $('prev-beat').addEventListener('click', () => chart.select(chart.nextMatching(-
 $('next-beat').addEventListener('click', () => chart.select(chart.nextMatching(1, () => true)));
 $('shap-segments').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('class-run').addEventListener('click', explainClass);
+// Switching class after a first run redraws from the worker's cache.
+$('class-select').addEventListener('change', () => !$('class-view').hidden && explainClass());
 $('export-json').addEventListener('click', () => state.result && exportJson());
 $('export-csv').addEventListener('click', () => state.result &&
   download(`${state.record.name}-arrhythmiavision.csv`, beatsCsv(state.result, state.agreement), 'text/csv'));

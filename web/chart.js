@@ -42,6 +42,7 @@ export class StripChart {
   /** beats: [{sample, label}] sorted; agreement: the result of stats.agreement() or null. */
   setBeats(beats, agreementResult = null) {
     this.beats = beats;
+    this.hasAgreement = Boolean(agreementResult);
     this.matchOf = agreementResult?.matchOf ?? new Map();
     this.missed = new Set((agreementResult?.missed ?? []).map((a) => a.sample));
     this.redraw();
@@ -377,7 +378,7 @@ export class StripChart {
       const b = this.beats[k];
       const bx = x(b.sample);
       const color = CLASS_COLORS[b.label] ?? '#6b7280';
-      const unmatched = this.reference.length && !this.matchOf.has(k);
+      const unmatched = this.hasAgreement && !this.matchOf.has(k);
       if (spacing >= 16 * dpr) {
         ctx.strokeStyle = color;
         ctx.globalAlpha = 0.35;
@@ -447,26 +448,32 @@ export class StripChart {
           ctx.fillRect(Math.round(ax), ry - 4 * dpr, Math.max(1, dpr), 8 * dpr);
         }
       }
+      ctx.textAlign = 'right';
+      const w = ctx.measureText('reference').width + 6 * dpr;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.fillRect(W - w - 2 * dpr, ry - 7 * dpr, w + 2 * dpr, 14 * dpr);
       ctx.fillStyle = '#9ca3af';
-      ctx.textAlign = 'left';
-      ctx.fillText('ref', 3 * dpr, ry);
+      ctx.fillText('reference', W - 4 * dpr, ry);
     }
 
-    // Amplitude scale bar (1 mV) at the right edge.
+    // Amplitude scale bar (1 mV) at the left edge, on a white label so that the trace never hides it.
     const bar = y(y0 + 1) - y(y0);
     if (Math.abs(bar) < plotBottom - top) {
-      const bx = W - 8 * dpr;
+      const bx = 8 * dpr;
+      const by = top + 6 * dpr - bar;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(2 * dpr, top + 2 * dpr, 44 * dpr, -bar + 8 * dpr);
       ctx.strokeStyle = '#374151';
       ctx.lineWidth = 2 * dpr;
       ctx.beginPath();
-      ctx.moveTo(bx, plotBottom - 4 * dpr);
-      ctx.lineTo(bx, plotBottom - 4 * dpr + bar);
+      ctx.moveTo(bx, by);
+      ctx.lineTo(bx, by + bar);
       ctx.stroke();
       ctx.fillStyle = '#374151';
-      ctx.textAlign = 'right';
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
       ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-      ctx.fillText('1 mV', bx - 4 * dpr, plotBottom - 4 * dpr + bar / 2);
+      ctx.fillText('1 mV', bx + 5 * dpr, by + bar / 2);
     }
   }
 

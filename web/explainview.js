@@ -80,8 +80,15 @@ export function drawBeatExplanation(canvas, { window, gradcam, shap, rIndex, sam
     for (let i = 0; i < n; i++) grad.addColorStop(i / (n - 1), heat(gradcam[i]));
     ctx.fillStyle = grad;
     ctx.fillRect(0, 0, W, sigBottom);
-    // The Grad-CAM curve itself, thin, on the same band.
-    drawLine(ctx, Array.from(gradcam), x, (v) => sigBottom - v * (sigBottom - 6 * dpr), 'rgba(194, 65, 12, 0.7)', 1.2 * dpr);
+    // The Grad-CAM curve itself, dashed and thin, on the same band.
+    ctx.setLineDash([5 * dpr, 4 * dpr]);
+    drawLine(ctx, Array.from(gradcam), x, (v) => sigBottom - v * (sigBottom - 6 * dpr), 'rgba(154, 52, 18, 0.55)', 1.2 * dpr);
+    ctx.setLineDash([]);
+    ctx.fillStyle = 'rgba(154, 52, 18, 0.8)';
+    ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    ctx.fillText('Grad-CAM', W - 4 * dpr, 3 * dpr);
   }
   if (rIndex !== undefined) {
     ctx.strokeStyle = '#9ca3af';

@@ -5,16 +5,22 @@ import { createAnalyzer } from '../src/js/index.js';
 import { minMaxPyramid } from './signal.js';
 import { encodeAtr } from './atr.js';
 
-const analyzers = new Map();   // model name -> Promise<analyzer>
-let current = null;            // {rec, model, result, leadIndex}
+let av = null;                 // the analyzer of the current model
+let avModel = null;
+let current = null;            // {rec, files, csvRate, result, leadIndex}
 
-function analyzer(model) {
-  if (!analyzers.has(model)) {
-    const p = createAnalyzer({ model });
-    p.catch(() => analyzers.delete(model));
-    analyzers.set(model, p);
+// Records belong to the analyzer that read them, so a model change re-reads the current record's files.
+async function useModel(model) {
+  if (av && avModel === model) return av;
+  const next = await createAnalyzer({ model });
+  av?.dispose();
+  av = next;
+  avModel = model;
+  if (current) {
+    current.rec = readFiles(av, current.files, { csvRate: current.csvRate }).rec;
+    current.result = null;
   }
-  return analyzers.get(model);
+  return av;
 }
 
 // ---- record accessors: the record is whatever readWfdb/readCsv/readEdf return --------------------------------
@@ -73,31 +79,18 @@ function readFiles(av, files, { csvRate }) {
   throw inputError('unsupported_file', `${names}: expected WFDB (.hea + .dat), .csv or .edf`);
 }
 
-function beatsOf(label) {
-  const out = [];
-  current.result.beats.forEach((b, i) => b.label === label && out.push(i));
-  return out;
-}
-
-/** Evenly spaced subset of at most n items, always deterministic. */
-function spread(items, n) {
-  if (items.length <= n) return items;
-  return Array.from({ length: n }, (_, k) => items[Math.floor((k * items.length) / n)]);
-}
-
 const handlers = {
   async init({ model }) {
-    const av = await analyzer(model);
-    return { info: { ...av.info } };
+    return { info: { ...(await useModel(model)).info } };
   },
 
   async load({ files, model, csvRate }) {
-    const av = await analyzer(model);
+    await useModel(model);
     const { rec, name, files: used } = readFiles(av, files, { csvRate });
     const leads = leadList(rec);
     if (!leads.length) throw inputError('record_empty', 'the record has no signals');
-    if (current?.rec && current.rec !== rec) (current.rec.dispose ?? current.rec.delete)?.call(current.rec);
-    current = { rec, model, result: null, leadIndex: null };
+    if (current?.rec && current.rec !== rec) current.rec.dispose?.();
+    current = { rec, files, csvRate, result: null, leadIndex: null };
     const sampleRate = Number(rec.sampleRate);
     return {
       name: rec.name || name,
@@ -117,7 +110,7 @@ const handlers = {
   },
 
   async analyze({ lead, model }, id) {
-    const av = await analyzer(model);
+    await useModel(model);
     const leadName = leadList(current.rec)[lead];
     let last = 0;
     const result = av.analyze(current.rec, {
@@ -128,64 +121,43 @@ const handlers = {
       },
     });
     current.result = result;
+    current.global = null;
     current.leadIndex = lead;
-    current.model = model;
     return { result, info: { ...av.info } };
   },
 
   async explain({ beat, method, segments }) {
-    const av = await analyzer(current.model);
     const b = current.result.beats[beat];
     const e = av.explain(current.rec, b, { method, segments, lead: current.result.lead });
     return { ...e, values: Float32Array.from(e.values), window: e.window ? Float32Array.from(e.window) : undefined };
   },
 
-  // Global explanation of one class, from per-beat explanations: mean Grad-CAM, mean |SHAP| per segment and the
-  // average beat window, over an evenly spread subset of the class's beats.
-  async explainClass({ label, maxGradcam = 300, maxShap = 24, segments = 12 }, id) {
-    const av = await analyzer(current.model);
-    const all = beatsOf(label);
-    if (!all.length) throw inputError('class_empty', `no beats were classified as ${label}`);
-    const wl = av.info.windowLength;
-    const cam = new Float64Array(wl);
-    const avg = new Float64Array(wl);
-    const shapAbs = new Float64Array(segments);
-    let segBounds = null;
-    let avgCount = 0;
-    const camBeats = spread(all, maxGradcam);
-    const shapBeats = spread(all, maxShap);
-    const total = camBeats.length + shapBeats.length * 8;   // SHAP costs far more per beat
-    let done = 0;
-    const opts = { lead: current.result.lead };
-    for (const i of camBeats) {
-      const e = av.explain(current.rec, current.result.beats[i], { method: 'gradcam', ...opts });
-      for (let k = 0; k < wl; k++) cam[k] += e.values[k];
-      if (e.window) { avgCount++; for (let k = 0; k < wl; k++) avg[k] += e.window[k]; }
-      done++;
-      if (done % 20 === 0) self.postMessage({ id, progress: done / total });
+  // Global explanation of one predicted class (the API's explainGlobal: average beat, mean Grad-CAM and mean
+  // |SHAP| per segment over the class's beats). Computed once for all classes of the current lead, then cached.
+  async explainClass({ label, segments = 12, maxShapBeats = 16 }) {
+    const key = `${current.result.lead}/${segments}/${maxShapBeats}`;
+    if (current.global?.key !== key) {
+      const value = av.explainGlobal(current.rec, { lead: current.result.lead, segments, maxShapBeats });
+      current.global = { key, value };
     }
-    for (const i of shapBeats) {
-      const e = av.explain(current.rec, current.result.beats[i], { method: 'shap', segments, ...opts });
-      segBounds ??= e.segments.map((s) => ({ start: s.start, end: s.end }));
-      e.segments.forEach((s, k) => { shapAbs[k] += Math.abs(s.value); });
-      done += 8;
-      self.postMessage({ id, progress: done / total });
-    }
-    const n = camBeats.length;
+    const g = current.global.value;
+    const c = g.classes.find((x) => x.label === label);
+    if (!c) throw inputError('class_empty', `no beats were classified as ${label}`);
+    const bounds = g.segmentBounds ?? [];
     return {
       label,
-      classBeats: all.length,
-      gradcamBeats: n,
-      shapBeats: shapBeats.length,
-      gradcam: Float32Array.from(cam, (v) => v / n),
-      averageBeat: avgCount ? Float32Array.from(avg, (v) => v / avgCount) : null,
-      shap: (segBounds ?? []).map((s, k) => ({ ...s, value: shapAbs[k] / shapBeats.length })),
+      classBeats: c.beats,
+      gradcamBeats: c.beats,
+      shapBeats: c.shapBeats?.length ?? 0,
+      baseline: g.baseline,
+      gradcam: Float32Array.from(c.meanGradcam),
+      averageBeat: c.averageBeat ? Float32Array.from(c.averageBeat) : null,
+      shap: bounds.map((s, k) => ({ start: s.start, end: s.end, value: c.meanAbsShapSegments?.[k] ?? 0 })),
     };
   },
 
   // WFDB annotation file of the current result: the API's writer when it has one, else the demo's own encoder.
   async annotations() {
-    const av = await analyzer(current.model);
     const list = current.result.beats.map((b) => ({ sample: b.sample, symbol: b.label ?? 'Q' }));
     const bytes = typeof av.writeAnnotations === 'function' ? av.writeAnnotations(list) : encodeAtr(list);
     const out = Uint8Array.from(bytes);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The JS API in Node: read a WFDB record, analyse it, and explain its first ventricular beat.
+// The JS API in Node: read a WFDB record, analyse it, and explain its first ventricular beat (or, when it has
+// none, its first beat) with Grad-CAM and SHAP.
 // Usage: node examples/node/analyze.mjs [path/to/record.hea] [--model v1|v2]
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +28,8 @@ console.log(`${result.record} (${result.lead}, ${result.durationSec.toFixed(0)} 
 console.log(`heart rate ${heartRate.meanBpm?.toFixed(1)} bpm (min ${heartRate.minBpm?.toFixed(1)}, max ${heartRate.maxBpm?.toFixed(1)})`);
 console.log(`timing: ${result.timing.totalMs.toFixed(1)} ms in total`);
 
-const i = result.beats.findIndex((b) => b.label === 'V');
-if (i >= 0) {
+const i = Math.max(0, result.beats.findIndex((b) => b.label === 'V'));
+if (result.beats.length) {
   const beat = result.beats[i];
   const cam = av.explain(rec, beat, { method: 'gradcam' });
   const shap = av.explain(rec, beat, { method: 'shap', segments: 12 });

@@ -204,6 +204,9 @@ def export_run(run_dir, out_dir=MODELS_DIR):
     meta = export(model, name, result["training"], result["metrics"], ref["background"], out_dir)
     write_reference(model, name, ref["windows"].astype(np.float32), ref["labels"], result["referenceSource"],
                     os.path.join(out_dir, "reference"))
+    if result.get("history"):
+        import plots
+        plots.figures_for_run(result, os.path.join(out_dir, "figures"))
     return meta
 
 

@@ -1,7 +1,7 @@
 """Trains ArrhythmiNet V1/V2 on beats exported by tools/av-export-beats (the product's own C++ preprocessing).
 
-  python3 models/training/train.py --model v1 --protocol paper --epochs 30 --seed 1
-  python3 models/training/train.py --model v1 --protocol interpatient --epochs 30 --seed 1
+  python3 models/training/train.py --model v1 --protocol paper --epochs 20 --seed 1
+  python3 models/training/train.py --model v1 --protocol interpatient --epochs 20 --seed 1
 
 Protocols (docs/DESIGN.md section 3):
   paper         random stratified 80/10/10 beat split of all 48 records (fixed seed); epoch chosen on
@@ -9,8 +9,9 @@ Protocols (docs/DESIGN.md section 3):
   interpatient  train on DS1 minus a few DS1 validation records (epoch chosen there), test on DS2;
                 paced records 102 104 107 217 excluded.
 Balancing (training split only): each epoch, every class with fewer beats than balance x the largest class
-is oversampled (drawn with replacement) up to that count. Augmentation (training only): +-3 sample shift,
-Gaussian noise, a linear baseline tilt, then the window is z-scored again like the C++ preprocessing.
+is oversampled (drawn with replacement) up to that count. Augmentation (training only): time stretch about
+the R peak, +-3 sample shift, a linear baseline tilt and Gaussian noise, then the window is z-scored again
+like the C++ preprocessing.
 All randomness (split, sampling, augmentation, init) comes from numpy generators seeded by --seed, so a
 run depends only on the seed and the data; GPU and CPU floats still differ slightly.
 Writes a run folder (model.pt, result.json, reference.npz, history) that export_model.py --run exports.
@@ -108,12 +109,18 @@ def balanced_epoch(train_idx, labels, balance, rng):
     return rng.permutation(np.concatenate(picks))
 
 
-def augment(x, rng):
-    """x [B, W] float32 z-scored windows -> shifted, noisy, tilted and z-scored again."""
+def augment(x, rng, stretch=0.15):
+    """x [B, W] float32 z-scored windows -> time-stretched about the R peak by U(1-stretch, 1+stretch),
+    shifted by up to +-SHIFT samples, with a linear baseline tilt and Gaussian noise, z-scored again."""
     b, w = x.shape
-    padded = np.pad(x, ((0, 0), (SHIFT, SHIFT)), mode="edge")
-    offs = rng.integers(0, 2 * SHIFT + 1, size=b)
-    x = padded[np.arange(b)[:, None], offs[:, None] + np.arange(w)[None, :]]
+    factor = rng.uniform(1 - stretch, 1 + stretch, size=(b, 1))
+    shift = rng.integers(-SHIFT, SHIFT + 1, size=(b, 1))
+    pos = an.WINDOW_BEFORE + (np.arange(w)[None, :] - an.WINDOW_BEFORE) * factor + shift
+    pos = np.clip(pos, 0, w - 1)
+    i0 = np.minimum(pos.astype(np.int64), w - 2)
+    frac = (pos - i0).astype(np.float32)
+    rows = np.arange(b)[:, None]
+    x = x[rows, i0] * (1 - frac) + x[rows, i0 + 1] * frac
     t = np.linspace(-1.0, 1.0, w, dtype=np.float32)
     x = x + rng.normal(0, 0.3, size=(b, 1)).astype(np.float32) * t
     x = x + rng.normal(0, 1, size=(b, w)).astype(np.float32) * rng.uniform(0, 0.05, size=(b, 1)).astype(np.float32)
@@ -181,7 +188,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=["v1", "v2"], required=True)
     ap.add_argument("--protocol", choices=["paper", "interpatient"], required=True)
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--out", default=os.path.join(HERE, "runs"))
@@ -193,6 +200,7 @@ def main(argv=None):
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--balance", type=float, default=0.5, help="oversample classes up to this x the largest")
     ap.add_argument("--no-augment", action="store_true")
+    ap.add_argument("--stretch", type=float, default=0.15, help="time-stretch augmentation range (+-)")
     ap.add_argument("--calibrate", action="store_true",
                     help="fold per-class logit offsets chosen on validation into the dense bias (for class A)")
     ap.add_argument("--time-limit", type=float, default=0,
@@ -270,7 +278,7 @@ def main(argv=None):
                 break
             xb = windows[idx].astype(np.float32)
             if not args.no_augment:
-                xb = augment(xb, rng)
+                xb = augment(xb, rng, args.stretch)
             x = torch.from_numpy(xb).unsqueeze(1).to(device)
             y = torch.from_numpy(labels[idx]).to(device)
             for g in opt.param_groups:
@@ -331,8 +339,9 @@ def main(argv=None):
         "counts": counts,
         "balancing": {"method": "random oversampling with replacement of the training split, redrawn "
                       "every epoch", "targetFractionOfLargestClass": args.balance},
-        "augmentation": None if args.no_augment else "shift +-3 samples, Gaussian noise sd U(0,0.05), "
-                        "linear baseline tilt sd 0.3, re-z-score",
+        "augmentation": None if args.no_augment else f"time stretch about the R peak x U({1 - args.stretch:g}, "
+                        f"{1 + args.stretch:g}), shift +-{SHIFT} samples, linear baseline tilt sd 0.3, Gaussian "
+                        "noise sd U(0, 0.05), re-z-score",
         "optimizer": {"name": "AdamW", "lr": args.lr, "weightDecay": args.weight_decay, "batch": args.batch,
                       "schedule": "linear warm-up (10 % of steps, at most one epoch), cosine to 1 %"},
         "loss": "cross-entropy",

@@ -184,6 +184,46 @@ int64_t refine_r_peak(std::span<const float> cls, int64_t pos, int radius) {
   return pos;
 }
 
+std::vector<std::pair<int64_t, int64_t>> detect_flutter(std::span<const float> cls, double fs,
+                                                        std::span<const int64_t> beats, double leakage,
+                                                        double maxRrSec) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  const int64_t n = static_cast<int64_t>(cls.size());
+  const int64_t w = static_cast<int64_t>(std::lround(4.0 * fs)), step = static_cast<int64_t>(std::lround(fs));
+  if (leakage <= 0 || n < w || step < 1) return out;
+  for (int64_t a = 0;; a += step) {
+    if (a + w > n) a = n - w;  // the last window ends at the last sample
+    // Mean detection interval in the window first: only fast rhythms can be flutter.
+    const auto lo = std::lower_bound(beats.begin(), beats.end(), a);
+    const auto hi = std::lower_bound(beats.begin(), beats.end(), a + w);
+    const double count = static_cast<double>(hi - lo);
+    if (count > 1 && 4.0 / count < maxRrSec) {
+      // Half period N from the mean absolute value and mean absolute difference, then the leakage of
+      // a comb filter x[i] + x[i - N], which cancels a sinusoid of that period.
+      double sumAbs = 0, sumDiff = 0;
+      for (int64_t i = a + 1; i < a + w; ++i) {
+        sumAbs += std::fabs(cls[static_cast<size_t>(i)]);
+        sumDiff += std::fabs(cls[static_cast<size_t>(i)] - cls[static_cast<size_t>(i - 1)]);
+      }
+      const int64_t half = sumDiff > 0 ? static_cast<int64_t>(std::floor(M_PI * sumAbs / sumDiff + 0.5)) : 0;
+      if (half >= 1 && half < w) {
+        double num = 0, den = 0;
+        for (int64_t i = a + half; i < a + w; ++i) {
+          const float x0 = cls[static_cast<size_t>(i)], x1 = cls[static_cast<size_t>(i - half)];
+          num += std::fabs(x0 + x1);
+          den += std::fabs(x0) + std::fabs(x1);
+        }
+        if (den > 0 && num / den < leakage) {
+          if (!out.empty() && out.back().second >= a) out.back().second = a + w;
+          else out.emplace_back(a, a + w);
+        }
+      }
+    }
+    if (a + w >= n) break;
+  }
+  return out;
+}
+
 std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls, const QrsParams& params) {
   std::vector<float> own;
   if (cls.size() != x360.size()) {
@@ -204,12 +244,17 @@ std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  const auto flutter = detect_flutter(cls, kModelRate, out, params.flutterLeakage, params.flutterMaxRrSec);
+  if (!flutter.empty())
+    std::erase_if(out, [&](int64_t b) {
+      return std::any_of(flutter.begin(), flutter.end(), [b](const auto& iv) { return b >= iv.first && b < iv.second; });
+    });
   return out;
 }
 
-std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs) {
+std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs, const QrsParams& params) {
   const std::vector<float> x360 = resample(samples, fs, kModelRate);
-  std::vector<int64_t> peaks = detect_qrs_360(x360);
+  std::vector<int64_t> peaks = detect_qrs_360(x360, {}, params);
   const int64_t n = static_cast<int64_t>(samples.size());
   for (int64_t& p : peaks) p = std::clamp<int64_t>(map_index(p, kModelRate, fs), 0, std::max<int64_t>(0, n - 1));
   peaks.erase(std::unique(peaks.begin(), peaks.end()), peaks.end());

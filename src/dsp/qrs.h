@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "dsp/filters.h"
@@ -26,6 +27,10 @@ struct QrsParams {
   double searchBackRr = 1.66;      // search back when no beat for this many mean RR intervals
   double searchBackThreshold = 0.5;  // at this fraction of the threshold
   double decayAfterSec = 1e9;       // no beat for this long: the signal level halves (per candidate)
+  // Ventricular flutter/fibrillation: 4 s stretches whose VF-filter leakage is below this and whose
+  // detections come faster than flutterMaxRrSec apart on average report no beats (0 disables).
+  double flutterLeakage = 0.45;
+  double flutterMaxRrSec = 0.5;
 };
 
 class QrsDetector {
@@ -79,9 +84,17 @@ class QrsDetector {
   int rrCount_ = 0;
 };
 
+// Stretches of ventricular flutter/fibrillation in `cls` (a classification_signal at `fs`), as
+// half-open sample intervals: 4 s windows, 1 s apart, where the VF-filter leakage (Kuo & Dillman 1978;
+// Amann et al. 2005) is below `leakage` (a near-sinusoidal signal) and `beats` (sorted) come on
+// average less than `maxRrSec` apart. Each window needs only its own 4 s, so this chunks.
+std::vector<std::pair<int64_t, int64_t>> detect_flutter(std::span<const float> cls, double fs,
+                                                        std::span<const int64_t> beats, double leakage,
+                                                        double maxRrSec);
+
 // R-peak positions in `x` (sampled at `fs`), at the input's own rate: the signal is resampled to
 // 360 Hz, detected, refined with refine_r_peak() on the classification signal and mapped back.
-std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs);
+std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs, const QrsParams& params = {});
 
 // Detection on a signal already at 360 Hz; returns refined positions in that signal.
 // `cls` is classification_signal(x360) (computed here when empty).

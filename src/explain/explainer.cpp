@@ -66,6 +66,7 @@ nlohmann::ordered_json to_json(const Explanation& e) {
   j["classIndex"] = e.classIndex;
   j["values"] = e.values;
   j["probabilities"] = e.probabilities;
+  if (!e.window.empty()) j["window"] = e.window;
   if (e.method == "gradcam") {
     j["layer"] = e.layer;
   } else {
@@ -75,6 +76,7 @@ nlohmann::ordered_json to_json(const Explanation& e) {
     j["baseValue"] = e.baseValue;
     j["outputValue"] = e.outputValue;
     j["baseline"] = e.baseline;
+    j["baselineWindow"] = e.baselineWindow;
     j["estimator"] = e.estimator;
     j["evaluations"] = e.evaluations;
     if (e.estimator == "kernel") {
@@ -128,6 +130,8 @@ std::vector<Explanation> Explainer::gradcam_batch(const float* windows, size_t n
       e.values = std::move(cam.values);
       e.probabilities.assign(p, p + C);
       e.layer = head_.layer();
+      const float* w = windows + (first + i) * static_cast<size_t>(window_);
+      e.window.assign(w, w + window_);
     }
   }
   return out;
@@ -144,6 +148,8 @@ Explanation Explainer::shap(const float* window, const float* baseline, const st
   e.method = "shap";
   e.baseline = baselineName;
   e.probabilities = probabilities(window, 1);
+  e.window.assign(window, window + W);
+  e.baselineWindow.assign(baseline, baseline + W);
   const int cls = options.classIndex >= 0 ? options.classIndex : argmax(e.probabilities.data(), C);
   if (cls >= static_cast<int>(C)) throw Error("explain_invalid_class", "class index out of range");
   e.classIndex = cls;

@@ -33,12 +33,14 @@ struct Explanation {
   int classIndex = 0;
   std::vector<float> values;         // windowLength, aligned with the beat window
   std::vector<float> probabilities;  // the model's output for the beat
+  std::vector<float> window;         // the beat window explained (z-scored, windowLength)
   // Grad-CAM
   std::string layer;
   // SHAP
   std::vector<Segment> segments;
   double baseValue = 0.0, outputValue = 0.0;
   std::string baseline;   // "median-normal" | "background"
+  std::vector<float> baselineWindow;  // the baseline itself (windowLength)
   std::string estimator;  // "exact" | "kernel"
   size_t evaluations = 0;
   size_t samples = 0;     // KernelSHAP only

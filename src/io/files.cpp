@@ -56,7 +56,10 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes)
   return bytes;
 }
 
-Record read_wfdb_file(const std::string& heaPath) {
+Record read_wfdb_file(const std::string& path) {
+  // "data/100" is accepted for "data/100.hea", as WFDB tools name records.
+  const bool named = path.size() > 4 && path.compare(path.size() - 4, 4, ".hea") == 0;
+  const std::string heaPath = named || file_exists(path) ? path : path + ".hea";
   const std::vector<uint8_t> hea = read_file_bytes(heaPath, 1 << 20);
   const WfdbHeader header =
       parse_wfdb_header(std::string_view(reinterpret_cast<const char*>(hea.data()), hea.size()));
@@ -70,7 +73,7 @@ Record read_wfdb_file(const std::string& heaPath) {
     return std::span<const uint8_t>(it->second);
   });
   const std::string atr = dir + stem_of(heaPath) + ".atr";
-  if (file_exists(atr)) rec.annotations = read_wfdb_annotations(read_file_bytes(atr));
+  if (file_exists(atr)) attach_wfdb_annotations(rec, read_file_bytes(atr));
   return rec;
 }
 
@@ -78,7 +81,7 @@ Record read_record_file(const std::string& path, double csvSampleRate) {
   const size_t dot = path.find_last_of('.');
   std::string ext = dot == std::string::npos ? std::string() : path.substr(dot + 1);
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == "hea") return read_wfdb_file(path);
+  if (ext == "hea" || (ext.empty() || ext.find('/') != std::string::npos)) return read_wfdb_file(path);
   Record rec;
   if (ext == "csv" || ext == "txt" || ext == "tsv") {
     const std::vector<uint8_t> bytes = read_file_bytes(path);

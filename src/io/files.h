@@ -18,9 +18,10 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes 
 
 // Reads a WFDB record from its header path: the signal files named in the header from the same folder,
 // and the reference annotations from "<record>.atr" beside the header when that file exists.
+// A path without ".hea" ("data/100") names the record as WFDB tools do.
 Record read_wfdb_file(const std::string& heaPath);
 
-// Reads a record by file extension: .hea (WFDB), .csv/.txt (CSV; csvSampleRate is used when the file has
+// Reads a record by file extension: .hea or none (WFDB), .csv/.txt (CSV; csvSampleRate is used when the file has
 // no time column), .edf (EDF/EDF+). Other extensions: io_unknown_format. The record is named after the file.
 Record read_record_file(const std::string& path, double csvSampleRate = 0.0);
 

@@ -1,6 +1,9 @@
 #include "io/wfdb_annotation.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -9,8 +12,6 @@ namespace {
 
 constexpr int kSkip = 59, kNum = 60, kSub = 61, kChn = 62, kAux = 63;
 constexpr int kMaxCode = 49;  // WFDB ACMAX
-
-int sign_extend10(int v) { return v > 511 ? v - 1024 : v; }
 
 [[noreturn]] void fail(const std::string& message, size_t byteOffset) {
   throw Error("wfdb_annotation_invalid", message, "byte " + std::to_string(byteOffset));
@@ -24,32 +25,21 @@ void put_word(std::vector<uint8_t>& out, int type, int data) {
 
 }  // namespace
 
-std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes) {
+std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, double* timeResolution) {
   std::vector<Annotation> out;
   const size_t n = bytes.size();
   auto word = [&](size_t pos) { return static_cast<int>(bytes[pos] | (bytes[pos + 1] << 8)); };
+  // As in WFDB, subtype and num are signed 8-bit and chan unsigned 8-bit values.
+  auto int8 = [](int data) { return static_cast<int>(static_cast<int8_t>(static_cast<uint8_t>(data & 0xFF))); };
   int64_t time = 0;
   int chan = 0, num = 0;
   size_t pos = 0;
-  bool first = true;
   while (pos + 2 <= n) {
     const int w = word(pos);
     const int type = w >> 10, data = w & 0x3FF;
     const size_t at = pos;
     pos += 2;
-    if (w == 0) {
-      // A zero word ends the file, except a leading one followed by AUX: WFDB's header note
-      // ("## time resolution ...") at time 0, which is metadata, not an annotation.
-      if (first && pos + 2 <= n && (word(pos) >> 10) == kAux) {
-        const int len = word(pos) & 0x3FF;
-        pos += 2 + static_cast<size_t>(len + (len & 1));
-        if (pos > n) fail("truncated AUX string", at);
-        first = false;
-        continue;
-      }
-      break;
-    }
-    first = false;
+    if (w == 0) break;  // logical end of file
     if (type == kSkip) {
       if (pos + 4 > n) fail("truncated SKIP", at);
       // 32-bit interval, high 16-bit word first, each word little-endian (PDP-11 order).
@@ -59,26 +49,24 @@ std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes) {
       continue;
     }
     if (type == kNum || type == kSub || type == kChn || type == kAux) {
-      if (out.empty()) {
-        // Modifiers before any annotation: only NUM/CHN make sense (they set the running value).
-        if (type == kNum) num = sign_extend10(data);
-        else if (type == kChn) chan = data;
-        else if (type == kAux) {
-          pos += static_cast<size_t>(data + (data & 1));
-          if (pos > n) fail("truncated AUX string", at);
+      Annotation* a = out.empty() ? nullptr : &out.back();  // modifiers before any annotation only set state
+      if (type == kNum) {
+        num = int8(data);
+        if (a) a->num = num;
+      } else if (type == kSub) {
+        if (a) a->subtype = int8(data);
+      } else if (type == kChn) {
+        chan = data & 0xFF;
+        if (a) a->chan = chan;
+      } else {
+        const size_t len = static_cast<size_t>(data & 0xFF);  // WFDB keeps the low 8 bits as the length
+        if (pos + len > n) fail("truncated AUX string", at);
+        if (a) {
+          std::string aux(reinterpret_cast<const char*>(bytes.data() + pos), len);
+          while (!aux.empty() && aux.back() == '\0') aux.pop_back();
+          a->aux = std::move(aux);
         }
-        continue;
-      }
-      Annotation& a = out.back();
-      if (type == kNum) a.num = num = sign_extend10(data);
-      else if (type == kSub) a.subtype = sign_extend10(data);
-      else if (type == kChn) a.chan = chan = data;
-      else {
-        if (pos + static_cast<size_t>(data) > n) fail("truncated AUX string", at);
-        std::string aux(reinterpret_cast<const char*>(bytes.data() + pos), static_cast<size_t>(data));
-        while (!aux.empty() && aux.back() == '\0') aux.pop_back();
-        a.aux = std::move(aux);
-        pos += static_cast<size_t>(data + (data & 1));
+        pos += len + (len & 1);
       }
       continue;
     }
@@ -91,7 +79,30 @@ std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes) {
     a.num = num;
     out.push_back(std::move(a));
   }
+
+  // WFDB writers may open the file with NOTE annotations at time 0 whose text starts with "## " (the time
+  // resolution, annotation type definitions) ended by a null annotation (type 0) at time 0: metadata.
+  size_t header = 0;
+  double resolution = 0.0;
+  while (header < out.size() && out[header].sample == 0 && out[header].code == 22 && out[header].aux.rfind("## ", 0) == 0) {
+    const std::string& aux = out[header].aux;
+    constexpr std::string_view kRes = "## time resolution: ";
+    if (aux.rfind(kRes, 0) == 0) resolution = std::strtod(aux.c_str() + kRes.size(), nullptr);
+    ++header;
+  }
+  if (header > 0 && header < out.size() && out[header].sample == 0 && out[header].code == 0) ++header;
+  out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(header));
+  if (timeResolution) *timeResolution = std::isfinite(resolution) && resolution > 0 ? resolution : 0.0;
   return out;
+}
+
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes) {
+  double resolution = 0.0;
+  record.annotations = read_wfdb_annotations(bytes, &resolution);
+  const double fs = record.sampleRate;
+  if (resolution > 0 && fs > 0 && std::fabs(resolution - fs) > 1e-9 * fs)
+    for (Annotation& a : record.annotations)
+      a.sample = static_cast<int64_t>(std::llround(static_cast<double>(a.sample) * fs / resolution));
 }
 
 std::vector<uint8_t> write_wfdb_annotations(std::span<const Annotation> annotations) {

@@ -7,13 +7,21 @@
 #include <vector>
 
 #include "core/annotation.h"
+#include "core/record.h"
 
 namespace av::io {
 
-// Reads every annotation. NUM and CHN persist from one annotation to the next, as in WFDB. AUX strings
-// lose their trailing NUL bytes. Errors: wfdb_annotation_invalid (truncated pseudo-annotation, time
-// going negative).
-std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes);
+// Reads every annotation, as WFDB's getann does: NUM and CHN persist from one annotation to the next,
+// subtype and num are signed 8-bit, chan unsigned 8-bit. AUX strings lose trailing NUL bytes. A leading
+// block of "## ..." NOTE annotations at time 0 (WFDB's metadata) is dropped; when it states a time
+// resolution, *timeResolution receives it in Hz (else 0), and annotation times count in that unit.
+// Errors: wfdb_annotation_invalid (truncated pseudo-annotation, time going negative).
+std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, double* timeResolution = nullptr);
+
+// Reads annotation bytes into record.annotations, converting times to the record's sample indices when
+// the file states a different time resolution. Use this rather than read_wfdb_annotations when the
+// annotations belong to a decoded record.
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes);
 
 // Writes annotations (in the given order; times may go backwards through SKIP) so that WFDB tools read
 // them back: code 1..49, subtype and num in -128..127, chan in 0..255, aux at most 254 bytes (written

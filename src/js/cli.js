@@ -7,17 +7,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
 import { formatText } from './text.js';
+import { addExplanations, isExplainList } from './cli-explain.js';
 
 const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf> [--model v1|v2|<model.json>]
                         [--lead <index|name>] [--beats detect|reference] [--format json|text]
-                        [--sample-rate <Hz>]   (CSV without a time column)`;
+                        [--sample-rate <Hz>]   (CSV without a time column)
+                        [--explain gradcam|shap|global] [--beat <index>] [--segments <n>]
+                        [--explain <beat index|all-V|all-A|...|global>[,...]] [--explain-method gradcam|shap|both]
+                        [--baseline median-normal|background]   (explanations in the JSON)`;
 
 const fail = (code, message) => { throw new ArrhythmiaVisionError(code, message); };
 
 function parseArgs(argv) {
   const args = { format: 'json', beats: 'detect' };
   const positional = [];
-  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate']);
+  const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate', '--explain', '--beat', '--segments',
+    '--explain-method', '--baseline']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -37,6 +42,10 @@ function parseArgs(argv) {
   args.input = positional[1];
   if (!['json', 'text'].includes(args.format)) fail('usage', '--format must be json or text');
   if (!['detect', 'reference'].includes(args.beats)) fail('usage', '--beats must be detect or reference');
+  if (args.explain !== undefined && !['gradcam', 'shap', 'global'].includes(args.explain) && !isExplainList(args.explain))
+    fail('usage', '--explain must be gradcam, shap, global, or a list of beat indices, all-<class> and global');
+  for (const key of ['beat', 'segments'])
+    if (args[key] !== undefined && !/^\d+$/.test(args[key])) fail('usage', `--${key} must be a non-negative integer`);
   return args;
 }
 
@@ -101,6 +110,20 @@ async function readRecord(av, args) {
   return rec;
 }
 
+// --explain: one beat (--beat, default the first beat not labelled N) or the per-class panels, as plain JSON.
+function explain(av, rec, result, args) {
+  const lead = args.lead ?? result.leadIndex;
+  const plain = (o) => JSON.parse(JSON.stringify(o, (_, v) => (v instanceof Float32Array ? Array.from(v) : v)));
+  const segments = args.segments === undefined ? undefined : Number(args.segments);
+  if (args.explain === 'global') return plain(av.explainGlobal(rec, { lead, beats: args.beats, ...(segments && { segments }) }));
+  if (result.beats.length === 0) fail('no_beats', 'there is no beat to explain');
+  let index = args.beat === undefined ? result.beats.findIndex((b) => b.label && b.label !== 'N') : Number(args.beat);
+  if (index < 0) index = 0;
+  if (index >= result.beats.length) fail('beat_not_found', `--beat ${index}: the result has ${result.beats.length} beats`);
+  const beat = result.beats[index];
+  return { beat: index, sample: beat.sample, rPeak: av.info.windowBefore, ...plain(av.explain(rec, beat, { lead, method: args.explain, ...(segments && { segments }) })) };
+}
+
 export async function main(argv) {
   let args;
   try {
@@ -115,6 +138,8 @@ export async function main(argv) {
       (args.model === undefined && e.code === 'not_implemented' ? createAnalyzer({ model: null }) : Promise.reject(e)));
     const rec = await readRecord(av, args);
     const result = av.analyze(rec, { lead: args.lead, beats: args.beats });
+    if (args.explain !== undefined && isExplainList(args.explain)) addExplanations(av, rec, result, args);
+    else if (args.explain) result.explanation = explain(av, rec, result, args);
     process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : formatText(result));
     av.dispose();
     return 0;
@@ -129,4 +154,6 @@ export async function main(argv) {
   }
 }
 
+// A closed pipe (| head) ends the output quietly.
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
 process.exitCode = await main(process.argv.slice(2));

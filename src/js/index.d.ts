@@ -139,6 +139,9 @@ export interface ExplainOptions {
   /** Explain this class instead of the predicted one. */
   label?: BeatClass;
   classIndex?: number;
+  /** KernelSHAP (segments > 16): coalitions sampled (default 2048) and the sampling seed (default 1). */
+  samples?: number;
+  seed?: number;
   /** Lead index or name; default as in analyze. */
   lead?: number | string;
 }
@@ -160,7 +163,7 @@ export interface ClassProfile {
   averageBeat: Float32Array;
   meanGradcam: Float32Array;
   meanAbsShap?: Float32Array;
-  meanAbsSegments?: number[];
+  meanAbsShapSegments?: number[];
   shapBeats?: number[];
   [extra: string]: unknown;
 }
@@ -185,6 +188,18 @@ export interface Explanation {
   segments?: { start: number; end: number; value: number }[];
   baseValue?: number;
   outputValue?: number;
+  /** The model's probabilities for the beat. */
+  probabilities: number[];
+  /** Grad-CAM: the layer whose feature maps were used. */
+  layer?: string;
+  /** SHAP: which baseline was used, and the baseline window itself. */
+  baseline?: 'median-normal' | 'background';
+  baselineWindow?: Float32Array;
+  /** SHAP: 'exact' (all 2^M coalitions) or 'kernel' (KernelSHAP with `samples` coalitions and `seed`). */
+  estimator?: 'exact' | 'kernel';
+  evaluations?: number;
+  samples?: number;
+  seed?: number;
   [extra: string]: unknown;
 }
 

@@ -351,7 +351,7 @@ class Analyzer {
     if (!beat || !Number.isInteger(beat.sample)) throw new ArrhythmiaVisionError('invalid_argument', 'beat must be one of result.beats');
     const ex = this.#explainer(rec, lead);
     const out = JSON.parse(call(() => ex.explain(beat.sample, JSON.stringify({ method: 'gradcam', segments: 12, ...options }))));
-    for (const key of ['values', 'window']) if (Array.isArray(out[key])) out[key] = Float32Array.from(out[key]);
+    for (const key of ['values', 'window', 'baselineWindow']) if (Array.isArray(out[key])) out[key] = Float32Array.from(out[key]);
     return out;
   }
 

@@ -36,6 +36,19 @@ export function formatText(r) {
     show(ev.bigeminy, (e) => `bigeminy, ${e.cycles} cycles`);
     show(ev.trigeminy, (e) => `trigeminy, ${e.cycles} cycles`);
   }
+  const x = r.explanation;
+  if (x && x.method === 'gradcam') {
+    const peak = x.values.indexOf(Math.max(...x.values));
+    lines.push(`explanation: Grad-CAM of beat ${x.beat} (${x.label}) at ${clock(x.sample / r.sampleRate)}: ` +
+      `strongest at window sample ${peak} (R peak at ${x.rPeak})`);
+  } else if (x && x.method === 'shap') {
+    const top = [...x.segments].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, 3)
+      .map((s) => `[${s.start}, ${s.end}) ${s.value >= 0 ? '+' : ''}${s.value.toFixed(4)}`).join(', ');
+    lines.push(`explanation: SHAP of beat ${x.beat} (${x.label}), p = ${x.outputValue.toFixed(4)} vs baseline ${x.baseValue.toFixed(4)} ` +
+      `(${x.baseline}); largest segments ${top}`);
+  } else if (x && x.classes) {
+    lines.push(`explanation: per-class panels for ${x.classes.map((c) => `${c.label} (${c.beats} beats)`).join(', ')}`);
+  }
   const t = r.timing;
   lines.push(`timing: read ${fixed(t.readMs)} ms, detect ${fixed(t.detectMs)} ms, classify ${fixed(t.classifyMs)} ms, total ${fixed(t.totalMs)} ms`);
   return `${lines.join('\n')}\n`;

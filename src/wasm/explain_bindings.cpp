@@ -82,8 +82,13 @@ class ExplainRecord {
     return guarded([&] {
       const auto opts = av::explain::parse_options(parse_options(optionsJson), state_->explainer.classes());
       if (!std::isfinite(sample)) throw av::Error("invalid_argument", "beat.sample must be a number");
-      const auto e = state_->beats(false).explain(static_cast<int64_t>(sample), opts);
-      return val(dump(av::explain::to_json(e)));
+      auto& rx = state_->beats(false);
+      const auto e = rx.explain(static_cast<int64_t>(sample), opts);
+      auto j = av::explain::to_json(e);
+      // DESIGN 2.2: values are aligned with `window`, the beat's z-scored model input (for detected beats).
+      if (auto beat = rx.find(static_cast<int64_t>(sample)))
+        j["window"] = std::vector<float>(rx.window(*beat), rx.window(*beat) + state_->explainer.windowLength());
+      return val(dump(j));
     });
   }
 

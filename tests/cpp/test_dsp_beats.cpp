@@ -156,3 +156,29 @@ TEST_CASE("exclude_intervals drops positions inside half-open intervals", "[dsp]
   const std::vector<std::pair<int64_t, int64_t>> iv = {{20, 31}, {50, 60}};
   CHECK(exclude_intervals(pos, iv) == std::vector<int64_t>{10, 40});
 }
+
+TEST_CASE("detect_flutter flags a fast sinusoid and leaves a fast spiky rhythm alone", "[dsp][qrs]") {
+  const double fs = 360.0;
+  // 4 Hz sinusoid for 12 s, "beats" every quarter second: ventricular flutter.
+  std::vector<float> sinus(static_cast<size_t>(12 * fs));
+  for (size_t i = 0; i < sinus.size(); ++i) sinus[i] = static_cast<float>(std::sin(2 * M_PI * 4.0 * i / fs));
+  std::vector<int64_t> beats;
+  for (int64_t b = 22; b < static_cast<int64_t>(sinus.size()); b += 90) beats.push_back(b);
+  const auto vf = detect_flutter(sinus, fs, beats, 0.45, 0.5);
+  REQUIRE(vf.size() == 1);
+  CHECK(vf[0].first == 0);
+  CHECK(vf[0].second == static_cast<int64_t>(sinus.size()));
+  // The same positions as narrow QRS complexes on a flat baseline: not flutter.
+  std::vector<float> spikes(sinus.size(), 0.0f);
+  for (int64_t b : beats)
+    for (int k = -10; k <= 10; ++k)
+      if (b + k >= 0 && b + k < static_cast<int64_t>(spikes.size()))
+        spikes[static_cast<size_t>(b + k)] = static_cast<float>(std::exp(-0.5 * k * k / 9.0));
+  CHECK(detect_flutter(spikes, fs, beats, 0.45, 0.5).empty());
+  // The sinusoid at a slow detected rate is not flagged either (only fast rhythms can be flutter).
+  std::vector<int64_t> slow;
+  for (int64_t b = 22; b < static_cast<int64_t>(sinus.size()); b += 360) slow.push_back(b);
+  CHECK(detect_flutter(sinus, fs, slow, 0.45, 0.5).empty());
+  // And detect_qrs reports no beats inside it.
+  CHECK(detect_qrs(sinus, fs).size() <= 2);
+}

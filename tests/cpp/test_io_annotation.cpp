@@ -139,3 +139,70 @@ TEST_CASE("annotation errors are coded", "[io][annotation][errors]") {
     CHECK((c == "(no error)" || c == "wfdb_annotation_invalid"));
   }
 }
+
+TEST_CASE("WFDB metadata at the start of an annotation file is read, not returned", "[io][annotation]") {
+  // What WFDB's putann writes for a 1000 Hz time resolution: a NOTE at 0 with "## time resolution: 1000",
+  // then a null annotation (SKIP -1, type 0 with interval 1), then the real annotations.
+  std::vector<uint8_t> b = {0x00, 0x58, 0x18, 0xFC};
+  const std::string note = "## time resolution: 1000";
+  b.insert(b.end(), note.begin(), note.end());
+  const std::vector<uint8_t> tail = {0x00, 0xEC, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0xF4, 0x05, 0x00, 0x00};
+  b.insert(b.end(), tail.begin(), tail.end());
+  double resolution = -1;
+  const std::vector<Annotation> a = read_wfdb_annotations(b, &resolution);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].code == 1);
+  CHECK(a[0].sample == 500);
+  CHECK(resolution == 1000.0);
+  double none = -1;
+  read_wfdb_annotations(read_file_bytes(std::string(AV_MITDB_DIR) + "/100.atr"), &none);
+  CHECK(none == 0.0);
+
+  // SUB, NUM and CHN keep 8 bits as WFDB does: 0x3FF reads as -1 (signed) and as 255 for chan.
+  const std::vector<uint8_t> mods = {0x05, 0x04, 0xFF, 0xF7, 0xFF, 0xF3, 0xFF, 0xFB, 0x00, 0x00};
+  const std::vector<Annotation> m = read_wfdb_annotations(mods);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].subtype == -1);
+  CHECK(m[0].num == -1);
+  CHECK(m[0].chan == 255);
+}
+
+TEST_CASE("all 48 MIT-BIH records read with valid checksums and the published beat counts", "[io][mitdb]") {
+  // 48 records, 109,494 beat annotations: N 75,052, L 8,075, R 7,259, A 2,546, V 7,130 (the class counts
+  // tabulated throughout the MIT-BIH literature).
+  const int records[] = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 111, 112, 113, 114, 115, 116,
+                         117, 118, 119, 121, 122, 123, 124, 200, 201, 202, 203, 205, 207, 208, 209, 210,
+                         212, 213, 214, 215, 217, 219, 220, 221, 222, 223, 228, 230, 231, 232, 233, 234};
+  long beats = 0, perClass[5] = {0, 0, 0, 0, 0};
+  for (int rec : records) {
+    INFO("record " << rec);
+    const Record r = read_wfdb_file(std::string(AV_MITDB_DIR) + "/" + std::to_string(rec) + ".hea");
+    CHECK(r.length() == 650000);
+    CHECK(r.sampleRate == 360.0);
+    for (const Annotation& a : r.annotations) {
+      if (!is_beat_annotation(a.code)) continue;
+      ++beats;
+      if (class_index_for_code(a.code) >= 0) ++perClass[class_index_for_code(a.code)];
+    }
+  }
+  CHECK(beats == 109494);
+  CHECK(perClass[0] == 75052);
+  CHECK(perClass[1] == 8075);
+  CHECK(perClass[2] == 7259);
+  CHECK(perClass[3] == 2546);
+  CHECK(perClass[4] == 7130);
+}
+
+TEST_CASE("annotations in a finer time resolution are brought to the record's samples", "[io][annotation]") {
+  // Header for 1000 Hz, then an N at tick 500 (0.5 s): sample 180 of a 360 Hz record.
+  std::vector<uint8_t> b = {0x00, 0x58, 0x18, 0xFC};
+  const std::string note = "## time resolution: 1000";
+  b.insert(b.end(), note.begin(), note.end());
+  const std::vector<uint8_t> tail = {0x00, 0xEC, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0xF4, 0x05, 0x00, 0x00};
+  b.insert(b.end(), tail.begin(), tail.end());
+  Record r;
+  r.sampleRate = 360;
+  attach_wfdb_annotations(r, b);
+  REQUIRE(r.annotations.size() == 1);
+  CHECK(r.annotations[0].sample == 180);
+}

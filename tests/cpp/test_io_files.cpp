@@ -42,6 +42,9 @@ TEST_CASE("read_record_file picks the reader by extension", "[io][files]") {
   CHECK(wfdb.name == "100");
   CHECK(wfdb.length() == 650000);
 
+  const Record bare = read_record_file(std::string(AV_MITDB_DIR) + "/100");  // WFDB-style record name
+  CHECK(bare.length() == 650000);
+  CHECK(bare.annotations.size() == wfdb.annotations.size());
   CHECK(code_of([] { read_record_file(write_temp("x.xyz", "1")); }) == "io_unknown_format");
   CHECK(code_of([] { read_record_file(write_temp("bad.edf", "not an edf")); }) == "edf_header_invalid");
   CHECK(code_of([] { read_record_file("/nonexistent/dir/r.csv"); }) == "io_file_not_found");

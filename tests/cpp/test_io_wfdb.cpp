@@ -134,6 +134,14 @@ TEST_CASE("WFDB header: record line, signal lines, comments, CRLF", "[io][wfdb]"
   REQUIRE(h.comments.size() == 2);
   CHECK(h.comments[1] == "Age: 69 Sex: M");
 
+  // UTF-8 byte order mark, tabs between fields, old Mac line ends, no final newline.
+  const WfdbHeader odd = parse_wfdb_header("\xEF\xBB\xBFodd\t1\t128\t10\rodd.dat\t16\t100\t12\t0\t0\t0\t0\tECG lead\t1");
+  CHECK(odd.recordName == "odd");
+  CHECK(odd.samplingFrequency == 128.0);
+  REQUIRE(odd.signals.size() == 1);
+  CHECK(odd.signals[0].gain == 100.0);
+  CHECK(odd.signals[0].description == "ECG lead\t1");
+
   const WfdbHeader minimal = parse_wfdb_header("x 0\n");
   CHECK(minimal.samplingFrequency == 250.0);  // WFDB default
   CHECK(minimal.sampleCount == 0);

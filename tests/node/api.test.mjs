@@ -54,6 +54,10 @@ test('explain: Grad-CAM over the window in [0, 1], SHAP segments summing to f(x)
   assert.ok(cam.values instanceof Float32Array);
   assert.equal(cam.values.length, av.info.windowLength);
   assert.ok(cam.values.every((v) => v >= 0 && v <= 1));
+  // The window the values are aligned with: z-scored, R peak at windowBefore.
+  assert.ok(cam.window instanceof Float32Array && cam.window.length === av.info.windowLength);
+  const mean = cam.window.reduce((a, x) => a + x, 0) / cam.window.length;
+  assert.ok(Math.abs(mean) < 1e-3);
   const shap = av.explain(rec, beat, { method: 'shap', segments: 12 });
   assert.equal(shap.segments.length, 12);
   const sum = shap.segments.reduce((a, s) => a + s.value, 0);

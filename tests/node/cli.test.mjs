@@ -154,3 +154,19 @@ test('CSV and EDF inputs give the beats of the WFDB record they were written fro
     assert.ok(Math.abs(r.summary.beatCount - inMinute) <= 2, `${path.basename(input)}: ${r.summary.beatCount} beats, reference ${inMinute}`);
   }
 });
+
+test('--explain adds one beat\'s Grad-CAM or SHAP to the JSON', async () => {
+  const hea = path.join(examples, '119.hea');
+  const cam = JSON.parse((await runCli(['analyze', hea, '--explain', 'gradcam', '--beat', '3'])).stdout);
+  assert.equal(cam.explanation.beat, 3);
+  assert.equal(cam.explanation.sample, cam.beats[3].sample);
+  assert.equal(cam.explanation.values.length, 256);
+  assert.ok(cam.explanation.values.every((v) => v >= 0 && v <= 1));
+  const shap = JSON.parse((await runCli(['analyze', hea, '--explain', 'shap', '--beat', '3', '--segments', '8'])).stdout);
+  const e = shap.explanation;
+  assert.equal(e.segments.length, 8);
+  assert.ok(Math.abs(e.segments.reduce((a, s) => a + s.value, 0) - (e.outputValue - e.baseValue)) < 1e-4);
+  const far = await runCli(['analyze', hea, '--explain', 'gradcam', '--beat', '99999']);
+  assert.equal(far.code, 2);
+  assert.match(far.stderr, /^error: beat_not_found: /);
+});
