@@ -26,6 +26,8 @@ const int64_t kRefineReach = 4 * kRadius + 1;  // refine_r_peak moves at most 4 
 // How far behind the samples pushed the detector usually reports a beat (look-ahead, learning period);
 // beats further back (search-back after a long pause) take a slower path that recomputes their context.
 const int64_t kDetectorLag = static_cast<int64_t>(3 * kFs);
+// dsp::detect_flutter's windows at 360 Hz.
+const int64_t kFlutterWindow = std::lround(4.0 * kFs), kFlutterStep = std::lround(kFs);
 
 // A stretch of the classification signal: cls[i] is the value at absolute 360 Hz index first + i.
 struct ClsBuffer {
@@ -160,10 +162,19 @@ struct StreamAnalyzer::State {
   ClsBuffer cls;
 
   // Detected beats: appended refined peaks not yet final (could still be reordered), with their windows.
-  int64_t lastAppended = INT64_MIN, horizon = INT64_MIN;
+  int64_t lastAppended = INT64_MIN;
   struct Pending { int64_t r; std::vector<float> window; };
   std::vector<Pending> pending;
   size_t nextReference = 0;
+  // Final detections (sorted) not yet decided, the flutter windows and the classification signal they use.
+  dsp::QrsParams qrsParams;
+  std::vector<Pending> ready;
+  std::vector<int64_t> finalBeats;          // every final beat a flutter window may still count
+  std::vector<std::pair<int64_t, int64_t>> flutter;  // flagged windows
+  int64_t finalUpTo = INT64_MIN, decidedUpTo = INT64_MIN, nextWindow = 0;
+  bool windowsDone = false;
+  std::vector<float> hist;  // classification signal from histFirst on
+  int64_t histFirst = 0;
 
   // Beats in final order waiting for a classifier batch, and the results so far.
   std::vector<int64_t> batchR;
@@ -219,24 +230,70 @@ struct StreamAnalyzer::State {
     pending.push_back({r, window_at(*b, r)});
   }
 
-  // Moves pending beats that no later detection can precede to the batch, in sorted order.
+  // Moves pending beats below `upTo` (no later detection can precede them) to the final list, sorted and
+  // unique, then lets the flutter check decide them.
   void finalize_pending(int64_t upTo) {
     std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.r < b.r; });
     size_t k = 0;
     for (; k < pending.size() && pending[k].r < upTo; ++k) {
       const int64_t r = pending[k].r;
-      if (r <= horizon) {  // a detection behind beats already final: keep the first of equal peaks
-        if (std::find(outR.begin(), outR.end(), r) != outR.end() ||
-            std::find(batchR.begin(), batchR.end(), r) != batchR.end())
-          continue;
+      const auto at = std::lower_bound(finalBeats.begin(), finalBeats.end(), r);
+      if (at != finalBeats.end() && *at == r) continue;  // equal peaks: one beat
+      if (r < decidedUpTo) {  // behind beats already decided (not expected): classify it on its own
         outOfOrder = true;
-      } else if (!batchR.empty() && batchR.back() == r) {
+        enqueue(r, pending[k].window.data());
         continue;
       }
-      if (r > horizon) horizon = r;
-      enqueue(r, pending[k].window.data());
+      finalBeats.insert(at, r);
+      auto pos = std::lower_bound(ready.begin(), ready.end(), r, [](const Pending& p, int64_t v) { return p.r < v; });
+      ready.insert(pos, std::move(pending[k]));
     }
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(k));
+    finalUpTo = std::max(finalUpTo, upTo);
+    check_flutter();
+  }
+
+  // The whole-record detector drops beats inside ventricular flutter (dsp::detect_flutter: 4 s windows,
+  // 1 s apart, the last one ending at the last sample). Each window is evaluated here, on the same values,
+  // once its samples and all beats inside it are final; a beat is decided once every window that can
+  // hold it is evaluated.
+  void check_flutter() {
+    const bool atEnd = finalUpTo == INT64_MAX && next >= n360;
+    while (!windowsDone) {
+      int64_t a = nextWindow;
+      const bool lastWindow = a + kFlutterWindow >= n360;
+      if (lastWindow) a = n360 - kFlutterWindow;
+      const int64_t e = a + kFlutterWindow;
+      if (!atEnd && (e > finalUpTo || e > histFirst + static_cast<int64_t>(hist.size()))) break;
+      std::vector<int64_t> rel;
+      for (auto it = std::lower_bound(finalBeats.begin(), finalBeats.end(), a); it != finalBeats.end() && *it < e; ++it)
+        rel.push_back(*it - a);
+      const std::span<const float> window(hist.data() + (a - histFirst), static_cast<size_t>(kFlutterWindow));
+      if (!dsp::detect_flutter(window, kFs, rel, qrsParams.flutterLeakage, qrsParams.flutterMaxRrSec).empty())
+        flutter.emplace_back(a, e);
+      if (lastWindow) windowsDone = true;
+      else nextWindow += kFlutterStep;
+    }
+    // Decide beats: those before the next window start (and before the end-aligned last window).
+    const int64_t lastStart = std::max<int64_t>(0, n360 - kFlutterWindow);
+    while (!ready.empty()) {
+      const int64_t r = ready.front().r;
+      if (!windowsDone && !(r < nextWindow && r < lastStart)) break;
+      const bool inFlutter =
+          std::any_of(flutter.begin(), flutter.end(), [r](const auto& w) { return r >= w.first && r < w.second; });
+      if (!inFlutter) enqueue(r, ready.front().window.data());
+      decidedUpTo = r + 1;
+      ready.erase(ready.begin());
+    }
+    // Forget what no window or beat can need any more.
+    const int64_t keep = windowsDone ? INT64_MAX : std::min(nextWindow, lastStart);
+    const int64_t keepBeats = std::min(keep, decidedUpTo);  // later beats all lie beyond evaluated windows
+    finalBeats.erase(finalBeats.begin(), std::lower_bound(finalBeats.begin(), finalBeats.end(), std::min(keep, keepBeats)));
+    std::erase_if(flutter, [&](const auto& w) { return w.second <= keepBeats; });
+    if (keep != INT64_MAX && keep - histFirst > static_cast<int64_t>(chunk)) {
+      hist.erase(hist.begin(), hist.begin() + (keep - histFirst));
+      histFirst = keep;
+    }
   }
 
   void enqueue(int64_t r360, const float* window) {
@@ -279,14 +336,11 @@ struct StreamAnalyzer::State {
       detector.push(std::span<const float>(x360).subspan(static_cast<size_t>(a - x360First), static_cast<size_t>(b - a)),
                     coarse);
       if (b == n360) detector.finish(coarse);
-      int64_t maxCoarse = INT64_MIN;
-      for (int64_t c : coarse) {
-        on_coarse(c);
-        maxCoarse = std::max(maxCoarse, c);
-      }
-      // Later coarse positions increase, and refinement moves a peak by at most kRefineReach.
-      if (b == n360) finalize_pending(INT64_MAX);
-      else if (maxCoarse != INT64_MIN) finalize_pending(maxCoarse - 2 * kRefineReach);
+      for (int64_t c : coarse) on_coarse(c);
+      hist.insert(hist.end(), cls.cls.begin() + (a - cls.first), cls.cls.begin() + (b - cls.first));
+      next = b;
+      // Later detections lie at or after settled(); refinement moves a peak by at most kRefineReach.
+      finalize_pending(b == n360 ? INT64_MAX : detector.settled() - kRefineReach - 1);
     } else {
       const auto& refs = info.referenceBeats;
       for (; nextReference < refs.size(); ++nextReference) {
@@ -362,6 +416,7 @@ StreamAnalyzer::StreamAnalyzer(std::unique_ptr<SampleSource> source, StreamRecor
   s.n360 = dsp::resampled_length(s.n, s.fs, kFs);
   const double chunkSec = std::isfinite(s.options.chunkSeconds) ? std::max(1.0, s.options.chunkSeconds) : 1e9;
   s.chunk = static_cast<int64_t>(std::min(chunkSec * kFs, 1e15));
+  s.windowsDone = s.n360 < kFlutterWindow || !(s.qrsParams.flutterLeakage > 0);  // as detect_flutter decides
   s.winBefore = kRefineReach + s.spec.before + 1;
   s.winAfter = kRefineReach + s.spec.after + 1;
 
