@@ -34,7 +34,8 @@ worker.onmessage = ({ data }) => {
 };
 worker.onerror = (e) => {
   e.preventDefault?.();
-  showError({ code: 'worker_failed', message: e.message || 'the analysis engine could not start' }, 'Engine error');
+  showError({ code: 'worker_failed', message: e.message ||
+    'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error');
   for (const p of pending.values()) p.reject(Object.assign(new Error('the analysis engine stopped'), { code: 'worker_failed' }));
   pending.clear();
 };
@@ -107,11 +108,13 @@ async function startEngine() {
   try {
     const { info } = await call('init', { model: $('model-select').value });
     state.info = info;
+    state.model = $('model-select').value;
     setStatus('Ready');
     showEngineInfo(info);
   } catch (err) {
-    setStatus('Engine not available');
+    setStatus(state.model ? 'Ready' : 'Engine not available');
     showError(err, 'The analysis engine could not start');
+    if (state.model) $('model-select').value = state.model;   // the previous model is still loaded
   }
 }
 function showEngineInfo(info) {
@@ -523,11 +526,18 @@ $('lead-select').addEventListener('change', async (e) => {
   finally { setProgress(null); setBusy(false); }
 });
 $('model-select').addEventListener('change', async () => {
+  clearError();
   if (!state.record) return startEngine();
   setBusy(true);
   resetExplanations();
-  try { await runAnalysis(); } catch (err) { showError(err, 'Could not analyse with this model'); setStatus('Ready'); }
-  finally { setProgress(null); setBusy(false); }
+  try {
+    await runAnalysis();
+    state.model = $('model-select').value;
+  } catch (err) {
+    showError(err, 'Could not analyse with this model');
+    setStatus('Ready');
+    if (state.model) $('model-select').value = state.model;
+  } finally { setProgress(null); setBusy(false); }
 });
 $('zoom-in').addEventListener('click', () => chart.zoom(0.5));
 $('zoom-out').addEventListener('click', () => chart.zoom(2));

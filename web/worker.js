@@ -3,16 +3,32 @@
 // {id, progress} out. Only the record's samples and results cross over, never the WASM objects.
 import { createAnalyzer } from '../src/js/index.js';
 import { minMaxPyramid } from './signal.js';
-import { encodeAtr } from './atr.js';
 
 let av = null;                 // the analyzer of the current model
 let avModel = null;
 let current = null;            // {rec, files, csvRate, result, leadIndex}
 
+// 'v1' and 'v2' are the package's names; other shipped models (such as the inter-patient 'v1-ds1') are fetched
+// from models/ beside the package and passed as {json, weights}.
+async function modelOption(model) {
+  if (model === 'v1' || model === 'v2') return model;
+  const fetchOk = async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw inputError('model_not_found', `cannot fetch ${url.pathname}: HTTP ${response.status}`);
+    return response;
+  };
+  const jsonUrl = new URL(`../models/arrhythminet-${model}.json`, import.meta.url);
+  const json = await (await fetchOk(jsonUrl)).text();
+  let file = `arrhythminet-${model}.bin`;
+  try { file = JSON.parse(json).weights?.file ?? file; } catch { /* the analyzer reports invalid metadata */ }
+  const weights = new Uint8Array(await (await fetchOk(new URL(file, jsonUrl))).arrayBuffer());
+  return { json, weights };
+}
+
 // Records belong to the analyzer that read them, so a model change re-reads the current record's files.
 async function useModel(model) {
   if (av && avModel === model) return av;
-  const next = await createAnalyzer({ model });
+  const next = await createAnalyzer({ model: await modelOption(model) });
   av?.dispose();
   av = next;
   avModel = model;
@@ -23,21 +39,9 @@ async function useModel(model) {
   return av;
 }
 
-// ---- record accessors: the record is whatever readWfdb/readCsv/readEdf return --------------------------------
-function leadList(rec) {
-  const leads = typeof rec.leads === 'function' ? rec.leads() : rec.leads;
-  return Array.from(leads ?? [], (l, i) => (typeof l === 'string' ? l : l?.name ?? `lead ${i}`));
-}
-function leadSamples(rec, i) {
-  if (typeof rec.samples === 'function') return Float32Array.from(rec.samples(i));
-  if (typeof rec.getSamples === 'function') return Float32Array.from(rec.getSamples(i));
-  const leads = typeof rec.leads === 'function' ? rec.leads() : rec.leads;
-  return Float32Array.from(leads[i].samples);
-}
-function referenceAnnotations(rec) {
-  const a = typeof rec.annotations === 'function' ? rec.annotations() : rec.annotations;
-  return Array.from(a ?? [], (x) => ({ sample: Number(x.sample), symbol: x.symbol ?? x.label ?? '?', code: x.code }));
-}
+const leadNames = (rec) => rec.leads.map((l) => l.name);
+// Reference annotations as the chart and the agreement statistics use them.
+const referenceAnnotations = (rec) => rec.annotations.map(({ sample, symbol, code }) => ({ sample, symbol, code }));
 
 function splitName(name) {
   const dot = name.lastIndexOf('.');
@@ -87,23 +91,22 @@ const handlers = {
   async load({ files, model, csvRate }) {
     await useModel(model);
     const { rec, name, files: used } = readFiles(av, files, { csvRate });
-    const leads = leadList(rec);
+    const leads = leadNames(rec);
     if (!leads.length) throw inputError('record_empty', 'the record has no signals');
     if (current?.rec && current.rec !== rec) current.rec.dispose?.();
     current = { rec, files, csvRate, result: null, leadIndex: null };
-    const sampleRate = Number(rec.sampleRate);
     return {
       name: rec.name || name,
       files: used,
-      sampleRate,
+      sampleRate: rec.sampleRate,
       leads,
-      length: leadSamples(rec, 0).length,
+      length: rec.length,
       annotations: referenceAnnotations(rec),
     };
   },
 
   async samples({ lead }) {
-    const samples = leadSamples(current.rec, lead);
+    const samples = current.rec.samples(lead);
     const levels = minMaxPyramid(samples);
     const transfer = [samples.buffer, ...levels.flatMap((l) => [l.min.buffer, l.max.buffer])];
     return { value: { samples, levels }, transfer };
@@ -111,10 +114,9 @@ const handlers = {
 
   async analyze({ lead, model }, id) {
     await useModel(model);
-    const leadName = leadList(current.rec)[lead];
     let last = 0;
     const result = av.analyze(current.rec, {
-      lead: leadName ?? lead,
+      lead,   // by index: two leads may share a name
       onProgress: (f) => {
         const now = Date.now();
         if (now - last > 50 || f >= 1) { last = now; self.postMessage({ id, progress: f }); }
@@ -128,16 +130,16 @@ const handlers = {
 
   async explain({ beat, method, segments }) {
     const b = current.result.beats[beat];
-    const e = av.explain(current.rec, b, { method, segments, lead: current.result.lead });
+    const e = av.explain(current.rec, b, { method, segments, lead: current.leadIndex });
     return { ...e, values: Float32Array.from(e.values), window: e.window ? Float32Array.from(e.window) : undefined };
   },
 
   // Global explanation of one predicted class (the API's explainGlobal: average beat, mean Grad-CAM and mean
   // |SHAP| per segment over the class's beats). Computed once for all classes of the current lead, then cached.
   async explainClass({ label, segments = 12, maxShapBeats = 16 }) {
-    const key = `${current.result.lead}/${segments}/${maxShapBeats}`;
+    const key = `${current.leadIndex}/${segments}/${maxShapBeats}`;
     if (current.global?.key !== key) {
-      const value = av.explainGlobal(current.rec, { lead: current.result.lead, segments, maxShapBeats });
+      const value = av.explainGlobal(current.rec, { lead: current.leadIndex, segments, maxShapBeats });
       current.global = { key, value };
     }
     const g = current.global.value;
@@ -156,10 +158,9 @@ const handlers = {
     };
   },
 
-  // WFDB annotation file of the current result: the API's writer when it has one, else the demo's own encoder.
+  // WFDB annotation file (MIT format) of the current result, from the API's writer.
   async annotations() {
-    const list = current.result.beats.map((b) => ({ sample: b.sample, symbol: b.label ?? 'Q' }));
-    const bytes = typeof av.writeAnnotations === 'function' ? av.writeAnnotations(list) : encodeAtr(list);
+    const bytes = av.writeAnnotations(current.result);
     const out = Uint8Array.from(bytes);
     return { value: out, transfer: [out.buffer] };
   },

@@ -222,9 +222,14 @@ def main():
         for v in args.model or ["v1", "v2"]:
             meta = export_untrained(v, args.seed, args.out)
             print(f"{meta['name']}: {meta['parameters']} parameters, {meta['flops']} FLOPs/beat (untrained)")
+    exported = []
     for run in args.run:
         meta = export_run(run, args.out)
+        exported.append(meta["name"])
         print(f"{meta['name']}: {meta['parameters']} parameters, {meta['flops']} FLOPs/beat")
+    if exported:  # Grad-CAM parity references for src/explain follow the weights (models/reference/NAME.gradcam.json)
+        import gradcam_reference
+        gradcam_reference.main(exported, args.out)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,12 @@ receptive field, offset + t * jump input samples, with offset += ((kernel - 1) /
 jump *= stride for each conv1d before the layer; numpy.interp holds the end values beyond the first and last
 centre.
 
-  /usr/bin/python3 models/training/gradcam_reference.py [NAME ...]
+  /usr/bin/python3 models/training/gradcam_reference.py [--models DIR] [NAME ...]
+
+export_model.py runs this for every model it exports. Each file records the checksum of the weights it was made
+from (weightsAbsSum), so that the C++ parity test can tell a stale file from a real mismatch.
 """
+import argparse
 import json
 import os
 import sys
@@ -26,11 +30,11 @@ import arrhythminet as an  # noqa: E402
 MODELS_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 
-def load_exported(name):
+def load_exported(name, models_dir=MODELS_DIR):
     """ArrhythmiNet with the weights of models/NAME.json + NAME.bin; checks the layer lists agree."""
-    with open(os.path.join(MODELS_DIR, name + ".json")) as f:
+    with open(os.path.join(models_dir, name + ".json")) as f:
         meta = json.load(f)
-    weights = np.fromfile(os.path.join(MODELS_DIR, meta["weights"]["file"]), dtype="<f4")
+    weights = np.fromfile(os.path.join(models_dir, meta["weights"]["file"]), dtype="<f4")
     variant = "v2" if any(layer["type"] == "relu6" for layer in meta["architecture"]) else "v1"
     model = an.ArrhythmiNet(variant, classes=len(meta["classes"]))
     if [(l["name"], l["type"]) for l in model.layers] != [(l["name"], l["type"]) for l in meta["architecture"]]:
@@ -47,6 +51,7 @@ def load_exported(name):
             for key, attr in names.get(layer["type"], []):
                 if key in layer:
                     getattr(model.mods[layer["name"]], attr).copy_(tensor(layer[key]))
+    model.weights_abs_sum = float(np.abs(weights.astype(np.float64)).sum())
     return model.eval(), meta
 
 
@@ -84,14 +89,14 @@ def gradcam(model, meta, windows, classes):
     return out, logits.detach().numpy()
 
 
-def main(names):
-    ref_dir = os.path.join(MODELS_DIR, "reference")
+def main(names, models_dir=MODELS_DIR):
+    ref_dir = os.path.join(models_dir, "reference")
     if not names:
         names = sorted(f[:-5] for f in os.listdir(ref_dir) if f.endswith(".json") and ".gradcam" not in f)
     for name in names:
         with open(os.path.join(ref_dir, name + ".json")) as f:
             ref = json.load(f)
-        model, meta = load_exported(name)
+        model, meta = load_exported(name, models_dir)
         windows = np.asarray(ref["inputs"], dtype=np.float32)
         predicted = np.asarray(ref["logits"]).argmax(axis=1)
         # Each window twice: for its predicted class and for one other (V, or N when V is predicted).
@@ -104,6 +109,7 @@ def main(names):
         out = {"model": name, "layer": meta["explain"]["gradcamLayer"],
                "convention": "feature t at its receptive-field centre offset + t*jump; numpy.interp; / max",
                "count": len(windows),
+               "weightsAbsSum": model.weights_abs_sum,
                "classIndex": np.concatenate([predicted, other]).tolist(),
                "window": list(range(len(windows))) * 2,
                "values": [[float(v) for v in row] for row in np.concatenate(cams).astype(np.float32)]}
@@ -114,4 +120,8 @@ def main(names):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", default=MODELS_DIR, help="folder with NAME.json, NAME.bin and reference/")
+    ap.add_argument("names", nargs="*", help="models to do (default: every reference set)")
+    args = ap.parse_args()
+    main(args.names, args.models)

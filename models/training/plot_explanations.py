@@ -47,15 +47,18 @@ def plot_beats(doc, path):
         t = (np.arange(len(w)) - before) / 360.0 * 1000  # ms from the R peak
         cam = np.asarray(b["gradcam"]["values"])
         ax = axes[0][col]
-        ax.imshow(cam[None, :], aspect="auto", cmap="Reds", vmin=0, vmax=1, alpha=0.8,
-                  extent=[t[0], t[-1], w.min() - 0.3, w.max() + 0.3])
-        ax.plot(t, w, color="black", lw=1.2, label="beat")
-        ax.plot(t, np.asarray(b["baselineWindow"]), color="tab:blue", lw=0.8, ls="--", label="median normal")
+        base = np.asarray(b["baselineWindow"])
+        lo, hi = min(w.min(), base.min()) - 0.3, max(w.max(), base.max()) + 0.3
+        ax.imshow(cam[None, :], aspect="auto", cmap="Reds", vmin=0, vmax=1.6, alpha=0.9, extent=[t[0], t[-1], lo, hi])
+        ax.plot(t, w, color="black", lw=1.3, label="beat")
+        ax.plot(t, base, color="tab:blue", lw=0.8, ls="--", label="median normal")
+        ax.plot(t, lo + cam * (hi - lo) * 0.25, color="darkred", lw=1.0, label="Grad-CAM")
+        ax.set_ylim(lo, hi)
         ax.set_title(f"{doc['record']} @ {b['sample'] / fs:.1f} s: {doc['class']} "
                      f"p={b['gradcam']['probabilities'][b['gradcam']['classIndex']]:.2f}", fontsize=8)
         ax.axvline(0, color="grey", lw=0.5)
         if col == 0:
-            ax.set_ylabel("z-scored ECG\n(Grad-CAM in red)", fontsize=8)
+            ax.set_ylabel("z-scored ECG\n(Grad-CAM: red shade and curve)", fontsize=8)
             ax.legend(fontsize=6, loc="lower left")
         ax2 = axes[1][col]
         shap = b["shap"]
@@ -86,9 +89,12 @@ def plot_global(doc, path):
     for ax, c in zip(axes[0], classes):
         avg = np.asarray(c["averageBeat"])
         t = (np.arange(len(avg)) - before) / 0.36
-        ax.imshow(np.asarray(c["meanGradcam"])[None, :], aspect="auto", cmap="Reds", vmin=0, vmax=1, alpha=0.8,
-                  extent=[t[0], t[-1], avg.min() - 0.3, avg.max() + 0.3])
+        lo, hi = avg.min() - 0.3, avg.max() + 0.3
+        cam = np.asarray(c["meanGradcam"])
+        ax.imshow(cam[None, :], aspect="auto", cmap="Reds", vmin=0, vmax=1.6, alpha=0.9, extent=[t[0], t[-1], lo, hi])
         ax.plot(t, avg, color="black", lw=1.2)
+        ax.plot(t, lo + cam * (hi - lo) * 0.25, color="darkred", lw=1.0)
+        ax.set_ylim(lo, hi)
         if "meanAbsShap" in c:
             shap = np.asarray(c["meanAbsShap"])
             axr = ax.twinx()
@@ -106,6 +112,19 @@ def plot_global(doc, path):
     print(path)
 
 
+def concentration(doc):
+    """Share of |SHAP| in the QRS (R +- 100 ms) and T-wave (R + 100..400 ms) windows, and mean Grad-CAM there."""
+    t = (np.arange(len(doc["beats"][0]["window"])) - doc["windowBefore"]) / 0.36
+    qrs, tw = (t >= -100) & (t < 100), (t >= 100) & (t < 400)
+    rest = ~(qrs | tw)
+    shap = np.array([np.abs(b["shap"]["values"]) for b in doc["beats"]])
+    cam = np.array([b["gradcam"]["values"] for b in doc["beats"]])
+    mass = shap.sum(axis=1)
+    return (f"{doc['record']} {doc['class']} ({len(doc['beats'])} beats): |SHAP| share QRS {np.mean(shap[:, qrs].sum(1) / mass):.2f}, "
+            f"T {np.mean(shap[:, tw].sum(1) / mass):.2f} (windows hold {qrs.mean():.2f} and {tw.mean():.2f} of the samples); "
+            f"mean Grad-CAM QRS {cam[:, qrs].mean():.2f}, T {cam[:, tw].mean():.2f}, elsewhere {cam[:, rest].mean():.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="v1")
@@ -119,6 +138,8 @@ def main():
         doc = run_tool(record, model, cls, args.mitdb, args.count, with_global=(record == "208"))
         plot_beats(doc, os.path.join(out, f"explain-{model}-{record}-{cls}.png"))
         plot_global(doc, os.path.join(out, f"explain-{model}-{record}-global.png"))
+        if doc["beats"]:
+            print("  " + concentration(doc))
 
 
 if __name__ == "__main__":

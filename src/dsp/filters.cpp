@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <cstdint>
 
 namespace av::dsp {
 
 Biquad butterworth_lowpass(double fc, double fs) {
-  const double k = std::tan(M_PI * fc / fs), q = M_SQRT1_2;
+  const double k = std::tan(std::numbers::pi * fc / fs), q = std::numbers::sqrt2 / 2;
   const double norm = 1.0 / (1.0 + k / q + k * k);
   Biquad f;
   f.b0 = k * k * norm;
@@ -19,7 +20,7 @@ Biquad butterworth_lowpass(double fc, double fs) {
 }
 
 Biquad butterworth_highpass(double fc, double fs) {
-  const double k = std::tan(M_PI * fc / fs), q = M_SQRT1_2;
+  const double k = std::tan(std::numbers::pi * fc / fs), q = std::numbers::sqrt2 / 2;
   const double norm = 1.0 / (1.0 + k / q + k * k);
   Biquad f;
   f.b0 = norm;
@@ -65,8 +66,8 @@ std::vector<float> lowpass_fir_kernel(double fc, double fs, int taps) {
   double sum = 0.0;
   for (int i = -half; i <= half; ++i) {
     const double t = 2.0 * fc / fs * i;
-    const double sinc = i == 0 ? 1.0 : std::sin(M_PI * t) / (M_PI * t);
-    const double w = 0.54 + 0.46 * std::cos(M_PI * i / (half + 1));
+    const double sinc = i == 0 ? 1.0 : std::sin(std::numbers::pi * t) / (std::numbers::pi * t);
+    const double w = 0.54 + 0.46 * std::cos(std::numbers::pi * i / (half + 1));
     h[static_cast<size_t>(i + half)] = static_cast<float>(sinc * w);
     sum += sinc * w;
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "dsp/resample.h"
 
@@ -149,7 +150,8 @@ bool QrsDetector::search_back(int64_t now, std::vector<int64_t>& beats) {
     const double th2 = p_.searchBackThreshold * (npk_ + p_.thresholdFraction * (spk_ - npk_));
     const Candidate* best = nullptr;
     for (const Candidate& c : pending_)
-      if (c.peak - lastPeak_ >= tWaveLimit_ && c.peak < now && c.height > th2 && (!best || c.height > best->height))
+      if (c.peak - lastPeak_ >= tWaveLimit_ && c.peak < now && c.height > th2 &&
+          c.slope >= p_.searchBackSlopeRatio * lastSlope_ && (!best || c.height > best->height))
         best = &c;
     if (!best) break;
     const Candidate chosen = *best;
@@ -213,7 +215,7 @@ std::vector<std::pair<int64_t, int64_t>> detect_flutter(std::span<const float> c
         sumAbs += std::fabs(cls[static_cast<size_t>(i)]);
         sumDiff += std::fabs(cls[static_cast<size_t>(i)] - cls[static_cast<size_t>(i - 1)]);
       }
-      const int64_t half = sumDiff > 0 ? static_cast<int64_t>(std::floor(M_PI * sumAbs / sumDiff + 0.5)) : 0;
+      const int64_t half = sumDiff > 0 ? static_cast<int64_t>(std::floor(std::numbers::pi * sumAbs / sumDiff + 0.5)) : 0;
       if (half >= 1 && half < w) {
         double num = 0, den = 0;
         for (int64_t i = a + half; i < a + w; ++i) {

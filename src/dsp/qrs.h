@@ -15,7 +15,7 @@ namespace av::dsp {
 
 // Tunables of the detector (times in seconds). The defaults are the shipped values.
 struct QrsParams {
-  double highpassHz = 5.0, lowpassHz = 15.0;  // detection band
+  double highpassHz = 8.0, lowpassHz = 15.0;  // detection band
   double integrationSec = 0.15;               // moving-window integration of |derivative|
   double lookAheadSec = 0.2;                  // a candidate is the largest peak within +-lookAhead
   double refractorySec = 0.2;
@@ -26,6 +26,7 @@ struct QrsParams {
   double thresholdFraction = 0.25; // threshold = noise + fraction x (signal - noise)
   double searchBackRr = 1.66;      // search back when no beat for this many mean RR intervals
   double searchBackThreshold = 0.5;  // at this fraction of the threshold
+  double searchBackSlopeRatio = 0.2;  // and with a slope at least this ratio of the last beat's
   double decayAfterSec = 1e9;       // no beat for this long: the signal level halves (per candidate)
   // Ventricular flutter/fibrillation: 4 s stretches whose VF-filter leakage is below this and whose
   // detections come faster than flutterMaxRrSec apart on average report no beats (0 disables).

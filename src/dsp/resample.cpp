@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <numbers>
 #include <string>
 
 #include "core/error.h"
@@ -38,16 +40,26 @@ void check_rates(double fsIn, double fsOut) {
                                            " and " + std::to_string(fsOut) + ")");
 }
 
-// The kernel geometry shared by resample() and resample_range().
+// The kernel geometry shared by resample(), resample_range() and resample_input_range(): output m's
+// taps are inputs centre(m) - reach + 1 ... centre(m) + reach, with m counted from the signal's start.
 struct Kernel {
   double ratio, cutoff, halfWidth;
   int reach;
+  int64_t up = 0, down = 0;  // integer rates with a modest ratio: polyphase (phase = m * down % up)
   Kernel(double fsIn, double fsOut) : ratio(fsOut / fsIn) {
     cutoff = 0.45 * std::min(1.0, ratio) * 2.0;  // in cycles per input sample, times 2
     halfWidth = kTapsPerSide / cutoff;           // in input samples
     reach = static_cast<int>(std::ceil(halfWidth));
+    if (fsIn == std::round(fsIn) && fsOut == std::round(fsOut) && fsIn < 1e6 && fsOut < 1e6) {
+      const int64_t g = std::gcd(static_cast<int64_t>(fsIn), static_cast<int64_t>(fsOut));
+      up = static_cast<int64_t>(fsOut) / g;
+      down = static_cast<int64_t>(fsIn) / g;
+      if (up > 4096) up = down = 0;
+    }
   }
-  int64_t centre(int64_t m) const { return static_cast<int64_t>(std::floor(static_cast<double>(m) / ratio)); }
+  int64_t centre(int64_t m) const {
+    return up > 0 ? m * down / up : static_cast<int64_t>(std::floor(static_cast<double>(m) / ratio));
+  }
 };
 
 }  // namespace
@@ -74,17 +86,17 @@ std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut)
   return resample_range(x, 0, n, fsIn, fsOut, 0, resampled_length(n, fsIn, fsOut));
 }
 
-std::vector<float> resample_range(std::span<const float> x, int64_t first, int64_t inputLength, double fsIn,
+std::vector<float> resample_range(std::span<const float> x, int64_t xFirst, int64_t inputLength, double fsIn,
                                   double fsOut, int64_t m0, int64_t m1) {
   check_rates(fsIn, fsOut);
   if (m1 <= m0 || inputLength <= 0) return {};
   const auto [need0, need1] = resample_input_range(m0, m1, inputLength, fsIn, fsOut);
-  if (first > need0 || first + static_cast<int64_t>(x.size()) < need1)
+  if (xFirst > need0 || xFirst + static_cast<int64_t>(x.size()) < need1)
     throw Error("internal_error", "resample_range: the input does not cover the samples the outputs need");
-  if (fsIn == fsOut) return std::vector<float>(x.begin() + (m0 - first), x.begin() + (m1 - first));
+  if (fsIn == fsOut) return std::vector<float>(x.begin() + (m0 - xFirst), x.begin() + (m1 - xFirst));
 
   const Kernel kern(fsIn, fsOut);
-  const double ratio = kern.ratio, cutoff = kern.cutoff, halfWidth = kern.halfWidth;
+  const double cutoff = kern.cutoff, halfWidth = kern.halfWidth;
   const int tableLen = static_cast<int>(std::ceil(halfWidth * kTableResolution)) + 2;
   std::vector<float> table(tableLen);
   const double i0beta = bessel_i0(kKaiserBeta);
@@ -92,31 +104,57 @@ std::vector<float> resample_range(std::span<const float> x, int64_t first, int64
     const double d = static_cast<double>(i) / kTableResolution;
     const double r = d / halfWidth;
     if (r >= 1.0) { table[i] = 0.0f; continue; }
-    const double arg = M_PI * cutoff * d;
+    const double arg = std::numbers::pi * cutoff * d;
     const double sinc = d == 0.0 ? 1.0 : std::sin(arg) / arg;
     table[i] = static_cast<float>(sinc * bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) / i0beta);
   }
 
-  // Output m sits at input instant m / ratio, with m counted from the start of the whole signal, so that
-  // a range computes exactly the values the whole signal would have there.
   const int64_t n = inputLength;
   const int reach = kern.reach;
+  const int taps = 2 * reach;
+  // Weights of the taps k = centre - reach + 1 ... centre + reach for an output at centre + frac,
+  // normalised to unit sum (exact DC gain).
+  auto weights = [&](double frac, float* w) {
+    double sum = 0.0;
+    for (int j = 0; j < taps; ++j) {
+      const double pos = std::fabs(frac + (reach - 1 - j)) * kTableResolution;
+      const int idx = static_cast<int>(pos);
+      const double v = idx + 1 < tableLen ? table[idx] + (table[idx + 1] - table[idx]) * (pos - idx) : 0.0;
+      w[j] = static_cast<float>(v);
+      sum += v;
+    }
+    for (int j = 0; j < taps; ++j) w[j] = static_cast<float>(w[j] / sum);
+  };
+  // Integer rates with a modest ratio (128, 250, 257, 500, 1000 Hz -> 360 Hz) repeat a small set of
+  // phases: precompute them (polyphase). Other rates compute each output's weights from the table.
+  const int64_t up = kern.up, down = kern.down;
+  std::vector<float> phases(static_cast<size_t>(up) * taps), scratch(static_cast<size_t>(taps));
+  for (int64_t p = 0; p < up; ++p) weights(static_cast<double>(p) / up, phases.data() + p * taps);
+
+  // Output m is computed from its absolute index, so a range gives exactly the whole signal's values.
   std::vector<float> y(static_cast<size_t>(m1 - m0));
   for (int64_t m = m0; m < m1; ++m) {
-    const double u = static_cast<double>(m) / ratio;  // output instant in input samples
-    const int64_t centre = static_cast<int64_t>(std::floor(u));
-    double acc = 0.0, wsum = 0.0;
-    for (int64_t k = centre - reach + 1; k <= centre + reach; ++k) {
-      const double pos = std::fabs(u - static_cast<double>(k)) * kTableResolution;
-      const int idx = static_cast<int>(pos);
-      if (idx + 1 >= tableLen) continue;
-      const double frac = pos - idx;
-      const double w = table[idx] + (table[idx + 1] - table[idx]) * frac;
-      const float v = x[static_cast<size_t>(std::clamp<int64_t>(k, 0, n - 1) - first)];
-      acc += w * v;
-      wsum += w;
+    int64_t centre;
+    const float* w;
+    if (up > 0) {
+      const int64_t t = m * down;
+      centre = t / up;
+      w = phases.data() + (t % up) * taps;
+    } else {
+      const double u = static_cast<double>(m) / kern.ratio;  // output instant in input samples
+      centre = static_cast<int64_t>(std::floor(u));
+      weights(u - static_cast<double>(centre), scratch.data());
+      w = scratch.data();
     }
-    y[static_cast<size_t>(m - m0)] = static_cast<float>(wsum != 0.0 ? acc / wsum : 0.0);
+    const int64_t first = centre - reach + 1;
+    float acc = 0.0f;
+    if (first >= 0 && first + taps <= n) {
+      const float* px = x.data() + (first - xFirst);
+      for (int j = 0; j < taps; ++j) acc += w[j] * px[j];
+    } else {
+      for (int j = 0; j < taps; ++j) acc += w[j] * x[static_cast<size_t>(std::clamp<int64_t>(first + j, 0, n - 1) - xFirst)];
+    }
+    y[static_cast<size_t>(m - m0)] = acc;
   }
   return y;
 }

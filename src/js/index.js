@@ -4,7 +4,12 @@
 import createCoreModule from '../../dist/arrhythmiavision-core.mjs';
 
 export const CLASSES = Object.freeze(['N', 'L', 'R', 'A', 'V']);
-const MODEL_FILES = { v1: 'arrhythminet-v1', v2: 'arrhythminet-v2' };
+// Package files as literal `new URL(..., import.meta.url)`, the form bundlers (Vite, webpack 5) recognise and copy.
+const WASM_URL = new URL('../../dist/arrhythmiavision-core.wasm', import.meta.url);
+const MODEL_URLS = {
+  v1: { json: new URL('../../models/arrhythminet-v1.json', import.meta.url), weights: new URL('../../models/arrhythminet-v1.bin', import.meta.url) },
+  v2: { json: new URL('../../models/arrhythminet-v2.json', import.meta.url), weights: new URL('../../models/arrhythminet-v2.bin', import.meta.url) },
+};
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
   typeof window === 'undefined' && typeof importScripts !== 'function';
 
@@ -31,8 +36,7 @@ function call(fn) {
 }
 
 // Bytes of a file that ships with the package: fs in Node (the loader's fetch does not work there), fetch elsewhere.
-async function packageFile(relative) {
-  const url = new URL(relative, import.meta.url);
+async function packageFile(url) {
   if (isNode) {
     const fs = await import(/* @vite-ignore */ 'node:fs/promises');
     try {
@@ -58,18 +62,10 @@ function asBytes(data, what) {
 async function modelFiles(model) {
   if (model == null || model === false || model === 'none') return null;
   if (typeof model === 'string') {
-    const base = MODEL_FILES[model];
-    if (!base) throw new ArrhythmiaVisionError('model_not_found', `unknown model '${model}' (use 'v1', 'v2' or {json, weights})`);
-    const jsonBytes = await packageFile(`../../models/${base}.json`);
-    const json = new TextDecoder().decode(jsonBytes);
-    let file = `${base}.bin`;
-    try {
-      file = JSON.parse(json).weights?.file ?? file;
-    } catch {
-      throw new ArrhythmiaVisionError('model_invalid', `models/${base}.json is not valid JSON`);
-    }
-    if (/[\\/]/.test(file)) throw new ArrhythmiaVisionError('model_invalid', 'weights.file must be a plain file name');
-    return { json, weights: await packageFile(`../../models/${file}`) };
+    const urls = MODEL_URLS[model];
+    if (!urls) throw new ArrhythmiaVisionError('model_not_found', `unknown model '${model}' (use 'v1', 'v2' or {json, weights})`);
+    const [json, weights] = await Promise.all([packageFile(urls.json), packageFile(urls.weights)]);
+    return { json: new TextDecoder().decode(json), weights };
   }
   if (typeof model === 'object' && model.json != null && model.weights != null) {
     const json = typeof model.json === 'string' ? model.json : JSON.stringify(model.json);
@@ -91,7 +87,7 @@ let corePromise = null;
 // One core module per page or process; analyzers share it.
 function loadCore() {
   corePromise ??= (async () => {
-    const wasmBinary = await packageFile('../../dist/arrhythmiavision-core.wasm');
+    const wasmBinary = await packageFile(WASM_URL);
     return createCoreModule({ wasmBinary });
   })();
   corePromise.catch(() => { corePromise = null; });

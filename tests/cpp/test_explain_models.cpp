@@ -100,6 +100,11 @@ TEST_CASE("Grad-CAM matches PyTorch (hooks + autograd) on the reference windows 
     const auto meta = read_json(kModels / (name + ".json"));
     // Two independent routes to the tail: the engine's folded graph and the raw layer list + weights.
     GradcamHead fromJson(meta, reinterpret_cast<const float*>(bin.data()), bin.size() / 4);
+    double absSum = 0.0;
+    for (size_t i = 0; i < bin.size() / 4; ++i) absSum += std::fabs(reinterpret_cast<const float*>(bin.data())[i]);
+    INFO("models/reference/" << name << ".gradcam.json was made from other weights: rerun "
+                                        "/usr/bin/python3 models/training/gradcam_reference.py");
+    REQUIRE(cams.at("weightsAbsSum").get<double>() == Approx(absSum).epsilon(1e-9));
     for (auto kind : {nn::Backend::Simd, nn::default_backend()}) {
       nn::Engine engine(model, kind, 64);
       Explainer ex(engine);

@@ -218,3 +218,22 @@ test('the model and lead selectors re-analyse and agree with the CLI', async () 
   assert.deepEqual(errors, [], 'console errors');
   await page.close();
 });
+
+test('dropping files on the page loads them like the file picker', async () => {
+  const { page, foreign, errors } = await openDemo(env);
+  await waitReady(page);
+  await page.evaluate(async () => {
+    const files = await Promise.all(['119.hea', '119.dat'].map(async (name) =>
+      new File([await (await fetch(`/examples/data/${name}`)).arrayBuffer()], name)));
+    const dataTransfer = new DataTransfer();
+    files.forEach((f) => dataTransfer.items.add(f));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+    }
+  });
+  assert.equal(await waitBeatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
+  assert.equal(await page.locator('#drop-overlay').isHidden(), true);
+  assert.deepEqual(foreign, [], 'requests left the origin');
+  assert.deepEqual(errors, [], 'console errors');
+  await page.close();
+});

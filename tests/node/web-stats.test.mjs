@@ -1,8 +1,7 @@
-// The demo's own statistics and its fallback .atr encoder, checked against hand-computed values.
+// The demo's own statistics, checked against hand-computed values.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { agreement, rhythmEvents, rrStats, burden, beatsCsv } from '../../web/stats.js';
-import { encodeAtr } from '../../web/atr.js';
 
 const beats = (spec, fs = 360, rr = 1) =>
   [...spec].map((label, i) => ({ sample: Math.round(i * rr * fs), label, probabilities: { [label]: 1 } }));
@@ -74,12 +73,4 @@ test('RR statistics and burden', () => {
 test('beats CSV has a header and one row per beat', () => {
   const csv = beatsCsv({ sampleRate: 360, beats: [{ sample: 370, time: 1.028, label: 'V', probabilities: { V: 0.9, N: 0.1 } }] });
   assert.equal(csv, 'index,sample,time_s,label,p_N,p_L,p_R,p_A,p_V\n0,370,1.028,V,0.100000,0.000000,0.000000,0.000000,0.900000\n');
-});
-
-test('MIT-format annotations: type in the top 6 bits, SKIP for gaps over 1023 samples, end word', () => {
-  const bytes = encodeAtr([{ sample: 1500, symbol: 'V' }, { sample: 18, symbol: 'N' }]);
-  // N at 18: (1 << 10) | 18 = 0x0412; SKIP 59 << 10 = 0xEC00, 1482 as high word 0 and low word 0x05CA;
-  // V with difference 0: 5 << 10 = 0x1400; end of file 0x0000. Every word little-endian.
-  assert.deepEqual([...bytes], [0x12, 0x04, 0x00, 0xec, 0x00, 0x00, 0xca, 0x05, 0x00, 0x14, 0x00, 0x00]);
-  assert.throws(() => encodeAtr([{ sample: 1, symbol: 'Z' }]), /no WFDB code/);
 });

@@ -4,6 +4,7 @@
 // Weights are repacked at load so that the inner loops read them contiguously.
 #include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #include "nn/backends/simd/vec4.h"
 
@@ -41,19 +42,37 @@ inline void gemm_tile(const float* in, size_t inStride, size_t K, const float* w
     for (int j = 0; j < NV; ++j) vstore(out + r * outStride + 4 * j, clamp(acc[r][j], lo, hi));
 }
 
-template <int MR>
-inline void gemm_rows(const float* in, size_t inStride, size_t K, const float* w, size_t cols, const float* bias,
-                      float* out, size_t outStride, Clamp c) {
-  size_t n = 0;
-  for (; n + 8 <= cols; n += 8) gemm_tile<MR, 2>(in, inStride, K, w + n, cols, bias + n, out + n, outStride, c);
-  if (n < cols) gemm_tile<MR, 1>(in, inStride, K, w + n, cols, bias + n, out + n, outStride, c);
+// Weights of a matrix product packed in column panels of 8 (the last one 4 wide if cols % 8 == 4):
+// panel p holds rows k = 0..K-1 of columns [8p, 8p + width) contiguously, so a panel (a few KiB) stays in
+// L1 while every row of the input streams past it.
+inline std::vector<float> pack_panels(const std::vector<float>& wKN, size_t K, size_t cols) {
+  std::vector<float> out(K * cols);
+  size_t at = 0;
+  for (size_t n = 0; n < cols; n += 8) {
+    const size_t width = std::min<size_t>(8, cols - n);
+    for (size_t k = 0; k < K; ++k)
+      for (size_t j = 0; j < width; ++j) out[at++] = wKN[k * cols + n + j];
+  }
+  return out;
 }
 
-inline void pointwise(const float* in, size_t inStride, size_t rows, size_t K, const float* w, size_t cols,
-                      const float* bias, float* out, Clamp c) {
-  size_t m = 0;
-  for (; m + 4 <= rows; m += 4) gemm_rows<4>(in + m * inStride, inStride, K, w, cols, bias, out + m * cols, cols, c);
-  for (; m < rows; ++m) gemm_rows<1>(in + m * inStride, inStride, K, w, cols, bias, out + m * cols, cols, c);
+// out[m][n] = bias[n] + sum_k in[m][k] * w[k][n] with w packed by pack_panels; rows x cols outputs.
+inline void gemm(const float* in, size_t inStride, size_t rows, size_t K, const float* panels, size_t cols,
+                 const float* bias, float* out, size_t outStride, Clamp c) {
+  for (size_t n = 0; n < cols; n += 8) {
+    const float* w = panels + n * K;
+    float* o = out + n;
+    size_t m = 0;
+    if (cols - n >= 8) {
+      for (; m + 4 <= rows; m += 4)
+        gemm_tile<4, 2>(in + m * inStride, inStride, K, w, 8, bias + n, o + m * outStride, outStride, c);
+      for (; m < rows; ++m) gemm_tile<1, 2>(in + m * inStride, inStride, K, w, 8, bias + n, o + m * outStride, outStride, c);
+    } else {
+      for (; m + 4 <= rows; m += 4)
+        gemm_tile<4, 1>(in + m * inStride, inStride, K, w, 4, bias + n, o + m * outStride, outStride, c);
+      for (; m < rows; ++m) gemm_tile<1, 1>(in + m * inStride, inStride, K, w, 4, bias + n, o + m * outStride, outStride, c);
+    }
+  }
 }
 
 // Depthwise convolution: out[l][c] = bias[c] + sum_t in[l*stride + t - pad][c] * w[t][c]; S channels padded.

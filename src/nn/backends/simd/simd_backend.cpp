@@ -104,6 +104,7 @@ class SimdBackend final : public BackendImpl {
           for (size_t co = 0; co < cout; ++co)
             for (size_t ci = 0; ci < cin; ++ci)
               for (size_t t = 0; t < k; ++t) s.w[(t * cin + ci) * cols + co] = op.weight[(co * cin + ci) * k + t];
+          if (s.kernel == Kernel::Pointwise) s.w = simd::pack_panels(s.w, cin, cols);
         } else if (op.groups == op.inChannels && op.outChannels == op.inChannels) {
           s.kernel = Kernel::Depthwise;
           s.w.assign(k * cols, 0.0f);  // [t][c]
@@ -120,6 +121,7 @@ class SimdBackend final : public BackendImpl {
         s.w.assign(cin * cols, 0.0f);  // [in][out]
         for (size_t o = 0; o < cout; ++o)
           for (size_t i = 0; i < cin; ++i) s.w[i * cols + o] = op.weight[o * cin + i];
+        s.w = simd::pack_panels(s.w, cin, cols);
         break;
       case OpKind::Affine:
         s.kernel = Kernel::Affine;
@@ -149,8 +151,8 @@ class SimdBackend final : public BackendImpl {
     const size_t inLen = static_cast<size_t>(is.length), outLen = static_cast<size_t>(os.length);
     switch (s.kernel) {
       case Kernel::Pointwise:
-        simd::pointwise(in, inStride, outLen, static_cast<size_t>(op.inChannels), s.w.data(), outStride, s.b.data(),
-                        out, s.clamp);
+        simd::gemm(in, inStride, outLen, static_cast<size_t>(op.inChannels), s.w.data(), outStride, s.b.data(), out,
+                   outStride, s.clamp);
         break;
       case Kernel::Conv:
         simd::conv(in, inLen, inStride, static_cast<size_t>(op.inChannels), static_cast<size_t>(op.kernel),
@@ -163,8 +165,8 @@ class SimdBackend final : public BackendImpl {
         break;
       case Kernel::Grouped: grouped(s, in, inLen, inStride, out, outLen, outStride); break;
       case Kernel::Dense:
-        simd::gemm_rows<1>(in, inStride, static_cast<size_t>(op.inChannels), s.w.data(), outStride, s.b.data(), out,
-                           outStride, s.clamp);
+        simd::gemm(in, inStride, 1, static_cast<size_t>(op.inChannels), s.w.data(), outStride, s.b.data(), out,
+                   outStride, s.clamp);
         break;
       case Kernel::Add:
         simd::add(in, value(op.input2, window), out, outLen * outStride, s.clamp);
