@@ -50,6 +50,7 @@ function call(type, args = {}, { onProgress, transfer = [] } = {}) {
 // ---- state ------------------------------------------------------------------------------------------------------
 const state = {
   info: null,
+  model: null,        // the model the worker has loaded
   record: null,       // {name, sampleRate, leads, length, annotations, files}
   lead: 0,
   result: null,
@@ -61,6 +62,7 @@ const state = {
 
 const chart = new StripChart($('overview'), $('detail'), {
   onSelect: (i) => explainBeat(i),
+  onHover: (i, e) => showTooltip(i, e),
   onViewChange: ({ start, end }) => {
     // The visible range in samples, for tests and embedding pages.
     $('detail').dataset.viewStart = String(Math.round(start));
@@ -70,6 +72,25 @@ const chart = new StripChart($('overview'), $('detail'), {
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
   },
 });
+
+/** Beat tooltip over the strip chart: label, time, probability and the RR intervals around the beat. */
+function showTooltip(index, e) {
+  const tip = $('beat-tooltip');
+  const beats = state.result?.beats;
+  if (index < 0 || !beats?.[index]) { tip.hidden = true; return; }
+  const b = beats[index];
+  const fs = state.record.sampleRate;
+  const rr = (k) => (k > 0 && k < beats.length ? `${Math.round(((beats[k].sample - beats[k - 1].sample) / fs) * 1000)} ms` : '–');
+  const ref = state.agreement?.matchOf.get(index);
+  tip.replaceChildren(chip(b.label), ` ${CLASS_NAMES[b.label] ?? b.label} · p ${Number(b.probabilities?.[b.label] ?? 0).toFixed(3)}`,
+    el('br'), `${formatTime(b.sample / fs)} · RR ${rr(index)} / next ${rr(index + 1)}`,
+    ...(state.agreement ? [el('br'), `reference: ${ref ? ref.symbol : 'none'}`] : []));
+  const card = $('detail').offsetParent.getBoundingClientRect();
+  tip.hidden = false;
+  const left = Math.min(e.clientX - card.left + 12, card.width - tip.offsetWidth - 8);
+  tip.style.left = `${Math.max(4, left)}px`;
+  tip.style.top = `${e.clientY - card.top + 14}px`;
+}
 
 function formatSpan(sec) {
   if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)} s`;
@@ -267,27 +288,31 @@ function renderSummary(result, wallMs) {
     ['Atrial (A)', `${bu.atrialPercent.toFixed(2)} % · ${num(bu.atrialPerHour, 0)}/h`],
   ]);
 
-  const events = resultEvents(result, fs);
-  state.events = events;
+  state.events = resultEvents(result, fs);
+  const counts = {};
+  for (const e of state.events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  const filter = $('event-filter');
+  filter.replaceChildren(new Option(`All events (${state.events.length})`, ''),
+    ...Object.entries(counts).map(([type, n]) => new Option(`${type} (${n})`, type)));
+  filter.hidden = !state.events.length;
+  renderEvents();
+}
+
+/** The events list, filtered by the type chosen in #event-filter; each entry shows its stretch in the chart. */
+function renderEvents() {
+  const fs = state.record.sampleRate;
+  const type = $('event-filter').value;
+  const events = state.events.filter((e) => !type || e.type === type);
   const list = $('events');
   list.replaceChildren();
-  const counts = {};
-  for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
-  if (!events.length) {
-    const li = document.createElement('li');
-    li.className = 'muted';
-    li.textContent = 'No runs, couplets, bigeminy, trigeminy or pauses > 2 s.';
-    list.append(li);
+  if (!state.events.length) {
+    list.append(el('li', 'muted', 'No runs, couplets, bigeminy, trigeminy or pauses > 2 s.'));
+    return;
   }
-  const summaryLine = document.createElement('li');
-  summaryLine.className = 'event-totals';
-  summaryLine.textContent = Object.entries(counts).map(([t, n]) => `${t}: ${n}`).join(' · ');
-  if (events.length) list.append(summaryLine);
-  for (const e of events.slice(0, 200)) {
-    const li = document.createElement('li');
-    const b = document.createElement('button');
+  const shown = 200;
+  for (const e of events.slice(0, shown)) {
+    const b = el('button', 'event');
     b.type = 'button';
-    b.className = 'event';
     const dur = (e.endSample - e.startSample) / fs;
     b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
       (e.type === 'Pause' ? ` ${dur.toFixed(1)} s` : ` · ${e.beats} beats`) +
@@ -297,15 +322,11 @@ function renderSummary(result, wallMs) {
       chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
       chart.select(chart.beatAt(e.startSample), { center: false });
     });
+    const li = el('li');
     li.append(b);
     list.append(li);
   }
-  if (events.length > 200) {
-    const li = document.createElement('li');
-    li.className = 'muted';
-    li.textContent = `… and ${events.length - 200} more (all in the JSON export)`;
-    list.append(li);
-  }
+  if (events.length > shown) list.append(el('li', 'muted', `… and ${events.length - shown} more (all in the JSON export)`));
 }
 
 function renderAgreement() {
@@ -362,8 +383,11 @@ async function explainBeat(index) {
   $('beat-empty').hidden = true;
   $('beat-view').hidden = false;
   const refText = state.agreement ? (ref ? ` · reference ${ref.symbol}${ref.symbol === beat.label ? ' ✓' : ' ✗'}` : ' · no reference beat') : '';
+  const rrMs = (k) => (k > 0 && k < result.beats.length
+    ? `${Math.round(((result.beats[k].sample - result.beats[k - 1].sample) / fs) * 1000)} ms` : '–');
+  const rrText = ` · RR ${rrMs(index)} (next ${rrMs(index + 1)})`;
   $('beat-header').replaceChildren(chip(beat.label), ` Beat ${index + 1} of ${result.beats.length} · ${formatTime(beat.sample / fs)} · ` +
-    `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${refText}`);
+    `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${rrText}${refText}`);
   renderProbabilities(beat);
   $('beat-caption').textContent = 'Computing Grad-CAM…';
   $('shap-meta').replaceChildren();
@@ -552,6 +576,7 @@ $('prev-beat').addEventListener('click', () => chart.select(chart.nextMatching(-
 $('next-beat').addEventListener('click', () => chart.select(chart.nextMatching(1, () => true)));
 $('shap-segments').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('class-run').addEventListener('click', explainClass);
+$('event-filter').addEventListener('change', renderEvents);
 // Switching class after a first run redraws from the worker's cache.
 $('class-select').addEventListener('change', () => !$('class-view').hidden && explainClass());
 $('export-json').addEventListener('click', () => state.result && exportJson());

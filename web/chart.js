@@ -11,11 +11,12 @@ const TRACE = '#111827';
 const NICE_STEPS = [0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
 export class StripChart {
-  constructor(overview, detail, { onSelect = () => {}, onViewChange = () => {} } = {}) {
+  constructor(overview, detail, { onSelect = () => {}, onViewChange = () => {}, onHover = () => {} } = {}) {
     this.overview = overview;
     this.detail = detail;
     this.onSelect = onSelect;
     this.onViewChange = onViewChange;
+    this.onHover = onHover;   // (beat index or -1, pointer event)
     this.samples = null;
     this.beats = [];
     this.reference = [];
@@ -157,7 +158,7 @@ export class StripChart {
       drag = { x: e.clientX, start: this.view.start, end: this.view.end, moved: false };
     });
     d.addEventListener('pointermove', (e) => {
-      if (!drag) return;
+      if (!drag) return this.onHover(this.#beatNear(e.clientX), e);
       const dx = e.clientX - drag.x;
       if (Math.abs(dx) > 3) drag.moved = true;
       if (!drag.moved) return;
@@ -169,6 +170,7 @@ export class StripChart {
       drag = null;
     });
     d.addEventListener('pointercancel', () => { drag = null; });
+    d.addEventListener('pointerleave', (e) => this.onHover(-1, e));
     d.addEventListener('wheel', (e) => {
       if (!this.samples) return;
       e.preventDefault();
@@ -228,19 +230,25 @@ export class StripChart {
     return true;
   }
 
-  #clickBeat(e) {
-    if (!this.beats.length) return;
-    const s = this.#xToSample(this.detail, e.clientX);
+  /** Index of the beat within 14 CSS pixels of clientX in the detail view, or -1. */
+  #beatNear(clientX) {
+    if (!this.beats.length) return -1;
+    const s = this.#xToSample(this.detail, clientX);
     const k = this.beatAt(s);
     const perPx = (this.view.end - this.view.start) / this.detail.getBoundingClientRect().width;
     let best = -1;
-    let bestDist = 14 * perPx;   // within 14 CSS pixels
+    let bestDist = 14 * perPx;
     for (const c of [k - 1, k]) {
       if (c >= 0 && c < this.beats.length && Math.abs(this.beats[c].sample - s) <= bestDist) {
         best = c;
         bestDist = Math.abs(this.beats[c].sample - s);
       }
     }
+    return best;
+  }
+
+  #clickBeat(e) {
+    const best = this.#beatNear(e.clientX);
     if (best >= 0) this.select(best, { center: false });
   }
 

@@ -131,8 +131,13 @@ export function drawBeatExplanation(canvas, { window, gradcam, shap, rIndex, sam
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     ctx.fillText('SHAP', 3 * dpr, top + 1);
+    const scale = `±${maxAbs.toPrecision(2)}`;
+    const sw = ctx.measureText(scale).width + 6 * dpr;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(W - sw - dpr, top, sw, 13 * dpr);
+    ctx.fillStyle = '#6b7280';
     ctx.textAlign = 'right';
-    ctx.fillText(`±${maxAbs.toPrecision(2)}`, W - 3 * dpr, top + 1);
+    ctx.fillText(scale, W - 3 * dpr, top + 1);
   }
   if (rIndex !== undefined) timeAxis(ctx, g, n, rIndex, sampleRate, x);
 }

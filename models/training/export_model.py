@@ -210,6 +210,31 @@ def export_run(run_dir, out_dir=MODELS_DIR):
     return meta
 
 
+def link_protocols(out_dir=MODELS_DIR):
+    """Both protocols in every metadata file: arrhythminet-vX gets the DS2 metrics of arrhythminet-vX-ds1
+    (same architecture, inter-patient training) and vice versa, marked with the model they belong to."""
+    for variant in ("v1", "v2"):
+        paths = {k: os.path.join(out_dir, f"arrhythminet-{variant}{s}.json") for k, s in
+                 (("paper", ""), ("interpatient", "-ds1"))}
+        if not all(os.path.exists(p) for p in paths.values()):
+            continue
+        metas = {}
+        for k, p in paths.items():
+            with open(p) as f:
+                metas[k] = json.load(f)
+        if not all(k in metas[k].get("metrics", {}) for k in metas):
+            continue
+        for own, other in (("paper", "interpatient"), ("interpatient", "paper")):
+            m = dict(metas[other]["metrics"][other])
+            m["model"] = metas[other]["name"]
+            m["note"] = (f"metrics of {metas[other]['name']}, the same architecture trained under the {other} "
+                         f"protocol; this file's own weights are evaluated under '{own}'")
+            metas[own]["metrics"][other] = m
+            with open(paths[own], "w") as f:
+                json.dump(metas[own], f, indent=1)
+                f.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", action="append", default=[], help="train.py run folder (repeatable)")
@@ -227,6 +252,7 @@ def main():
         meta = export_run(run, args.out)
         exported.append(meta["name"])
         print(f"{meta['name']}: {meta['parameters']} parameters, {meta['flops']} FLOPs/beat")
+    link_protocols(args.out)
     if exported:  # Grad-CAM parity references for src/explain follow the weights (models/reference/NAME.gradcam.json)
         import gradcam_reference
         gradcam_reference.main(exported, args.out)

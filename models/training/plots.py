@@ -53,7 +53,7 @@ def confusion_matrix(cm, title, path):
 def figures_for_run(result, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     name = result["name"]
-    key = "paper" if "paper" in result["metrics"] else "interpatient"
+    key = result["training"]["split"]["protocol"]
     m = result["metrics"][key]
     label = "paper protocol, test split" if key == "paper" else "inter-patient, DS2"
     curves = os.path.join(out_dir, f"{name}-curves.png")

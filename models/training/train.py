@@ -109,7 +109,7 @@ def balanced_epoch(train_idx, labels, balance, rng):
     return rng.permutation(np.concatenate(picks))
 
 
-def augment(x, rng, stretch=0.15):
+def augment(x, rng, stretch=0.0):
     """x [B, W] float32 z-scored windows -> time-stretched about the R peak by U(1-stretch, 1+stretch),
     shifted by up to +-SHIFT samples, with a linear baseline tilt and Gaussian noise, z-scored again."""
     b, w = x.shape
@@ -200,7 +200,8 @@ def main(argv=None):
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--balance", type=float, default=0.5, help="oversample classes up to this x the largest")
     ap.add_argument("--no-augment", action="store_true")
-    ap.add_argument("--stretch", type=float, default=0.15, help="time-stretch augmentation range (+-)")
+    ap.add_argument("--stretch", type=float, default=0.0,
+                    help="time-stretch augmentation range (+-); 0 = off (stretching changes QRS width, the feature that separates V)")
     ap.add_argument("--calibrate", action="store_true",
                     help="fold per-class logit offsets chosen on validation into the dense bias (for class A)")
     ap.add_argument("--time-limit", type=float, default=0,
@@ -289,7 +290,7 @@ def main(argv=None):
             loss.backward()
             opt.step()
             step += 1
-            loss_sum += float(loss) * idx.size
+            loss_sum += float(loss.detach()) * idx.size
             correct += int((logits.argmax(1) == y).sum())
             seen += idx.size
         val_logits = predict_logits(model, windows, split["validation"], device)
@@ -339,9 +340,10 @@ def main(argv=None):
         "counts": counts,
         "balancing": {"method": "random oversampling with replacement of the training split, redrawn "
                       "every epoch", "targetFractionOfLargestClass": args.balance},
-        "augmentation": None if args.no_augment else f"time stretch about the R peak x U({1 - args.stretch:g}, "
-                        f"{1 + args.stretch:g}), shift +-{SHIFT} samples, linear baseline tilt sd 0.3, Gaussian "
-                        "noise sd U(0, 0.05), re-z-score",
+        "augmentation": None if args.no_augment else (
+            (f"time stretch about the R peak x U({1 - args.stretch:g}, {1 + args.stretch:g}), " if args.stretch else
+             "no time stretch, ") + f"shift +-{SHIFT} samples, linear baseline tilt sd 0.3, Gaussian noise sd "
+            "U(0, 0.05), re-z-score"),
         "optimizer": {"name": "AdamW", "lr": args.lr, "weightDecay": args.weight_decay, "batch": args.batch,
                       "schedule": "linear warm-up (10 % of steps, at most one epoch), cosine to 1 %"},
         "loss": "cross-entropy",

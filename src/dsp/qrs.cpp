@@ -122,17 +122,11 @@ double QrsDetector::rr_average() const {
 void QrsDetector::decide(const Candidate& c, std::vector<int64_t>& beats) {
   if (lastPeak_ >= 0 && c.peak - lastPeak_ < refractory_) return;
   if (lastPeak_ >= 0 && static_cast<double>(c.peak - lastPeak_) > p_.searchBackRr * rr_average()) search_back(c.peak, beats);
-  if (lastPeak_ >= 0 && static_cast<double>(c.peak - lastPeak_) > p_.decayAfterSec * fs_) {
-    spk_ *= 0.5;
-    if (spk_ < npk_) spk_ = npk_;
-    search_back(c.peak, beats);
-  }
   const double th1 = npk_ + p_.thresholdFraction * (spk_ - npk_);
   const int64_t since = lastPeak_ >= 0 ? c.peak - lastPeak_ : INT64_MAX;
   if (since < refractory_) return;
   if (c.height > th1) {
-    if (since < std::max<double>(tWaveLimit_, p_.tWaveRrFraction * rr_average()) &&
-        c.slope < p_.tWaveSlopeRatio * lastSlope_ && c.height < p_.tWaveHeightRatio * lastHeight_) {
+    if (since < tWaveLimit_ && c.slope < p_.tWaveSlopeRatio * lastSlope_) {  // a T wave
       npk_ = 0.125 * c.height + 0.875 * npk_;
       return;
     }
@@ -171,7 +165,6 @@ void QrsDetector::accept(const Candidate& c, bool fromSearchBack, std::vector<in
   }
   lastPeak_ = c.peak;
   lastSlope_ = c.slope;
-  lastHeight_ = c.height;
   spk_ = fromSearchBack ? 0.25 * c.height + 0.75 * spk_ : 0.125 * c.height + 0.875 * spk_;
   std::erase_if(pending_, [&](const Candidate& p) { return p.peak <= c.peak; });
 }

@@ -35,9 +35,12 @@ int64_t map_index(int64_t index, double fsFrom, double fsTo) {
 namespace {
 
 void check_rates(double fsIn, double fsOut) {
-  if (!(fsIn > 0.0) || !(fsOut > 0.0) || !std::isfinite(fsIn) || !std::isfinite(fsOut))
-    throw Error("invalid_sample_rate", "sample rates must be finite and positive (got " + std::to_string(fsIn) +
-                                           " and " + std::to_string(fsOut) + ")");
+  // Bounded rates keep the kernel table and the output (at most 36x the input) bounded.
+  auto valid = [](double f) { return std::isfinite(f) && f >= kMinRate && f <= kMaxRate; };
+  if (!valid(fsIn) || !valid(fsOut))
+    throw Error("invalid_sample_rate", "sample rates must be between " + std::to_string(static_cast<int>(kMinRate)) +
+                                           " and " + std::to_string(static_cast<int>(kMaxRate)) + " Hz (got " +
+                                           std::to_string(fsIn) + " and " + std::to_string(fsOut) + ")");
 }
 
 // The kernel geometry shared by resample(), resample_range() and resample_input_range(): output m's

@@ -8,12 +8,13 @@
 namespace av::dsp {
 
 inline constexpr double kModelRate = 360.0;
+inline constexpr double kMinRate = 10.0, kMaxRate = 100000.0;  // accepted sample rates, Hz
 
 // Resamples `x` from `fsIn` to `fsOut` with a Kaiser-windowed sinc kernel centred on each output
 // instant (no delay: output n sits at time n / fsOut). The cut-off is 0.45 x the lower of the two
 // rates, so downsampling is anti-aliased. Equal rates copy the input exactly. Output length is
 // ceil(len * fsOut / fsIn). Edges are extended with the edge value. Throws av::Error
-// ("invalid_sample_rate") for rates that are not finite and positive.
+// ("invalid_sample_rate") for rates outside [kMinRate, kMaxRate].
 std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut = kModelRate);
 
 // Length of resample()'s output for `inputLength` samples: ceil(len * fsOut / fsIn), or len for equal rates.

@@ -48,8 +48,8 @@ Options parse_options(const nlohmann::json& j, const std::vector<std::string>& c
     o.classIndex = static_cast<int>(c - classes.begin());
   }
   if (auto it = j.find("samples"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<long long>() < 64 || it->get<long long>() > (1 << 20))
-      bad_option("samples must be an integer from 64 to 1048576");
+    if (!it->is_number_integer() || it->get<long long>() < 64 || it->get<long long>() > 65536)
+      bad_option("samples must be an integer from 64 to 65536");
     o.kernelSamples = it->get<size_t>();
   }
   if (auto it = j.find("seed"); it != j.end() && !it->is_null()) {

@@ -108,8 +108,8 @@ std::vector<double> solve(std::vector<double> a, std::vector<double> b, int n) {
 ShapleyResult kernel_shap(int m, const CoalitionFn& f, size_t samples, uint64_t seed, size_t batch) {
   if (m < 2 || m > 32)
     throw Error("explain_invalid_segments", "KernelSHAP needs 2..32 segments, got " + std::to_string(m));
-  if (samples < static_cast<size_t>(2 * m) || samples > (size_t{1} << 20))
-    throw Error("explain_invalid_samples", "KernelSHAP needs between 2*segments and 2^20 samples");
+  if (samples < static_cast<size_t>(2 * m) || samples > 65536)
+    throw Error("explain_invalid_samples", "KernelSHAP needs between 2*segments and 65536 samples");
   batch = std::max<size_t>(batch, 1);
   const uint32_t full = m == 32 ? 0xFFFFFFFFu : ((1u << m) - 1u);
 

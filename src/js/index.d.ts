@@ -13,8 +13,8 @@ export declare class ArrhythmiaVisionError extends Error {
 export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 export interface ModelFiles {
-  /** Model metadata (models/FORMAT.md), as text or parsed JSON. */
-  json: string | object;
+  /** Model metadata (models/FORMAT.md): its text, the bytes of the file, or the parsed JSON. */
+  json: string | Bytes | object;
   /** The float32 weights the metadata names. */
   weights: Bytes;
 }
@@ -112,7 +112,8 @@ export interface AnalyzeOptions {
   lead?: number | string;
   /** 'reference' uses the record's beat annotations instead of detected QRS positions. */
   beats?: 'detect' | 'reference';
-  onProgress?: (fraction: number, stage: string) => void;
+  /** Called as the analysis advances (stage 'detect' | 'classify' | 'done'); return false to stop it (code 'cancelled'). */
+  onProgress?: (fraction: number, stage: string) => void | boolean;
 }
 
 export interface StreamOptions extends AnalyzeOptions {

@@ -68,7 +68,10 @@ async function modelFiles(model) {
     return { json: new TextDecoder().decode(json), weights };
   }
   if (typeof model === 'object' && model.json != null && model.weights != null) {
-    const json = typeof model.json === 'string' ? model.json : JSON.stringify(model.json);
+    // The metadata as text, as bytes of that text (a file read as is), or as the parsed object.
+    const isBytes = ArrayBuffer.isView(model.json) || model.json instanceof ArrayBuffer;
+    const json = typeof model.json === 'string' ? model.json
+      : isBytes ? new TextDecoder().decode(asBytes(model.json, 'model.json')) : JSON.stringify(model.json);
     return { json, weights: asBytes(model.weights, 'model.weights') };
   }
   throw new ArrhythmiaVisionError('invalid_argument', "model must be 'v1', 'v2', {json, weights} or null");
@@ -239,11 +242,25 @@ class Analyzer {
       throw new ArrhythmiaVisionError('invalid_option', "beats must be 'detect' or 'reference'");
     const options = { beats, readMs: rec.readMs ?? 0 };
     if (lead != null) options.lead = String(lead);
-    const progress = typeof onProgress === 'function' ? onProgress : undefined;
-    const json = this.#engine
-      ? call(() => core.analyzeWithModel(handle, this.#engine, options, progress))
-      : call(() => core.analyze(handle, options, progress));
-    return JSON.parse(json);
+    // onProgress(fraction, stage) may return false to stop (error code 'cancelled'); if it throws, its error
+    // is rethrown once the core has unwound.
+    let thrown = null;
+    const progress = typeof onProgress === 'function' ? (fraction, stage) => {
+      try {
+        return onProgress(fraction, stage) !== false;
+      } catch (e) {
+        thrown = { error: e };
+        return false;
+      }
+    } : undefined;
+    try {
+      const json = this.#engine
+        ? call(() => core.analyzeWithModel(handle, this.#engine, options, progress))
+        : call(() => core.analyze(handle, options, progress));
+      return JSON.parse(json);
+    } catch (e) {
+      throw thrown ? thrown.error : e;
+    }
   }
 
   // The same result as analyze(), computed chunk by chunk so that the WASM heap holds one chunk and never

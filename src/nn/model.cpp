@@ -28,7 +28,7 @@ constexpr long long kMaxChannels = 4096;
 constexpr long long kMaxKernel = 1024;
 constexpr long long kMaxLength = 65536;
 constexpr long long kMaxWeightCount = 16LL << 20;      // 64 MiB of float32
-constexpr long long kMaxActivationFloats = 16LL << 20;  // per beat, all layers together
+constexpr long long kMaxActivationFloats = 4LL << 20;  // per beat, all layers together (16 MiB)
 constexpr long long kMaxMacs = 1LL << 31;               // per beat
 constexpr long long kMaxBackgroundWindows = 4096;
 

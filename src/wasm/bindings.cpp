@@ -192,8 +192,13 @@ av::pipeline::AnalyzeOptions analyze_options(val options, val& progress) {
     else if (beats != "detect") throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
   }
   if (options["readMs"].isNumber()) o.readMs = options["readMs"].as<double>();
+  // The JS side wraps onProgress so that it returns false when the caller wants to stop (or threw): the
+  // pipeline then unwinds as a C++ exception, freeing what it holds.
   if (!progress.isUndefined() && !progress.isNull())
-    o.progress = [&progress](std::string_view stage, double fraction) { progress(fraction, std::string(stage)); };
+    o.progress = [&progress](std::string_view stage, double fraction) {
+      if (!progress(fraction, std::string(stage)).as<bool>())
+        throw av::Error("cancelled", "the analysis was stopped by onProgress");
+    };
   return o;
 }
 

@@ -107,8 +107,8 @@ class ExplainRecord {
         throw av::Error("explain_invalid_option", "global explanations use exact SHAP: at most 16 segments");
       if (j.contains("maxShapBeats")) {
         if (!j["maxShapBeats"].is_number_integer() || j["maxShapBeats"].get<long long>() < 0 ||
-            j["maxShapBeats"].get<long long>() > 10000)
-          throw av::Error("explain_invalid_option", "maxShapBeats must be an integer from 0 to 10000");
+            j["maxShapBeats"].get<long long>() > 256)
+          throw av::Error("explain_invalid_option", "maxShapBeats must be an integer from 0 to 256");
         o.maxShapBeats = j["maxShapBeats"].get<size_t>();
       }
       if (j.contains("shap")) o.shap = j["shap"].is_boolean() ? j["shap"].get<bool>() : true;

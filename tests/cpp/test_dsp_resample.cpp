@@ -59,6 +59,14 @@ TEST_CASE("bad sample rates are rejected and indices map between rates", "[dsp][
   CHECK_THROWS_AS(resample(x, 0.0, 360.0), av::Error);
   CHECK_THROWS_AS(resample(x, -250.0, 360.0), av::Error);
   CHECK_THROWS_AS(resample(x, std::nan(""), 360.0), av::Error);
+  CHECK_THROWS_AS(resample(x, 0.001, 360.0), av::Error);  // would make 3.6 million samples of each one
+  CHECK_THROWS_AS(resample(x, 1e9, 360.0), av::Error);    // would need a huge kernel
+  CHECK_THROWS_AS(resample(x, 250.0, INFINITY), av::Error);
+  try {
+    resample(x, 0.0, 360.0);
+  } catch (const av::Error& e) {
+    CHECK(e.code() == "invalid_sample_rate");
+  }
   CHECK(map_index(250, 250.0, 360.0) == 360);
   CHECK(map_index(360, 360.0, 250.0) == 250);
   CHECK(map_index(77, 360.0, 360.0) == 77);

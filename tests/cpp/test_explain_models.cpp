@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/error.h"
 #include "explain/explainer.h"
 #include "explain/record_explainer.h"
 #include "io/files.h"
@@ -304,4 +305,45 @@ TEST_CASE("model randomization changes the explanations (rank correlation < 0.5)
                                                                      << " over " << n << " beats of 208");
   CHECK(camCorr / n < 0.5);
   CHECK(shapCorr / n < 0.5);
+}
+
+TEST_CASE("explanations reject bad requests with coded errors", "[explain]") {
+  nn::Model model = nn::Model::load_file((kModels / "arrhythminet-v2.json").string());
+  nn::Engine engine(model);
+  Explainer ex(engine);
+  const auto& classes = ex.classes();
+  auto code_of = [&](const nlohmann::json& j) {
+    try {
+      parse_options(j, classes);
+    } catch (const av::Error& e) {
+      return e.code();
+    }
+    return std::string("ok");
+  };
+  CHECK(code_of(nlohmann::json::parse(R"({"method":"shap","segments":12,"baseline":"background","label":"V"})")) == "ok");
+  CHECK(parse_options(nlohmann::json::parse(R"({"label":"V"})"), classes).classIndex == 4);
+  for (const char* bad : {R"({"method":"lime"})", R"({"segments":0})", R"({"segments":33})", R"({"segments":"12"})",
+                          R"({"baseline":"zeros"})", R"({"label":"Q"})", R"({"classIndex":5})", R"({"samples":1e9})",
+                          R"({"seed":-1})", R"([1,2])"})
+    CHECK(code_of(nlohmann::json::parse(bad)) == "explain_invalid_option");
+
+  RecordExplainer rx(ex, record("100"));
+  Options o;
+  auto code_at = [&](int64_t sample) {
+    try {
+      rx.explain(sample, o);
+    } catch (const av::Error& e) {
+      return e.code();
+    }
+    return std::string("ok");
+  };
+  CHECK(code_at(-1) == "explain_beat_out_of_range");
+  CHECK(code_at(static_cast<int64_t>(record("100").length())) == "explain_beat_out_of_range");
+  CHECK(code_at(rx.samples()[5] + 3) == "ok");  // not a detected position: prepared on its own
+  CHECK_THROWS_AS(rx.explain_beat(rx.beatCount(), o), av::Error);
+  // A record without annotations cannot explain reference beats.
+  Record bare = record("100");
+  bare.annotations.clear();
+  CHECK_THROWS_AS(RecordExplainer(ex, bare, "", true), av::Error);
+  CHECK_THROWS_AS(RecordExplainer(ex, bare, "V9"), av::Error);
 }

@@ -35,6 +35,14 @@ test('analyze labels every beat, reports progress, and counts add up', () => {
   assert.ok(progress.every(([f], i) => i === 0 || f >= progress[i - 1][0]), 'progress never goes back');
 });
 
+test('onProgress can stop an analysis, and its own errors come back unchanged', () => {
+  assert.throws(() => av.analyze(rec, { onProgress: (f) => f < 0.5 }), (e) => e instanceof ArrhythmiaVisionError && e.code === 'cancelled');
+  const mine = new Error('mine');
+  assert.throws(() => av.analyze(rec, { onProgress: () => { throw mine; } }), (e) => e === mine);
+  // The analyzer stays usable afterwards.
+  assert.ok(av.analyze(rec).beats.length > 1900);
+});
+
 test('classifyWindows gives n × 5 probabilities and checks its input', () => {
   const n = 3;
   const windows = new Float32Array(n * av.info.windowLength).map((_, i) => Math.sin(i / 7));

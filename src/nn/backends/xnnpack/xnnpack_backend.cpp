@@ -2,6 +2,7 @@
 // (a 1D window of L samples and C channels is [batch][1][L][C]). Operators are set up once per batch size.
 #include <xnnpack.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -42,11 +43,13 @@ using OpPtr = std::unique_ptr<xnn_operator, OpDeleter>;
 
 class XnnpackBackend final : public BackendImpl {
  public:
-  XnnpackBackend(std::shared_ptr<const Graph> graph, size_t maxBatch) : g_(std::move(graph)), maxBatch_(maxBatch) {
+  XnnpackBackend(std::shared_ptr<const Graph> graph, size_t maxBatch) : g_(std::move(graph)) {
     init_xnnpack();
     plan_ = plan_buffers(*g_, [](const Shape& s) { return s.size(); });
     size_t total = g_->values[0].size();  // the input, transposed to channels-last
     for (size_t sz : plan_.sizes) total += sz;
+    // Whole batches live in memory at once here: keep them within kMaxArenaFloats, whatever maxBatch says.
+    maxBatch_ = std::clamp<size_t>(kMaxArenaFloats / std::max<size_t>(total, 1), 1, maxBatch);
     // XNNPACK kernels may read a few elements past the end of a tensor (XNN_EXTRA_BYTES).
     arena_.assign(total * maxBatch_ + 64, 0.0f);
     float* at = arena_.data();
@@ -60,6 +63,19 @@ class XnnpackBackend final : public BackendImpl {
   }
 
   void run(const float* windows, size_t n, float* logits, int capture, float* captured) override {
+    const size_t per = g_->values[0].size(), classes = g_->values[static_cast<size_t>(g_->logits)].size();
+    const size_t perCapture = capture >= 0 ? g_->values[static_cast<size_t>(capture)].size() : 0;
+    for (size_t done = 0; done < n; done += maxBatch_) {
+      const size_t count = std::min(maxBatch_, n - done);
+      run_chunk(windows + done * per, count, logits + done * classes, capture,
+                captured ? captured + done * perCapture : nullptr);
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxArenaFloats = 64u << 20;  // 256 MiB
+
+  void run_chunk(const float* windows, size_t n, float* logits, int capture, float* captured) {
     const Shape in = g_->values[0];
     const size_t C = static_cast<size_t>(in.channels), L = static_cast<size_t>(in.length);
     for (size_t b = 0; b < n; ++b)  // NCW -> NWC
@@ -76,7 +92,6 @@ class XnnpackBackend final : public BackendImpl {
     std::memcpy(logits, value(g_->logits), sizeof(float) * n * out.size());
   }
 
- private:
   float* value(int v) { return v == 0 ? input_ : buffers_[static_cast<size_t>(plan_.bufferOf[static_cast<size_t>(v)])]; }
 
   OpPtr create(const Op& op) {
@@ -171,7 +186,7 @@ class XnnpackBackend final : public BackendImpl {
   }
 
   std::shared_ptr<const Graph> g_;
-  size_t maxBatch_;
+  size_t maxBatch_ = 1;
   BufferPlan plan_;
   std::vector<float> arena_;
   float* input_ = nullptr;

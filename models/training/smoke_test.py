@@ -1,0 +1,78 @@
+"""CI smoke test of the training scripts (well under a minute, no GPU, no exported dataset needed).
+
+Exports the beats of three MIT-BIH records with build/native/av-export-beats when the native build and
+../shared/data/mitdb are there (else synthetic ECG-like windows), trains V1 and V2 for a few batches under
+both protocols, exports each run to a temporary folder and checks the files: a numpy interpreter of
+models/FORMAT.md reproduces PyTorch's outputs, the ONNX interface, the parameter counts (Keras way) within
+3 % of 77,358 / 40,386 and the FLOPs per beat under 3 M / 1.5 M. Also checks the shipped models/ files.
+"""
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+import arrhythminet as an  # noqa: E402
+import check_export  # noqa: E402
+import export_model  # noqa: E402
+import train  # noqa: E402
+
+PARAM_TARGETS = {"v1": 77358, "v2": 40386}
+FLOP_LIMITS = {"v1": 3_000_000, "v2": 1_500_000}
+RECORDS = ["100", "101", "119"]  # DS2, DS1 training, DS1 validation: both protocols get all three splits
+
+
+def make_data(tmp):
+    tool = os.path.join(ROOT, "build", "native", "av-export-beats")
+    mitdb = os.environ.get("AV_MITDB_DIR", os.path.join(ROOT, "..", "shared", "data", "mitdb"))
+    path = os.path.join(tmp, "beats.bin")
+    if os.path.exists(tool) and all(os.path.exists(os.path.join(mitdb, r + ".hea")) for r in RECORDS):
+        subprocess.run([tool, mitdb, path] + RECORDS, check=True, stderr=subprocess.DEVNULL)
+        d = train.read_beats_bin(path)
+        assert d["windows"].shape[1] == an.WINDOW and set(np.unique(d["records"])) == {int(r) for r in RECORDS}
+        w = d["windows"].astype(np.float32)
+        assert np.allclose(w.mean(axis=1), 0, atol=2e-2) and np.allclose(w.std(axis=1), 1, atol=2e-2)
+        return path, "av-export-beats on records " + " ".join(RECORDS)
+    windows, labels = export_model.synthetic_beats(1500, seed=3)
+    records = np.random.default_rng(4).choice([100, 101, 119], size=labels.size)
+    path = os.path.join(tmp, "beats.npz")
+    np.savez(path, windows=windows.astype(np.float16), labels=labels.astype(np.int8),
+             records=records.astype(np.int16), samples=np.arange(labels.size) * 300, source="synthetic")
+    return path, "synthetic windows (no native build or MIT-BIH data found)"
+
+
+def main():
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        data, source = make_data(tmp)
+        print(f"smoke test data: {source}")
+        runs, out = os.path.join(tmp, "runs"), os.path.join(tmp, "models")
+        for variant in ("v1", "v2"):
+            for protocol in ("paper", "interpatient"):
+                run_dir, metrics = train.main(["--model", variant, "--protocol", protocol, "--epochs", "2",
+                                               "--max-batches", "3", "--batch", "64", "--subset", "300",
+                                               "--data", data, "--out", runs, "--device", "cpu", "--calibrate"])
+                assert 0.0 <= metrics["accuracy"] <= 1.0 and len(metrics["confusionMatrix"]) == 5
+                meta = export_model.export_run(run_dir, out)
+                name, n, worst = check_export.check(os.path.join(out, meta["name"] + ".json"))
+                assert n > 0 and meta["training"]["epochsRun"] == 2
+                p = meta["parameters"]
+                assert abs(p - PARAM_TARGETS[variant]) <= 0.03 * PARAM_TARGETS[variant], (variant, p)
+                assert meta["flops"] <= FLOP_LIMITS[variant], (variant, meta["flops"])
+                assert os.path.exists(os.path.join(out, "figures", name + "-curves.png"))
+                print(f"  {name}: {p} parameters, {meta['flops']} FLOPs, {n} reference windows, "
+                      f"max |numpy - torch| {worst:.1e}")
+    for path in sorted(glob.glob(os.path.join(ROOT, "models", "arrhythminet-*.json"))):
+        name, n, worst = check_export.check(path)
+        print(f"  shipped {name}: {n} reference windows, max |numpy - torch| {worst:.1e}, onnx ok")
+    print(f"training smoke test passed in {time.time() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
