@@ -21,24 +21,32 @@ const CLASS_NAMES = {
 };
 
 // ---- worker client ----------------------------------------------------------------------------------------------
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// The engine lives in a worker; cancelling a long analysis terminates it and starts a fresh one.
+let worker = null;
 const pending = new Map();
 let nextId = 1;
-worker.onmessage = ({ data }) => {
-  const p = pending.get(data.id);
-  if (!p) return;
-  if ('progress' in data) return p.onProgress?.(data.progress);
-  pending.delete(data.id);
-  if (data.ok) p.resolve(data.value);
-  else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
-};
-worker.onerror = (e) => {
-  e.preventDefault?.();
-  showError({ code: 'worker_failed', message: e.message ||
-    'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error');
-  for (const p of pending.values()) p.reject(Object.assign(new Error('the analysis engine stopped'), { code: 'worker_failed' }));
+function rejectAll(code, message) {
+  for (const p of pending.values()) p.reject(Object.assign(new Error(message), { code }));
   pending.clear();
-};
+}
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }) => {
+    const p = pending.get(data.id);
+    if (!p) return;
+    if ('progress' in data) return p.onProgress?.(data.progress);
+    pending.delete(data.id);
+    if (data.ok) p.resolve(data.value);
+    else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+  };
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    showError({ code: 'worker_failed', message: e.message ||
+      'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error');
+    rejectAll('worker_failed', 'the analysis engine stopped');
+  };
+}
+startWorker();
 function call(type, args = {}, { onProgress, transfer = [] } = {}) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -111,6 +119,7 @@ function setProgress(f) {
   else bar.value = Math.max(0, Math.min(1, f));
 }
 function showError(err, title = 'Could not read the file') {
+  if (err.code === 'cancelled') return;   // the user stopped it: nothing to report
   $('error-title').textContent = title;
   $('error-message').textContent = err.code ? `${err.code}: ${err.message}` : String(err.message ?? err);
   $('error').hidden = false;
@@ -120,9 +129,28 @@ $('error-close').addEventListener('click', clearError);
 
 function setBusy(busy) {
   state.busy = busy;
+  $('cancel').hidden = !busy;
   for (const id of ['open-files', 'lead-select', 'model-select', 'class-run']) $(id).disabled = busy || (id === 'lead-select' && !state.record);
   document.querySelectorAll('[data-sample]').forEach((b) => { b.disabled = busy; });
 }
+
+/** Stops whatever the engine is doing by replacing its worker; the record is gone with it. */
+function cancelWork() {
+  worker.terminate();
+  rejectAll('cancelled', 'cancelled');
+  startWorker();
+  state.record = null;
+  state.result = null;
+  state.agreement = null;
+  state.model = null;
+  $('workspace').hidden = true;
+  $('welcome').hidden = false;
+  $('record-name').textContent = 'No record';
+  setProgress(null);
+  setBusy(false);
+  startEngine().then(() => setStatus('Cancelled — ready'));
+}
+$('cancel').addEventListener('click', cancelWork);
 
 // ---- engine start -----------------------------------------------------------------------------------------------
 async function startEngine() {
@@ -180,6 +208,7 @@ async function loadRecord(files) {
     state.record = record;
     state.result = null;
     state.agreement = null;
+    clearSummary();
     const select = $('lead-select');
     select.replaceChildren(...record.leads.map((name, i) => new Option(`${name}`, String(i))));
     const mlii = record.leads.findIndex((n) => n.toUpperCase() === 'MLII');
@@ -191,11 +220,12 @@ async function loadRecord(files) {
     resetExplanations();
     await showLead();
   } catch (err) {
+    if (err.code === 'cancelled') return;
     showError(err);
     setStatus(state.record ? 'Ready' : 'Ready — no record loaded');
   } finally {
     setProgress(null);
-    setBusy(false);
+    if (state.busy) setBusy(false);
   }
 }
 
@@ -226,6 +256,14 @@ async function runAnalysis() {
   renderClassSelect();
   setProgress(null);
   setStatus(`${result.summary.beatCount.toLocaleString('en')} beats in ${(wallMs / 1000).toFixed(2)} s`);
+}
+
+/** Empties the result panels while a new record is being analysed (or when its analysis failed). */
+function clearSummary() {
+  $('beat-count').textContent = '–';
+  for (const id of ['summary-meta', 'class-counts', 'heart-rate', 'burden', 'events', 'class-select']) $(id).replaceChildren();
+  $('event-filter').hidden = true;
+  $('agreement-card').hidden = true;
 }
 
 // ---- summary ----------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 For each (record, class) below the tool picks beats whose reference annotation and predicted label agree,
 evenly spaced over the record, and this script draws, per beat: the z-scored window with the Grad-CAM map as
 a heat strip behind it (top), and the SHAP value of each of the 12 segments against the recording's median
-normal beat (bottom, dashed line), in probability of the explained class. Also one per-class (global) panel.
+normal beat (bottom; the baseline is the dashed line, the model's background when no beat is predicted N), in probability of the explained class. Also one per-class (global) panel.
 
   bash scripts/build.sh native
   /usr/bin/python3 models/training/plot_explanations.py [--model v1] [--mitdb ../shared/data/mitdb]
@@ -51,7 +51,7 @@ def plot_beats(doc, path):
         lo, hi = min(w.min(), base.min()) - 0.3, max(w.max(), base.max()) + 0.3
         ax.imshow(cam[None, :], aspect="auto", cmap="Reds", vmin=0, vmax=1.6, alpha=0.9, extent=[t[0], t[-1], lo, hi])
         ax.plot(t, w, color="black", lw=1.3, label="beat")
-        ax.plot(t, base, color="tab:blue", lw=0.8, ls="--", label="median normal")
+        ax.plot(t, base, color="tab:blue", lw=0.8, ls="--", label=b["shap"]["baseline"].replace("-", " "))
         ax.plot(t, lo + cam * (hi - lo) * 0.25, color="darkred", lw=1.0, label="Grad-CAM")
         ax.set_ylim(lo, hi)
         ax.set_title(f"{doc['record']} @ {b['sample'] / fs:.1f} s: {doc['class']} "

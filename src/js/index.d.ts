@@ -235,6 +235,8 @@ export interface Analyzer {
   explain(record: EcgRecord, beat: Beat, options?: ExplainOptions): Explanation;
   /** Per-class (global) explanation panels over the record's beats. */
   explainGlobal(record: EcgRecord, options?: GlobalExplainOptions): GlobalExplanation;
+  /** Grad-CAM or SHAP (baseline: the model's background) of one raw z-scored window of info.windowLength samples. */
+  explainWindow(window: Float32Array, options?: Omit<ExplainOptions, 'lead'>): Explanation;
   /** MIT-format annotation bytes (.atr) for a result's beats or a list of annotations. */
   writeAnnotations(resultOrList: AnalysisResult | { sample: number; symbol?: string; code?: number; aux?: string }[]): Uint8Array;
   dispose(): void;

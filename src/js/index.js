@@ -368,6 +368,16 @@ class Analyzer {
     return out;
   }
 
+  // Grad-CAM or SHAP (against the model's background) of one raw z-scored window of info.windowLength samples.
+  explainWindow(window, options = {}) {
+    const core = this.#live();
+    if (!this.#engine) throw new ArrhythmiaVisionError('model_not_loaded', 'explanations need a model');
+    if (!(window instanceof Float32Array)) throw new ArrhythmiaVisionError('invalid_argument', 'window must be a Float32Array');
+    const out = JSON.parse(call(() => core.explainWindow(this.#engine, window, JSON.stringify({ method: 'gradcam', ...options }))));
+    for (const key of ['values', 'window', 'baselineWindow']) if (Array.isArray(out[key])) out[key] = Float32Array.from(out[key]);
+    return out;
+  }
+
   // Per predicted class: average beat, mean Grad-CAM and mean |SHAP| (Float32Arrays over the beat window).
   // options: {segments, baseline, maxShapBeats, shap, beats: 'detect'|'reference', lead}.
   explainGlobal(rec, { lead, ...options } = {}) {

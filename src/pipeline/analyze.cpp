@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "dsp/beat_stream.h"
 
 namespace av::pipeline {
 namespace {
@@ -64,42 +65,65 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
     result.modelParameters = classifier->parameters();
   }
 
-  // Beats: positions and z-scored windows, at the model's rate.
-  report(options, "detect", 0.0);
-  auto detectStart = Clock::now();
-  std::vector<int64_t> reference;
-  if (options.beats == BeatSource::Reference) reference = reference_beats(record);
   const dsp::BeatWindowSpec spec = classifier ? classifier->windowSpec() : dsp::BeatWindowSpec{};
-  const dsp::PreparedBeats prepared =
-      dsp::prepare_beats(std::span<const float>(lead.samples), record.sampleRate, spec,
-                         options.beats == BeatSource::Reference ? &reference : nullptr);
-  result.timing.detectMs = ms_since(detectStart);
-  const size_t n = prepared.count();
-  result.beats.resize(n);
-  // Reference beats are reported at their annotation positions (dsp refines the peak only for the window).
-  const bool keepReference = options.beats == BeatSource::Reference && reference.size() == n;
-  for (size_t i = 0; i < n; ++i) result.beats[i].sample = keepReference ? reference[i] : prepared.sample[i];
-  report(options, "detect", classifier ? 0.3 : 0.9);
-
-  // Classification in batches, so that progress can be reported and the engine's buffers stay small.
-  if (classifier && n > 0) {
+  const size_t batch = std::max<size_t>(1, options.batchSize);
+  std::vector<float> probabilities(batch * 5);
+  // Appends prepared beats to the result (at `positions` when given), classified in batches; `from`..`to` is
+  // the share of the job this call covers, for progress.
+  auto take = [&](const dsp::PreparedBeats& prepared, const std::vector<int64_t>* positions, double from, double to) {
+    const size_t n = prepared.count(), first = result.beats.size();
+    result.beats.resize(first + n);
+    for (size_t i = 0; i < n; ++i) result.beats[first + i].sample = positions ? (*positions)[i] : prepared.sample[i];
+    if (!classifier || n == 0) return;
     auto classifyStart = Clock::now();
-    const size_t windowLength = prepared.windows.size() / n;
-    const size_t batch = std::max<size_t>(1, options.batchSize);
-    std::vector<float> probabilities(batch * 5);
-    for (size_t first = 0; first < n; first += batch) {
-      const size_t count = std::min(batch, n - first);
-      classifier->classify(prepared.windows.data() + first * windowLength, count, probabilities.data());
+    const size_t windowLength = static_cast<size_t>(spec.length());
+    for (size_t done = 0; done < n; done += batch) {
+      const size_t count = std::min(batch, n - done);
+      classifier->classify(prepared.windows.data() + done * windowLength, count, probabilities.data());
       for (size_t i = 0; i < count; ++i) {
-        auto& beat = result.beats[first + i];
+        auto& beat = result.beats[first + done + i];
         std::copy_n(probabilities.data() + i * 5, 5, beat.probabilities.begin());
         beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
                                       beat.probabilities.begin());
       }
-      report(options, "classify", 0.3 + 0.65 * static_cast<double>(first + count) / static_cast<double>(n));
+      report(options, "classify", from + (to - from) * static_cast<double>(done + count) / static_cast<double>(n));
     }
-    result.timing.classifyMs = ms_since(classifyStart);
+    result.timing.classifyMs += ms_since(classifyStart);
+  };
+
+  report(options, "detect", 0.0);
+  const std::span<const float> samples(lead.samples);
+  if (options.beats == BeatSource::Reference) {
+    // Reference beats: one window per annotated beat, reported at the annotation's own position (dsp refines
+    // the peak only to centre the window).
+    auto detectStart = Clock::now();
+    const std::vector<int64_t> reference = reference_beats(record);
+    const dsp::PreparedBeats prepared = dsp::prepare_beats(samples, record.sampleRate, spec, &reference);
+    result.timing.detectMs = ms_since(detectStart);
+    report(options, "detect", classifier ? 0.3 : 0.95);
+    take(prepared, prepared.count() == reference.size() ? &reference : nullptr, 0.3, 0.95);
+  } else {
+    // Detected beats, in bounded memory: the lead goes through dsp::BeatStream piece by piece, and each
+    // piece's windows are classified and dropped before the next, so that working memory does not grow with
+    // the record's length.
+    dsp::BeatStream stream(record.sampleRate, spec);
+    constexpr size_t kPiece = size_t{1} << 16;
+    auto share = [&](size_t position) {  // of the whole job, for progress; the same expression at both ends
+      return 0.95 * static_cast<double>(std::min(position, samples.size())) / static_cast<double>(samples.size());
+    };
+    for (size_t offset = 0; offset <= samples.size(); offset += kPiece) {
+      const bool last = offset + kPiece > samples.size();
+      auto detectStart = Clock::now();
+      dsp::PreparedBeats part;
+      stream.push(samples.subspan(offset, std::min(kPiece, samples.size() - offset)), part);
+      if (last) stream.finish(part);
+      result.timing.detectMs += ms_since(detectStart);
+      const double before = share(offset), after = share(offset + kPiece);
+      report(options, "detect", before);
+      take(part, nullptr, before, after);
+    }
   }
+  const size_t n = result.beats.size();
 
   std::vector<BeatLabel> labels(n);
   for (size_t i = 0; i < n; ++i) labels[i] = {result.beats[i].sample, result.beats[i].label};

@@ -152,10 +152,32 @@ val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, doub
   });
 }
 
+// One raw, already z-scored window (Float32Array of windowLength): Grad-CAM, or SHAP against the model's
+// background (there is no recording to take a median normal beat from).
+val explain_window(const av::wasm::ModelHandle& model, val window, const std::string& optionsJson) {
+  return guarded([&] {
+    if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
+    if (!window.instanceof(val::global("Float32Array")))
+      throw av::Error("invalid_argument", "window must be a Float32Array");
+    av::explain::Explainer ex(*model.engine);
+    const auto w = emscripten::convertJSArrayToNumberVector<float>(window);
+    if (w.size() != static_cast<size_t>(ex.windowLength()))
+      throw av::Error("invalid_argument", "window must hold " + std::to_string(ex.windowLength()) + " samples");
+    auto j = parse_options(optionsJson);
+    if (!j.contains("baseline")) j["baseline"] = "background";
+    const auto opts = av::explain::parse_options(j, ex.classes());
+    if (opts.method == av::explain::Method::Gradcam) return val(dump(av::explain::to_json(ex.gradcam(w.data(), opts.classIndex))));
+    if (opts.baseline != "background" || ex.background().empty())
+      throw av::Error("explain_no_baseline", "SHAP of a lone window uses the model's background (baseline: 'background')");
+    return val(dump(av::explain::to_json(ex.shap(w.data(), ex.background().data(), "background", opts))));
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(arrhythmiavision_explain) {
   using namespace emscripten;
   class_<ExplainRecord>("ExplainRecord").function("explain", &ExplainRecord::explain).function("global", &ExplainRecord::global);
   function("explainPrepareRecord", &explain_prepare_record);
+  function("explainWindow", &explain_window);
 }

@@ -168,3 +168,16 @@ TEST_CASE("record 100 with V1 at the reference beats: labels agree with the anno
   CHECK(result.summary.counts[3] >= 25);  // 33 A beats in the annotations
   CHECK(result.summary.counts[4] >= 1);   // 1 V beat
 }
+
+TEST_CASE("detected beats through the bounded-memory stream equal the whole-record preparation", "[pipeline]") {
+  for (const char* name : {"100", "208"}) {
+    Record r = io::read_wfdb_file(std::string(AV_SOURCE_DIR) + "/examples/data/" + name + ".hea");
+    Result result = analyze(r, nullptr, {});
+    const auto whole = dsp::prepare_beats(std::span<const float>(r.leads[0].samples), r.sampleRate, {});
+    INFO("record " << name);
+    REQUIRE(result.beats.size() == whole.count());
+    size_t same = 0;
+    for (size_t i = 0; i < whole.count(); ++i) same += result.beats[i].sample == whole.sample[i];
+    CHECK(same == whole.count());
+  }
+}

@@ -214,6 +214,15 @@ test('the model and lead selectors re-analyse and agree with the CLI', async () 
   const expected = cli(path.join(DATA, '119.hea'), '--model', 'v2', '--lead', '1');
   assert.equal(await waitBeatCount(page), expected.summary.beatCount);
   assert.equal(expected.lead, leads[1]);
+
+  // An inter-patient model, fetched by the page from models/ and given to the API as {json, weights}.
+  await page.selectOption('#model-select', 'v1-ds1');
+  await page.waitForFunction(() => document.getElementById('summary-meta').textContent.includes('v1-ds1'), null,
+    { timeout: 60000 });
+  const ds1 = cli(path.join(DATA, '119.hea'), '--model', path.join(ROOT, 'models/arrhythminet-v1-ds1.json'), '--lead', '1');
+  assert.equal(await waitBeatCount(page), ds1.summary.beatCount);
+  const shownV = await page.locator('#class-counts tr[data-class="V"] td:nth-child(2)').textContent();
+  assert.equal(Number(shownV.replace(/,/g, '')), ds1.summary.counts.V);
   assert.deepEqual(foreign, [], 'requests left the origin');
   assert.deepEqual(errors, [], 'console errors');
   await page.close();
@@ -235,5 +244,22 @@ test('dropping files on the page loads them like the file picker', async () => {
   assert.equal(await page.locator('#drop-overlay').isHidden(), true);
   assert.deepEqual(foreign, [], 'requests left the origin');
   assert.deepEqual(errors, [], 'console errors');
+  await page.close();
+});
+
+test('cancel stops a running analysis and the page can analyse again', async () => {
+  const { page, foreign } = await openDemo(env);
+  await waitReady(page);
+  // Cancel shows while the engine reads and analyses the upload (about half a second for record 119).
+  await page.setInputFiles('#file-input', record119);
+  await page.locator('#cancel').waitFor({ state: 'visible' });
+  await page.click('#cancel');
+  await page.waitForFunction(() => /^Cancelled/.test(document.getElementById('status-text').textContent), null,
+    { timeout: 30000 });
+  assert.equal(await page.locator('#welcome').isVisible(), true);
+  assert.equal(await page.locator('#error').isHidden(), true);
+  await page.setInputFiles('#file-input', record119);
+  assert.equal(await waitBeatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
+  assert.deepEqual(foreign, [], 'requests left the origin');
   await page.close();
 });

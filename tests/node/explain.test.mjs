@@ -2,9 +2,10 @@
 // per-class (global) view, and the CLI's --explain.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createAnalyzer, CLASSES } from '../../src/js/index.js';
-import { examples, read, runCli } from './helpers.mjs';
+import { examples, read, root, runCli } from './helpers.mjs';
 
 const av = await createAnalyzer({ model: 'v2' });
 test.after(() => av.dispose());
@@ -100,4 +101,27 @@ test('CLI --explain adds the chosen beats, all beats of a class, and the global 
   const bad = await runCli(['analyze', path.join(examples, '119.hea'), '--explain', 'all-Q']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^error: usage: /);
+});
+
+test('Grad-CAM in WASM matches PyTorch (hooks + autograd) on the reference windows within 1e-4', async () => {
+  for (const model of ['v1', 'v2']) {
+    const a = await createAnalyzer({ model });
+    const name = a.info.model;
+    const ref = JSON.parse(fs.readFileSync(path.join(root, `models/reference/${name}.json`), 'utf8'));
+    const cams = JSON.parse(fs.readFileSync(path.join(root, `models/reference/${name}.gradcam.json`), 'utf8'));
+    let worst = 0;
+    cams.values.forEach((expected, i) => {
+      const e = a.explainWindow(Float32Array.from(ref.inputs[cams.window[i]]), { method: 'gradcam', classIndex: cams.classIndex[i] });
+      expected.forEach((v, t) => { worst = Math.max(worst, Math.abs(e.values[t] - v)); });
+    });
+    assert.ok(cams.values.length >= 80);
+    assert.ok(worst < 1e-4, `${name}: largest difference ${worst}`);
+    const shap = a.explainWindow(Float32Array.from(ref.inputs[0]), { method: 'shap', segments: 8 });
+    assert.equal(shap.baseline, 'background');
+    assert.ok(Math.abs(shap.segments.reduce((s, x) => s + x.value, 0) - (shap.outputValue - shap.baseValue)) < 1e-4);
+    assert.throws(() => a.explainWindow(new Float32Array(10)), { code: 'invalid_argument' });
+    assert.throws(() => a.explainWindow(Float32Array.from(ref.inputs[0]), { method: 'shap', baseline: 'median-normal' }),
+      { code: 'explain_no_baseline' });
+    a.dispose();
+  }
 });
