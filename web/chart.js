@@ -4,6 +4,8 @@
 import { rangeMinMax, robustRange } from './signal.js';
 import { formatTime } from './stats.js';
 
+export { minMaxPyramid } from './signal.js';
+
 export const CLASS_COLORS = { N: '#52606d', L: '#2563eb', R: '#7c3aed', A: '#d97706', V: '#dc2626' };
 const GRID_MINOR = '#f6dede';
 const GRID_MAJOR = '#ecb9b9';

@@ -1,8 +1,8 @@
-// Embedding ArrhythmiaVision in a dashboard: the analyzer runs in a Web Worker (src/js/worker.js), the demo's
-// strip chart draws the record, and the page shows the result in its own tiles and lists.
+// Embedding ArrhythmiaVision in a dashboard: the analyzer runs in a Web Worker, the package's strip chart draws
+// the record, and the page shows the result in its own tiles and lists. From npm the two imports are
+// 'arrhythmiavision/worker' and 'arrhythmiavision/chart' (with an import map or a bundler).
 import { createWorkerAnalyzer } from '../../src/js/worker.js';
-import { StripChart } from '../../web/chart.js';
-import { minMaxPyramid } from '../../web/signal.js';
+import { StripChart, minMaxPyramid } from '../../web/chart.js';
 
 const $ = (id) => document.getElementById(id);
 let result = null;

@@ -129,14 +129,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="v1")
     ap.add_argument("--mitdb", default=os.path.join(ROOT, "..", "shared", "data", "mitdb"))
-    ap.add_argument("--count", type=int, default=4)
+    ap.add_argument("--count", type=int, default=4, help="beats drawn per figure")
+    ap.add_argument("--stats", type=int, default=24, help="beats per case for the printed QRS/T shares")
     args = ap.parse_args()
     model = args.model if args.model.startswith("arrhythminet") else f"arrhythminet-{args.model}"
     out = os.path.join(ROOT, "models", "figures")
     os.makedirs(out, exist_ok=True)
     for record, cls in CASES:
-        doc = run_tool(record, model, cls, args.mitdb, args.count, with_global=(record == "208"))
-        plot_beats(doc, os.path.join(out, f"explain-{model}-{record}-{cls}.png"))
+        doc = run_tool(record, model, cls, args.mitdb, max(args.stats, args.count), with_global=(record == "208"))
+        n = len(doc["beats"])
+        drawn = dict(doc, beats=[doc["beats"][(2 * k + 1) * n // (2 * args.count)] for k in range(min(args.count, n))])
+        plot_beats(drawn, os.path.join(out, f"explain-{model}-{record}-{cls}.png"))
         plot_global(doc, os.path.join(out, f"explain-{model}-{record}-global.png"))
         if doc["beats"]:
             print("  " + concentration(doc))

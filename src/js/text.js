@@ -1,11 +1,11 @@
 // The CLI's --format text: a readable summary of an analyze() result (counts, heart rate, burden, events).
 
 const clock = (seconds) => {
-  const s = Math.max(0, seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = (s % 60).toFixed(1).padStart(4, '0');
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${rest}`;
+  const tenths = Math.round(Math.max(0, seconds) * 10);  // round once, so 59.96 s reads 00:01:00.0
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const s = ((tenths % 600) / 10).toFixed(1).padStart(4, '0');
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s}`;
 };
 const fixed = (x, digits = 1) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -60,6 +60,16 @@ test('--beats reference classifies at the 2273 annotated beats of record 100', a
   assert.equal(r.beats[0].sample, 77);  // the first N of 100.atr
 });
 
+test('with the shipped V1, the reference beats of record 100 get the annotated classes (2239 N, 33 A, 1 V)', async () => {
+  const { code, stdout, stderr } = await runCli(['analyze', path.join(examples, '100.hea'), '--beats', 'reference']);
+  assert.equal(code, 0, stderr);
+  const r = JSON.parse(stdout);
+  assert.equal(r.model.name, 'arrhythminet-v1');
+  const { N, L, R, A, V } = r.summary.counts;
+  assert.ok(Math.abs(N - 2239) <= 10 && Math.abs(A - 33) <= 8 && V >= 1 && L + R <= 5, JSON.stringify(r.summary.counts));
+  assert.ok(Math.abs(r.summary.burden.A - (100 * A) / 2273) < 0.01);
+});
+
 test('--format text prints a readable summary', async () => {
   const { code, stdout } = await runCli(['analyze', path.join(examples, '100.hea'), '--format', 'text']);
   assert.equal(code, 0);
@@ -169,4 +179,20 @@ test('--explain adds one beat\'s Grad-CAM or SHAP to the JSON', async () => {
   const far = await runCli(['analyze', hea, '--explain', 'gradcam', '--beat', '99999']);
   assert.equal(far.code, 2);
   assert.match(far.stderr, /^error: beat_not_found: /);
+});
+
+test('--model picks v2, or a model file by path; a bad model file is a coded error', async () => {
+  const hea = path.join(examples, '100.hea');
+  const v2 = JSON.parse((await runCli(['analyze', hea, '--model', 'v2'])).stdout);
+  assert.equal(v2.model.name, 'arrhythminet-v2');
+  const byPath = JSON.parse((await runCli(['analyze', hea, '--model', path.join(examples, '../../models/arrhythminet-v2.json')])).stdout);
+  assert.equal(byPath.model.name, 'arrhythminet-v2');
+  assert.deepEqual(byPath.beats.slice(0, 50), v2.beats.slice(0, 50));
+  const broken = files({ 'm.json': '{"weights": {"file": "m.bin"}}', 'm.bin': Buffer.alloc(8) });
+  const bad = await runCli(['analyze', hea, '--model', broken]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: model_invalid: .+\n$/);
+  const unknown = await runCli(['analyze', hea, '--model', 'v7']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^error: (file_not_found|model_not_found): /);
 });
