@@ -25,6 +25,7 @@ export interface WorkerAnalyzer {
   classifyWindows(windows: Float32Array, n?: number): Promise<Float32Array>;
   explain(record: WorkerRecord, beat: Beat, options?: ExplainOptions): Promise<Explanation>;
   explainGlobal(record: WorkerRecord, options?: GlobalExplainOptions): Promise<GlobalExplanation>;
+  explainWindow(window: Float32Array, options?: Omit<ExplainOptions, 'lead'>): Promise<Explanation>;
   writeAnnotations(resultOrList: AnalysisResult | { sample: number; symbol?: string; code?: number }[]): Promise<Uint8Array>;
   disposeRecord(record: WorkerRecord): Promise<void>;
   dispose(): void;

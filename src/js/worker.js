@@ -48,6 +48,7 @@ export function serveAnalyzer(scope) {
     classifyWindows: (windows, n) => analyzer().classifyWindows(windows, n),
     explain: (id, beat, options) => analyzer().explain(record(id), beat, options),
     explainGlobal: (id, options) => analyzer().explainGlobal(record(id), options),
+    explainWindow: (window, options) => analyzer().explainWindow(window, options),
     writeAnnotations: (list) => analyzer().writeAnnotations(list),
     disposeRecord(id) {
       records.get(id)?.dispose();
@@ -118,6 +119,7 @@ class WorkerAnalyzer {
   classifyWindows(windows, n) { return this.#send('classifyWindows', [windows, n]); }
   explain(rec, beat, options = {}) { return this.#send('explain', [rec.id, beat, options]); }
   explainGlobal(rec, options = {}) { return this.#send('explainGlobal', [rec.id, options]); }
+  explainWindow(window, options = {}) { return this.#send('explainWindow', [window, options]); }
   writeAnnotations(list) { return this.#send('writeAnnotations', [list]); }
   disposeRecord(rec) { return this.#send('disposeRecord', [rec.id]); }
   dispose() {

@@ -180,3 +180,19 @@ test('--explain adds one beat\'s Grad-CAM or SHAP to the JSON', async () => {
   assert.equal(far.code, 2);
   assert.match(far.stderr, /^error: beat_not_found: /);
 });
+
+test('--model picks v2, or a model file by path; a bad model file is a coded error', async () => {
+  const hea = path.join(examples, '100.hea');
+  const v2 = JSON.parse((await runCli(['analyze', hea, '--model', 'v2'])).stdout);
+  assert.equal(v2.model.name, 'arrhythminet-v2');
+  const byPath = JSON.parse((await runCli(['analyze', hea, '--model', path.join(examples, '../../models/arrhythminet-v2.json')])).stdout);
+  assert.equal(byPath.model.name, 'arrhythminet-v2');
+  assert.deepEqual(byPath.beats.slice(0, 50), v2.beats.slice(0, 50));
+  const broken = files({ 'm.json': '{"weights": {"file": "m.bin"}}', 'm.bin': Buffer.alloc(8) });
+  const bad = await runCli(['analyze', hea, '--model', broken]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: model_invalid: .+\n$/);
+  const unknown = await runCli(['analyze', hea, '--model', 'v7']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^error: (file_not_found|model_not_found): /);
+});
