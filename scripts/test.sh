@@ -17,6 +17,11 @@ if compgen -G "tests/e2e/*.test.mjs" >/dev/null; then
   node --test --test-concurrency=1 tests/e2e/
 fi
 
+if [[ ${AV_SKIP_FUZZ:-0} != 1 ]]; then
+  echo "== Fuzzing (libFuzzer, ASan + UBSan): corpus replay + ${AV_FUZZ_SECONDS:-15} s per harness =="
+  bash scripts/fuzz.sh "${AV_FUZZ_SECONDS:-15}"
+fi
+
 if [[ -f models/training/smoke_test.py ]]; then
   echo "== Training smoke test =="
   /usr/bin/python3 models/training/smoke_test.py

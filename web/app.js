@@ -446,7 +446,7 @@ async function explainBeat(index) {
     draw(null);
     $('beat-caption').textContent = `Grad-CAM for class ${cam.label}: warmer background = more evidence. Computing SHAP…`;
     const segments = Number($('shap-segments').value);
-    const shap = await call('explain', { beat: index, method: 'shap', segments });
+    const shap = await call('explain', { beat: index, method: 'shap', segments, baseline: $('shap-baseline').value });
     if (token !== state.explainToken) return;
     draw(shap);
     $('beat-caption').textContent = `Grad-CAM heat (background) and SHAP over ${shap.segments.length} segments ` +
@@ -618,6 +618,7 @@ $('next-abnormal').addEventListener('click', () => chart.select(chart.nextMatchi
 $('prev-beat').addEventListener('click', () => chart.select(chart.nextMatching(-1, () => true)));
 $('next-beat').addEventListener('click', () => chart.select(chart.nextMatching(1, () => true)));
 $('shap-segments').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
+$('shap-baseline').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('class-run').addEventListener('click', explainClass);
 $('event-filter').addEventListener('change', renderEvents);
 // Switching class after a first run redraws from the worker's cache.

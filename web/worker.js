@@ -66,7 +66,9 @@ function readFiles(av, files, { csvRate }) {
     const dat = pick('dat', hea.base) ?? pick('dat');
     if (!dat) throw inputError('wfdb_missing_dat', `${hea.name} needs its signal file: select ${hea.base}.dat together with it`);
     const atr = pick('atr', hea.base);
-    const rec = av.readWfdb({ hea: hea.bytes, dat: dat.bytes, ...(atr ? { atr: atr.bytes } : {}) });
+    // Every selected signal file by name, for records whose header names several.
+    const signalFiles = Object.fromEntries((byExt.get('dat') ?? []).map((f) => [f.name, f.bytes]));
+    const rec = av.readWfdb({ hea: hea.bytes, dat: dat.bytes, files: signalFiles, ...(atr ? { atr: atr.bytes } : {}) });
     return { rec, name: hea.base, files: [hea, dat, atr].filter(Boolean).map((f) => f.name) };
   }
   const edf = pick('edf') ?? pick('rec');
@@ -128,9 +130,9 @@ const handlers = {
     return { result, info: { ...av.info } };
   },
 
-  async explain({ beat, method, segments }) {
+  async explain({ beat, method, segments, baseline }) {
     const b = current.result.beats[beat];
-    const e = av.explain(current.rec, b, { method, segments, lead: current.leadIndex });
+    const e = av.explain(current.rec, b, { method, segments, lead: current.leadIndex, ...(baseline ? { baseline } : {}) });
     return { ...e, values: Float32Array.from(e.values), window: e.window ? Float32Array.from(e.window) : undefined };
   },
 

@@ -31,17 +31,29 @@ Biquad butterworth_highpass(double fc, double fs) {
   return f;
 }
 
+namespace {
+// Moving sums are kept in fixed point (2^-32 units, 128-bit accumulator): integer sums are exact, so an
+// output depends only on the samples in its window, never on where the running sum started. A chunked
+// pass over a long recording therefore reproduces the whole-record values bit for bit, and the sum does
+// not drift over 24 hours. Samples are clamped to +-2^24 (far beyond any ECG); NaN counts as 0.
+constexpr double kFixedScale = 4294967296.0;  // 2^32
+inline __int128 to_fixed(float v) {
+  const double d = std::isnan(v) ? 0.0 : std::clamp(static_cast<double>(v), -16777216.0, 16777216.0);
+  return static_cast<__int128>(std::llround(d * kFixedScale));
+}
+}  // namespace
+
 std::vector<float> moving_average(std::span<const float> x, int length) {
   const int64_t n = static_cast<int64_t>(x.size());
   std::vector<float> y(x.size());
   if (n == 0) return y;
   const int64_t half = std::max(0, length / 2);
-  auto at = [&](int64_t i) { return static_cast<double>(x[static_cast<size_t>(std::clamp<int64_t>(i, 0, n - 1))]); };
-  double sum = 0.0;
+  auto at = [&](int64_t i) { return to_fixed(x[static_cast<size_t>(std::clamp<int64_t>(i, 0, n - 1))]); };
+  __int128 sum = 0;
   for (int64_t i = -half; i <= half; ++i) sum += at(i);
-  const double inv = 1.0 / static_cast<double>(2 * half + 1);
+  const double inv = 1.0 / (static_cast<double>(2 * half + 1) * kFixedScale);
   for (int64_t i = 0; i < n; ++i) {
-    y[static_cast<size_t>(i)] = static_cast<float>(sum * inv);
+    y[static_cast<size_t>(i)] = static_cast<float>(static_cast<double>(sum) * inv);
     sum += at(i + half + 1) - at(i - half);
   }
   return y;

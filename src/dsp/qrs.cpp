@@ -39,6 +39,14 @@ void QrsDetector::finish(std::vector<int64_t>& beats) {
   n_ = end;
 }
 
+int64_t QrsDetector::settled() const {
+  // A future candidate peaks at >= n_ - lookAhead_ and sits at most window_ + delay_ before its peak.
+  int64_t s = n_ - lookAhead_ - window_ - delay_ - 2;
+  for (const Candidate& c : learning_) s = std::min(s, c.pos);
+  for (const Candidate& c : pending_) s = std::min(s, c.pos);
+  return std::max<int64_t>(0, s);
+}
+
 void QrsDetector::step(float x, std::vector<int64_t>& beats) {
   last_ = x;
   if (n_ == 0) offset_ = x;  // start the filters from rest: no step response at the first sample

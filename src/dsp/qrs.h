@@ -43,6 +43,9 @@ class QrsDetector {
   void push(std::span<const float> x, std::vector<int64_t>& beats);
   // Flushes the look-ahead at the end of the recording.
   void finish(std::vector<int64_t>& beats);
+  // No position reported from now on lies before this sample (look-ahead, learning and search-back
+  // candidates included): a chunked caller knows the detections before it are final.
+  int64_t settled() const;
 
  private:
   struct Candidate {

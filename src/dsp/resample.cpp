@@ -32,21 +32,74 @@ int64_t map_index(int64_t index, double fsFrom, double fsTo) {
   return static_cast<int64_t>(std::llround(static_cast<double>(index) * fsTo / fsFrom));
 }
 
-std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut) {
+namespace {
+
+void check_rates(double fsIn, double fsOut) {
   // Bounded rates keep the kernel table and the output (at most 36x the input) bounded.
   auto valid = [](double f) { return std::isfinite(f) && f >= kMinRate && f <= kMaxRate; };
   if (!valid(fsIn) || !valid(fsOut))
     throw Error("invalid_sample_rate", "sample rates must be between " + std::to_string(static_cast<int>(kMinRate)) +
                                            " and " + std::to_string(static_cast<int>(kMaxRate)) + " Hz (got " +
                                            std::to_string(fsIn) + " and " + std::to_string(fsOut) + ")");
-  if (x.empty()) return {};
-  if (fsIn == fsOut) return std::vector<float>(x.begin(), x.end());
+}
 
-  const double ratio = fsOut / fsIn;
-  const size_t outLen = static_cast<size_t>(std::ceil(static_cast<double>(x.size()) * ratio - 1e-9));
-  // Cut-off as a fraction of the input rate; the kernel spans kTapsPerSide zero crossings per side.
-  const double cutoff = 0.45 * std::min(1.0, ratio) * 2.0;  // in cycles per input sample, times 2
-  const double halfWidth = kTapsPerSide / cutoff;             // in input samples
+// The kernel geometry shared by resample(), resample_range() and resample_input_range(): output m's
+// taps are inputs centre(m) - reach + 1 ... centre(m) + reach, with m counted from the signal's start.
+struct Kernel {
+  double ratio, cutoff, halfWidth;
+  int reach;
+  int64_t up = 0, down = 0;  // integer rates with a modest ratio: polyphase (phase = m * down % up)
+  Kernel(double fsIn, double fsOut) : ratio(fsOut / fsIn) {
+    cutoff = 0.45 * std::min(1.0, ratio) * 2.0;  // in cycles per input sample, times 2
+    halfWidth = kTapsPerSide / cutoff;           // in input samples
+    reach = static_cast<int>(std::ceil(halfWidth));
+    if (fsIn == std::round(fsIn) && fsOut == std::round(fsOut) && fsIn < 1e6 && fsOut < 1e6) {
+      const int64_t g = std::gcd(static_cast<int64_t>(fsIn), static_cast<int64_t>(fsOut));
+      up = static_cast<int64_t>(fsOut) / g;
+      down = static_cast<int64_t>(fsIn) / g;
+      if (up > 4096) up = down = 0;
+    }
+  }
+  int64_t centre(int64_t m) const {
+    return up > 0 ? m * down / up : static_cast<int64_t>(std::floor(static_cast<double>(m) / ratio));
+  }
+};
+
+}  // namespace
+
+int64_t resampled_length(int64_t inputLength, double fsIn, double fsOut) {
+  check_rates(fsIn, fsOut);
+  if (inputLength <= 0) return 0;
+  if (fsIn == fsOut) return inputLength;
+  return static_cast<int64_t>(std::ceil(static_cast<double>(inputLength) * (fsOut / fsIn) - 1e-9));
+}
+
+std::pair<int64_t, int64_t> resample_input_range(int64_t m0, int64_t m1, int64_t inputLength, double fsIn,
+                                                 double fsOut) {
+  check_rates(fsIn, fsOut);
+  if (m1 <= m0 || inputLength <= 0) return {0, 0};
+  if (fsIn == fsOut) return {std::clamp<int64_t>(m0, 0, inputLength), std::clamp<int64_t>(m1, 0, inputLength)};
+  const Kernel k(fsIn, fsOut);
+  return {std::clamp<int64_t>(k.centre(m0) - k.reach + 1, 0, inputLength - 1),
+          std::clamp<int64_t>(k.centre(m1 - 1) + k.reach, 0, inputLength - 1) + 1};
+}
+
+std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut) {
+  const int64_t n = static_cast<int64_t>(x.size());
+  return resample_range(x, 0, n, fsIn, fsOut, 0, resampled_length(n, fsIn, fsOut));
+}
+
+std::vector<float> resample_range(std::span<const float> x, int64_t xFirst, int64_t inputLength, double fsIn,
+                                  double fsOut, int64_t m0, int64_t m1) {
+  check_rates(fsIn, fsOut);
+  if (m1 <= m0 || inputLength <= 0) return {};
+  const auto [need0, need1] = resample_input_range(m0, m1, inputLength, fsIn, fsOut);
+  if (xFirst > need0 || xFirst + static_cast<int64_t>(x.size()) < need1)
+    throw Error("internal_error", "resample_range: the input does not cover the samples the outputs need");
+  if (fsIn == fsOut) return std::vector<float>(x.begin() + (m0 - xFirst), x.begin() + (m1 - xFirst));
+
+  const Kernel kern(fsIn, fsOut);
+  const double cutoff = kern.cutoff, halfWidth = kern.halfWidth;
   const int tableLen = static_cast<int>(std::ceil(halfWidth * kTableResolution)) + 2;
   std::vector<float> table(tableLen);
   const double i0beta = bessel_i0(kKaiserBeta);
@@ -59,8 +112,8 @@ std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut)
     table[i] = static_cast<float>(sinc * bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) / i0beta);
   }
 
-  const int64_t n = static_cast<int64_t>(x.size());
-  const int reach = static_cast<int>(std::ceil(halfWidth));
+  const int64_t n = inputLength;
+  const int reach = kern.reach;
   const int taps = 2 * reach;
   // Weights of the taps k = centre - reach + 1 ... centre + reach for an output at centre + frac,
   // normalised to unit sum (exact DC gain).
@@ -77,26 +130,21 @@ std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut)
   };
   // Integer rates with a modest ratio (128, 250, 257, 500, 1000 Hz -> 360 Hz) repeat a small set of
   // phases: precompute them (polyphase). Other rates compute each output's weights from the table.
-  int64_t up = 0, down = 0;
-  if (fsIn == std::round(fsIn) && fsOut == std::round(fsOut) && fsIn < 1e6 && fsOut < 1e6) {
-    const int64_t g = std::gcd(static_cast<int64_t>(fsIn), static_cast<int64_t>(fsOut));
-    up = static_cast<int64_t>(fsOut) / g;
-    down = static_cast<int64_t>(fsIn) / g;
-    if (up > 4096) up = down = 0;
-  }
+  const int64_t up = kern.up, down = kern.down;
   std::vector<float> phases(static_cast<size_t>(up) * taps), scratch(static_cast<size_t>(taps));
   for (int64_t p = 0; p < up; ++p) weights(static_cast<double>(p) / up, phases.data() + p * taps);
 
-  std::vector<float> y(outLen);
-  for (size_t m = 0; m < outLen; ++m) {
+  // Output m is computed from its absolute index, so a range gives exactly the whole signal's values.
+  std::vector<float> y(static_cast<size_t>(m1 - m0));
+  for (int64_t m = m0; m < m1; ++m) {
     int64_t centre;
     const float* w;
     if (up > 0) {
-      const int64_t t = static_cast<int64_t>(m) * down;
+      const int64_t t = m * down;
       centre = t / up;
       w = phases.data() + (t % up) * taps;
     } else {
-      const double u = static_cast<double>(m) / ratio;  // output instant in input samples
+      const double u = static_cast<double>(m) / kern.ratio;  // output instant in input samples
       centre = static_cast<int64_t>(std::floor(u));
       weights(u - static_cast<double>(centre), scratch.data());
       w = scratch.data();
@@ -104,12 +152,12 @@ std::vector<float> resample(std::span<const float> x, double fsIn, double fsOut)
     const int64_t first = centre - reach + 1;
     float acc = 0.0f;
     if (first >= 0 && first + taps <= n) {
-      const float* px = x.data() + first;
+      const float* px = x.data() + (first - xFirst);
       for (int j = 0; j < taps; ++j) acc += w[j] * px[j];
     } else {
-      for (int j = 0; j < taps; ++j) acc += w[j] * x[static_cast<size_t>(std::clamp<int64_t>(first + j, 0, n - 1))];
+      for (int j = 0; j < taps; ++j) acc += w[j] * x[static_cast<size_t>(std::clamp<int64_t>(first + j, 0, n - 1) - xFirst)];
     }
-    y[m] = acc;
+    y[static_cast<size_t>(m - m0)] = acc;
   }
   return y;
 }

@@ -40,7 +40,7 @@ ShapleyResult exact_shapley(int m, const CoalitionFn& f, size_t batch = 256);
 
 // KernelSHAP (Lundberg & Lee 2017) for large m: `samples` coalitions drawn (in complementary pairs) from the
 // Shapley kernel's size distribution with a fixed seed, weighted least squares with the efficiency constraint
-// imposed exactly. Deterministic for a given seed. m may go up to 31.
+// imposed exactly. Deterministic for a given seed. 2 <= m <= 32, samples <= 65536.
 ShapleyResult kernel_shap(int m, const CoalitionFn& f, size_t samples, uint64_t seed, size_t batch = 256);
 
 // Default sample count for kernel_shap when a caller states none.

@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "io/text_util.h"
 
 namespace av::io {
 namespace {
 
-constexpr size_t kMaxColumns = 1024;
-constexpr double kMaxRate = 1e6;
+constexpr size_t kMaxColumns = 1024;  // parsing bound; at most limits::kMaxSignals of them may be leads
 
 std::string lower(std::string_view s) {
   std::string out;
@@ -160,6 +160,7 @@ Record read_csv(std::string_view text, const CsvOptions& options) {
 
   const size_t ncol = split(lines[first], delim).size();
   if (ncol > kMaxColumns) throw Error("csv_too_many_columns", std::to_string(ncol) + " columns");
+  limits::check_record_samples(static_cast<int64_t>(ncol) * static_cast<int64_t>(lines.size() - first));
   auto header_at = [&](const std::vector<std::string_view>& row, size_t c) {
     return row.size() == ncol ? row[c] : std::string_view{};
   };
@@ -224,7 +225,8 @@ Record read_csv(std::string_view text, const CsvOptions& options) {
     if (!(rate > 0) || !std::isfinite(rate))
       throw Error("csv_no_sample_rate", "the file has no time column; give the sample rate");
   }
-  if (!(rate > 0) || rate > kMaxRate) throw Error("csv_time_invalid", "sample rate from the time column is absurd");
+  limits::check_read_sample_rate(rate, kind == TimeKind::None || kind == TimeKind::Index ? "sample_rate_out_of_range"
+                                                                                        : "csv_time_invalid");
 
   Record rec;
   rec.sampleRate = rate;
@@ -246,6 +248,7 @@ Record read_csv(std::string_view text, const CsvOptions& options) {
     std::vector<double>().swap(col);
   }
   if (rec.leads.empty()) throw Error("csv_no_numbers", "no column holds samples");
+  limits::check_signal_count(static_cast<int64_t>(rec.leads.size()), "csv_too_many_columns");
   return rec;
 }
 

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "io/text_util.h"
 
 namespace av::io {
 namespace {
 
-constexpr int kMaxSignals = 4096;
 
 struct EdfSignal {
   std::string label, units;
@@ -66,7 +66,8 @@ Record read_edf(std::span<const uint8_t> bytes) {
   int64_t records = f.integer(236, 8, "number of data records");
   const double duration = f.real(244, 8, "data record duration");
   const int64_t ns = f.integer(252, 4, "number of signals");
-  if (ns < 1 || ns > kMaxSignals) throw Error("edf_header_invalid", "number of signals " + std::to_string(ns) + " is absurd", "byte 252");
+  if (ns < 1) throw Error("edf_header_invalid", "number of signals " + std::to_string(ns) + " is absurd", "byte 252");
+  limits::check_signal_count(ns, "edf_header_invalid", "byte 252");
   if (headerBytes != 256 * (ns + 1))
     throw Error("edf_header_invalid", "header size " + std::to_string(headerBytes) + " does not match " +
                                           std::to_string(ns) + " signals", "byte 184");
@@ -120,7 +121,8 @@ Record read_edf(std::span<const uint8_t> bytes) {
 
   Record rec;
   rec.sampleRate = static_cast<double>(spr) / duration;
-  if (rec.sampleRate > 1e6) throw Error("edf_header_invalid", "sample rate is absurdly high");
+  limits::check_read_sample_rate(rec.sampleRate, "edf_header_invalid");
+  limits::check_record_samples(records * spr * static_cast<int64_t>(ordinary.size()));
   std::vector<int64_t> offsets(n, 0);
   for (size_t i = 1; i < n; ++i) offsets[i] = offsets[i - 1] + sig[i - 1].samplesPerRecord;
   for (size_t i : ordinary) {

@@ -5,12 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/record.h"
 
 namespace av::io {
 
 // Files larger than this are refused (io_file_too_large) rather than read into memory.
-inline constexpr uint64_t kMaxInputFileBytes = uint64_t{1} << 30;  // 1 GiB
+inline constexpr uint64_t kMaxInputFileBytes = limits::kMaxInputBytes;  // 1 GiB
 
 // Whole file contents. Errors: io_file_not_found, io_file_too_large, io_read_failed.
 std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes = kMaxInputFileBytes);

@@ -34,7 +34,7 @@ void parse_frequency(std::string_view field, WfdbHeader& h, size_t lineNo) {
   }
   if (!parse_double(fs, h.samplingFrequency)) fail(lineNo, "expected sampling frequency, got '" + std::string(fs) + "'");
   if (!(h.samplingFrequency > 0.0)) fail(lineNo, "sampling frequency must be positive");
-  if (h.samplingFrequency > kWfdbMaxSamplingFrequency) fail(lineNo, "sampling frequency is absurdly high");
+  limits::check_read_sample_rate(h.samplingFrequency, "wfdb_header_invalid", "line " + std::to_string(lineNo));
   if (!counter.empty()) {
     std::string_view base;
     if (size_t paren = counter.find('('); paren != std::string_view::npos) {
@@ -57,9 +57,7 @@ void parse_record_line(std::string_view line, WfdbHeader& h, size_t lineNo) {
   h.recordName = std::string(name);
   if (f.size() < 2) fail(lineNo, "expected number of signals");
   if (!parse_int(f[1], h.signalCount) || h.signalCount < 0) fail(lineNo, "expected number of signals, got '" + std::string(f[1]) + "'");
-  if (h.signalCount > kWfdbMaxSignals)
-    fail(lineNo, "number of signals " + std::to_string(h.signalCount) + " exceeds the limit of " +
-                     std::to_string(kWfdbMaxSignals));
+  limits::check_signal_count(h.signalCount, "wfdb_header_invalid", "line " + std::to_string(lineNo));
   if (f.size() >= 3) parse_frequency(f[2], h, lineNo);
   if (f.size() >= 4) {
     if (!parse_int(f[3], h.sampleCount) || h.sampleCount < 0)

@@ -6,11 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/limits.h"
+
 namespace av::io {
 
 // Limits that keep hostile headers from asking for absurd work; values beyond them are errors.
-inline constexpr int kWfdbMaxSignals = 64;
-inline constexpr double kWfdbMaxSamplingFrequency = 1e6;  // Hz
+inline constexpr int kWfdbMaxSignals = limits::kMaxSignals;
+inline constexpr double kWfdbMaxSamplingFrequency = limits::kMaxReadSampleRate;  // Hz
 inline constexpr int kWfdbMaxSamplesPerFrame = 1024;
 
 struct WfdbSignal {

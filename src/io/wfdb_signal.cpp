@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "io/text_util.h"
 
 namespace av::io {
@@ -186,6 +187,7 @@ int64_t frame_count(const WfdbHeader& h, const std::vector<Group>& groups) {
 
 Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t first, int64_t count, bool checksums) {
   const int spf = h.signals.front().samplesPerFrame;
+  limits::check_record_samples(count * spf * static_cast<int64_t>(h.signals.size()));
   Record rec;
   rec.name = h.recordName;
   rec.sampleRate = h.samplingFrequency * spf;

@@ -22,7 +22,8 @@ using WfdbFileOpener = std::function<std::optional<std::span<const uint8_t>>(std
 // Reads a whole record: every signal as a lead in mV (leads with non-voltage units keep their units),
 // sample rate = frequency × samples per frame. Header checksums are verified. Errors (av::Error codes):
 // wfdb_header_invalid, wfdb_file_name_invalid, wfdb_unsupported, wfdb_format_unsupported,
-// wfdb_signal_missing, wfdb_signal_truncated, wfdb_checksum_mismatch, empty_signal.
+// wfdb_signal_missing, wfdb_signal_truncated, wfdb_checksum_mismatch, empty_signal, record_too_long (more
+// samples than limits::kMaxRecordSamples: use decode_wfdb_frames in chunks).
 Record read_wfdb(std::string_view headerText, const WfdbFileOpener& openSignalFile);
 Record read_wfdb(const WfdbHeader& header, const WfdbFileOpener& openSignalFile);
 

@@ -116,6 +116,21 @@ export interface AnalyzeOptions {
   onProgress?: (fraction: number, stage: string) => void | boolean;
 }
 
+export interface StreamOptions extends AnalyzeOptions {
+  /** Seconds of signal per chunk (default 300). The result does not depend on it. */
+  chunkSeconds?: number;
+  /** Stops the analysis between chunks; the promise rejects with code 'aborted'. */
+  signal?: AbortSignal;
+}
+
+/** WFDB bytes for analyzeStream: the signal files stay in JS memory. */
+export interface WfdbBytes {
+  hea: string | Uint8Array;
+  dat?: Uint8Array;
+  atr?: Uint8Array;
+  files?: Record<string, Uint8Array>;
+}
+
 export interface ExplainOptions {
   method?: 'gradcam' | 'shap';
   /** SHAP: contiguous segments of the window (exact Shapley values up to 16, KernelSHAP above). */
@@ -211,6 +226,10 @@ export interface Analyzer {
   readEdf(bytes: Bytes, options?: Record<string, unknown>): EcgRecord;
   fromSamples(samples: Float32Array | Float32Array[], options: { sampleRate: number; leads?: string[]; name?: string }): EcgRecord;
   analyze(record: EcgRecord, options?: AnalyzeOptions): AnalysisResult;
+  /** analyze() chunk by chunk with bounded WASM memory (24-hour recordings), progress and cancellation. */
+  analyzeStream(input: WfdbBytes | EcgRecord, options?: StreamOptions): Promise<AnalysisResult>;
+  /** WebAssembly memory in use by the core (it only grows: also the peak). */
+  memoryUsage(): { heapBytes: number };
   /** n windows of info.windowLength samples → n × 5 probabilities. */
   classifyWindows(windows: Float32Array, n?: number): Float32Array;
   explain(record: EcgRecord, beat: Beat, options?: ExplainOptions): Explanation;

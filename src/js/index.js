@@ -97,6 +97,9 @@ function loadCore() {
   return corePromise;
 }
 
+// Yields to the event loop (timers, abort handlers) between chunks of a long job.
+const yieldToEventLoop = () => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 // A record decoded into the WASM heap. Samples are copied out only when asked for (leads[i].samples).
@@ -258,6 +261,74 @@ class Analyzer {
     } catch (e) {
       throw thrown ? thrown.error : e;
     }
+  }
+
+  // The same result as analyze(), computed chunk by chunk so that the WASM heap holds one chunk and never
+  // the whole recording (24-hour Holter files). input: {hea, dat, atr?, files?} (the WFDB bytes stay in JS;
+  // only each chunk's byte range is copied into the heap) or a record from this analyzer. options: {lead,
+  // beats, chunkSeconds = 300, signal: AbortSignal (rejects with code 'aborted'), onProgress(fraction, stage)}.
+  async analyzeStream(input, { lead, beats = 'detect', chunkSeconds = 300, signal, onProgress } = {}) {
+    const core = this.#live();
+    if (typeof core.streamWfdb !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'chunked analysis is not in this build');
+    if (beats !== 'detect' && beats !== 'reference')
+      throw new ArrhythmiaVisionError('invalid_option', "beats must be 'detect' or 'reference'");
+    const options = { beats, chunkSeconds, readMs: 0 };
+    if (lead != null) options.lead = String(lead);
+    const aborted = () => new ArrhythmiaVisionError('aborted', 'the analysis was aborted');
+    if (signal?.aborted) throw aborted();
+    let job;
+    if (input instanceof EcgRecord) {
+      this.#recordHandle(input);
+      const index = lead == null ? defaultLead(input) : leadIndex(input, lead);
+      const samples = input.samples(index);  // a JS copy: the heap keeps no second one
+      const info = { record: input.name, lead: input.leads[index].name, leadIndex: index };
+      if (beats === 'reference') info.annotations = JSON.stringify(input.annotations.map(({ sample, code }) => ({ sample, code })));
+      job = call(() => core.streamSamples(samples.length, input.sampleRate, (first, count) => samples.subarray(first, first + count),
+        info, this.#engine ?? null, options));
+    } else {
+      const { hea, dat, atr, files } = input ?? {};
+      if (hea == null) throw new ArrhythmiaVisionError('invalid_argument', 'analyzeStream needs {hea, dat} or a record');
+      const header = asBytes(hea, 'hea');
+      const names = call(() => core.wfdbSignalFiles(header));
+      const byName = {};
+      for (const [name, bytes] of Object.entries(files ?? {})) byName[name] = asBytes(bytes, `files['${name}']`);
+      if (dat != null && names.length > 0 && !(names[0] in byName)) byName[names[0]] = asBytes(dat, 'dat');
+      job = call(() => core.streamWfdb(header, (name) => byName[name]?.length ?? -1,
+        (name, offset, length) => byName[name].subarray(offset, offset + length),
+        atr == null ? null : asBytes(atr, 'atr'), this.#engine ?? null, options));
+    }
+    try {
+      for (;;) {
+        if (signal?.aborted) throw aborted();
+        const more = call(() => job.step());
+        if (typeof onProgress === 'function') onProgress(job.progress(), more ? 'analyze' : 'done');
+        if (!more) break;
+        await yieldToEventLoop();  // lets an abort (or anything else) run between chunks
+      }
+      const result = JSON.parse(job.resultJson());
+      const samples = job.beatSamples(), labels = job.beatLabels(), probs = job.beatProbabilities();
+      // The beats as analyze() writes them (core to_json: time to 3 decimals, probabilities to 6).
+      const round = (v, scale) => Math.round(v * scale) / scale;
+      const fs = result.sampleRate;
+      result.beats = Array.from(samples, (sample, i) => {
+        const beat = { sample, time: round(sample / fs, 1e3) };
+        if (labels[i] >= 0) {
+          beat.label = CLASSES[labels[i]];
+          beat.probabilities = {};
+          CLASSES.forEach((c, k) => { beat.probabilities[c] = round(probs[5 * i + k], 1e6); });
+        }
+        return beat;
+      });
+      return result;
+    } finally {
+      job.delete();
+    }
+  }
+
+  // Bytes of WebAssembly memory now in use by the core (it only grows, so this is also the peak).
+  memoryUsage() {
+    const core = this.#live();
+    return { heapBytes: typeof core.heapBytes === 'function' ? core.heapBytes() : NaN };
   }
 
   // Raw model access: n windows of info.windowLength samples → n × 5 probabilities.

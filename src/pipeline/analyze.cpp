@@ -8,7 +8,8 @@
 #include <span>
 
 #include "core/error.h"
-#include "dsp/beat_stream.h"
+#include "core/limits.h"
+#include "pipeline/stream.h"
 
 namespace av::pipeline {
 namespace {
@@ -46,6 +47,7 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
   const auto start = Clock::now();
   if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
     throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
+  limits::check_analysis_sample_rate(record.sampleRate);  // the same range as the chunked analysis
   const int leadIndex = resolve_lead(record, options.lead);
   const Lead& lead = record.leads[static_cast<size_t>(leadIndex)];
   if (lead.samples.empty()) throw Error("empty_signal", "lead '" + lead.name + "' has no samples");
@@ -102,25 +104,20 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
     report(options, "detect", classifier ? 0.3 : 0.95);
     take(prepared, prepared.count() == reference.size() ? &reference : nullptr, 0.3, 0.95);
   } else {
-    // Detected beats, in bounded memory: the lead goes through dsp::BeatStream piece by piece, and each
-    // piece's windows are classified and dropped before the next, so that working memory does not grow with
-    // the record's length.
-    dsp::BeatStream stream(record.sampleRate, spec);
-    constexpr size_t kPiece = size_t{1} << 16;
-    auto share = [&](size_t position) {  // of the whole job, for progress; the same expression at both ends
-      return 0.95 * static_cast<double>(std::min(position, samples.size())) / static_cast<double>(samples.size());
+    // Detected beats, in bounded memory, through the chunked analysis of pipeline/stream.h: the detector's
+    // state carries across chunk boundaries and every filter is evaluated with full context, so the beats,
+    // windows and probabilities equal those of the whole-record prepare_beats() exactly (dsp::BeatStream's
+    // independent overlapping segments can lose or add a beat at a segment boundary: records 203, 207).
+    StreamOptions so;
+    so.analyze = options;
+    so.analyze.progress = [&](std::string_view stage, double fraction) {
+      if (stage != "done") report(options, "detect", 0.95 * fraction);
     };
-    for (size_t offset = 0; offset <= samples.size(); offset += kPiece) {
-      const bool last = offset + kPiece > samples.size();
-      auto detectStart = Clock::now();
-      dsp::PreparedBeats part;
-      stream.push(samples.subspan(offset, std::min(kPiece, samples.size() - offset)), part);
-      if (last) stream.finish(part);
-      result.timing.detectMs += ms_since(detectStart);
-      const double before = share(offset), after = share(offset + kPiece);
-      report(options, "detect", before);
-      take(part, nullptr, before, after);
-    }
+    const Result chunked = analyze_chunked(std::make_unique<RecordLeadSource>(record, leadIndex),
+                                           {record.name, lead.name, leadIndex, {}}, classifier, so);
+    result.beats = chunked.beats;
+    result.timing.detectMs = chunked.timing.detectMs;
+    result.timing.classifyMs = chunked.timing.classifyMs;
   }
   const size_t n = result.beats.size();
 

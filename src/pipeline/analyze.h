@@ -63,7 +63,8 @@ struct Result {
   Timing timing;
 };
 
-// Throws av::Error: lead_not_found, empty_signal, invalid_sample_rate, no_reference_annotations.
+// Throws av::Error: lead_not_found, empty_signal, invalid_sample_rate, sample_rate_out_of_range (outside
+// core/limits.h), no_reference_annotations.
 Result analyze(const Record& record, Classifier* classifier, const AnalyzeOptions& options);
 
 // The JSON document of DESIGN 2.1 (plus leadIndex, beatSource, summary extras).

@@ -102,6 +102,11 @@ test('record 119 (.hea + .dat) shows the CLI beat count, explains a beat and exp
   const sum = probs.map(Number).reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(sum - 1) < 2e-3, `probabilities sum to ${sum}`);
   await page.locator('.beat-card').screenshot({ path: path.join(ARTIFACTS, 'demo-119-beat.png') });
+  // The other SHAP baseline: the explanation is recomputed and says which baseline it used.
+  assert.match(shapMeta, /Baselinemedian-normal/);
+  await page.selectOption('#shap-baseline', 'background');
+  await page.waitForFunction(() => /Baselinebackground/.test(document.getElementById('shap-meta').textContent), null,
+    { timeout: 30000 });
 
   // Exports.
   const dir = path.join(ARTIFACTS, 'downloads');

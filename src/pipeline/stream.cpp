@@ -1,0 +1,465 @@
+#include "pipeline/stream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/limits.h"
+#include "dsp/beats.h"
+#include "dsp/filters.h"
+#include "dsp/qrs.h"
+#include "dsp/resample.h"
+
+namespace av::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+constexpr double kFs = dsp::kModelRate;
+// Reach of classification_signal() at 360 Hz: two centred moving averages of 0.6 s and a 0.1 s FIR, each
+// side (filters.cpp). Taken twice over as a safety margin: exactness only needs margin >= reach.
+const int64_t kClsReach = 2 * (2 * ((std::lround(0.6 * kFs) | 1) / 2) + (std::lround(0.1 * kFs) | 1) / 2);
+const int kRadius = static_cast<int>(std::lround(dsp::kRefineRadiusSec * kFs));
+const int64_t kRefineReach = 4 * kRadius + 1;  // refine_r_peak moves at most 4 x radius
+// How far behind the samples pushed the detector usually reports a beat (look-ahead, learning period);
+// beats further back (search-back after a long pause) take a slower path that recomputes their context.
+const int64_t kDetectorLag = static_cast<int64_t>(3 * kFs);
+// dsp::detect_flutter's windows at 360 Hz.
+const int64_t kFlutterWindow = std::lround(4.0 * kFs), kFlutterStep = std::lround(kFs);
+
+// A stretch of the classification signal: cls[i] is the value at absolute 360 Hz index first + i.
+struct ClsBuffer {
+  int64_t first = 0;
+  std::vector<float> cls;
+  int64_t end() const { return first + static_cast<int64_t>(cls.size()); }
+};
+
+}  // namespace
+
+// ---- sources ----
+
+RecordLeadSource::RecordLeadSource(const Record& record, int leadIndex)
+    : samples_(record.leads.at(static_cast<size_t>(leadIndex)).samples), fs_(record.sampleRate) {}
+
+int64_t RecordLeadSource::length() const { return static_cast<int64_t>(samples_.size()); }
+
+void RecordLeadSource::read(int64_t first, int64_t count, float* out) {
+  std::copy_n(samples_.begin() + first, count, out);
+}
+
+namespace {
+// Signal formats as whole units of `samples` samples in `bytes` bytes (212: two samples in three bytes).
+struct Packing { int samples, bytes; };
+Packing packing_of(int format) {
+  switch (format) {
+    case 212: return {2, 3};
+    case 310: case 311: return {3, 4};
+    case 80: return {1, 1};
+    case 16: case 61: case 160: return {1, 2};
+    case 24: return {1, 3};
+    case 32: return {1, 4};
+    default: throw Error("wfdb_format_unsupported", "signal format " + std::to_string(format) + " is not supported");
+  }
+}
+}  // namespace
+
+WfdbRangeSource::WfdbRangeSource(io::WfdbHeader header, FileSize fileSize, ReadBytes readBytes, int signalIndex)
+    : header_(std::move(header)), readBytes_(std::move(readBytes)), signal_(signalIndex) {
+  if (header_.signals.empty()) throw Error("empty_signal", "the record has no signals");
+  if (signal_ < 0 || signal_ >= static_cast<int>(header_.signals.size()))
+    throw Error("lead_not_found", "signal " + std::to_string(signalIndex) + " does not exist");
+  spf_ = header_.signals.front().samplesPerFrame;
+  for (const auto& s : header_.signals) {
+    if (files_.empty() || files_.back().name != s.fileName) {
+      File f;
+      f.name = s.fileName;
+      f.format = s.format;
+      f.offset = s.byteOffset;
+      f.size = fileSize(s.fileName);
+      if (f.size < 0) throw Error("wfdb_signal_missing", "signal file '" + s.fileName + "' is missing");
+      limits::check_input_bytes(static_cast<uint64_t>(f.size), "signal file '" + s.fileName + "'");
+      files_.push_back(f);
+    }
+    files_.back().frameSize += s.samplesPerFrame;
+    files_.back().maxSkew = std::max(files_.back().maxSkew, s.skew);
+  }
+  // Frame count and header consistency exactly as the whole-record reader decides them: ask it with
+  // zero-filled stand-ins of each file's first bytes is not possible without the bytes, so count here.
+  int64_t available = INT64_MAX;
+  for (const File& f : files_) {
+    const Packing p = packing_of(f.format);
+    const int64_t bytes = std::max<int64_t>(0, f.size - f.offset);
+    // Whole units, plus the samples a trailing partial unit holds (as the reader counts them).
+    int64_t samples = bytes / p.bytes * p.samples;
+    const int64_t rest = bytes % p.bytes;
+    if (f.format == 212 && rest >= 2) samples += 1;
+    if (f.format == 310 && rest >= 2) samples += 1;
+    if (f.format == 311) samples += rest == 3 ? 2 : rest == 2 ? 1 : 0;
+    available = std::min(available, samples / std::max(1, f.frameSize));
+  }
+  if (header_.sampleCount > 0 && available < header_.sampleCount)
+    throw Error("wfdb_signal_truncated", "signal files hold " + std::to_string(available) +
+                                             " frames but the header says " + std::to_string(header_.sampleCount));
+  if (header_.sampleCount == 0 && available == 0)
+    throw Error("wfdb_signal_truncated", "the signal files hold no complete frame");
+  frames_ = header_.sampleCount > 0 ? header_.sampleCount : available;
+}
+
+void WfdbRangeSource::read(int64_t first, int64_t count, float* out) {
+  if (count <= 0) return;
+  // Frames [f0, f1) hold the range; start at a multiple of 6 frames so that every file's packing unit
+  // (1, 2 or 3 samples) begins on a byte boundary, then decode that window as a record of its own.
+  const int64_t f0 = first / spf_, f1 = (first + count + spf_ - 1) / spf_;
+  const int64_t fa = f0 - f0 % 6;
+  io::WfdbHeader h = header_;
+  h.sampleCount = 0;  // the window's bytes decide
+  std::vector<std::vector<uint8_t>> windows(files_.size());
+  for (size_t i = 0; i < files_.size(); ++i) {
+    const File& f = files_[i];
+    const Packing p = packing_of(f.format);
+    const int64_t s0 = fa * f.frameSize, s1 = (f1 + f.maxSkew) * f.frameSize;
+    const int64_t b0 = f.offset + s0 / p.samples * p.bytes;
+    const int64_t b1 = std::min(f.size, f.offset + (s1 + p.samples - 1) / p.samples * p.bytes);
+    windows[i] = readBytes_(f.name, b0, std::max<int64_t>(0, b1 - b0));
+  }
+  for (auto& s : h.signals) s.byteOffset = 0;
+  const io::WfdbFileOpener opener = [&](std::string_view name) -> std::optional<std::span<const uint8_t>> {
+    for (size_t i = 0; i < files_.size(); ++i)
+      if (files_[i].name == name) return std::span<const uint8_t>(windows[i]);
+    return std::nullopt;
+  };
+  const Record part = io::decode_wfdb_frames(h, opener, 0, f1 - fa);
+  const std::vector<float>& s = part.leads.at(static_cast<size_t>(signal_)).samples;
+  const int64_t skip = first - fa * spf_;
+  if (static_cast<int64_t>(s.size()) < skip + count)
+    throw Error("wfdb_signal_truncated", "signal data ends before sample " + std::to_string(first + count));
+  std::copy_n(s.begin() + skip, count, out);
+}
+
+std::vector<int64_t> reference_beat_samples(const std::vector<Annotation>& annotations, int64_t length) {
+  std::vector<int64_t> positions;
+  for (const auto& a : annotations)
+    if (is_beat_annotation(a.code) && a.sample >= 0 && a.sample < length) positions.push_back(a.sample);
+  std::sort(positions.begin(), positions.end());
+  return positions;
+}
+
+// ---- the chunked analysis ----
+
+struct StreamAnalyzer::State {
+  std::unique_ptr<SampleSource> source;
+  StreamRecordInfo info;
+  Classifier* classifier = nullptr;
+  StreamOptions options;
+  dsp::BeatWindowSpec spec;
+  double fs = 0;
+  int64_t n = 0, n360 = 0, chunk = 0, next = 0;  // next: first 360 Hz sample of the next chunk
+  int64_t winBefore = 0, winAfter = 0;            // cls context a beat needs around its coarse position
+  dsp::QrsDetector detector{kFs};
+  std::vector<float> x360;  // scratch
+  ClsBuffer cls;
+
+  // Detected beats: appended refined peaks not yet final (could still be reordered), with their windows.
+  int64_t lastAppended = INT64_MIN;
+  struct Pending { int64_t r; std::vector<float> window; };
+  std::vector<Pending> pending;
+  size_t nextReference = 0;
+  // Final detections (sorted) not yet decided, the flutter windows and the classification signal they use.
+  dsp::QrsParams qrsParams;
+  std::vector<Pending> ready;
+  std::vector<int64_t> finalBeats;          // every final beat a flutter window may still count
+  std::vector<std::pair<int64_t, int64_t>> flutter;  // flagged windows
+  int64_t finalUpTo = INT64_MIN, decidedUpTo = INT64_MIN, nextWindow = 0;
+  bool windowsDone = false;
+  std::vector<float> hist;  // classification signal from histFirst on
+  int64_t histFirst = 0;
+
+  // Beats in final order waiting for a classifier batch, and the results so far.
+  std::vector<int64_t> batchR;
+  std::vector<float> batchWindows;
+  std::vector<int64_t> outR;  // 360 Hz peak per result beat (detect mode: the sort key)
+  Result result;
+  bool finished = false, outOfOrder = false;
+  double classifyMs = 0, workMs = 0;
+
+  // Classification signal over absolute 360 Hz indices [lo, hi) clipped to the recording, computed from
+  // enough surrounding samples that every value equals the whole-record one.
+  ClsBuffer compute_cls(int64_t lo, int64_t hi) {
+    lo = std::max<int64_t>(0, lo);
+    hi = std::min(n360, hi);
+    const int64_t x0 = std::max<int64_t>(0, lo - kClsReach), x1 = std::min(n360, hi + kClsReach);
+    const auto [i0, i1] = dsp::resample_input_range(x0, x1, n, fs, kFs);
+    std::vector<float> in(static_cast<size_t>(i1 - i0));
+    source->read(i0, i1 - i0, in.data());
+    x360 = dsp::resample_range(in, i0, n, fs, kFs, x0, x1);
+    std::vector<float> full = dsp::classification_signal(x360, kFs);
+    ClsBuffer b;
+    b.first = lo;
+    b.cls.assign(full.begin() + (lo - x0), full.begin() + (hi - x0));
+    // Keep x360 positioned at x0 for the detector; callers read it through x360First.
+    x360First = x0;
+    return b;
+  }
+  int64_t x360First = 0;
+
+  // True when every value a beat near 360 Hz index `c` needs lies in `b` (or the record ends there).
+  bool covers(const ClsBuffer& b, int64_t c, int64_t reachBefore, int64_t reachAfter) const {
+    return (b.first == 0 || c - reachBefore >= b.first) && (b.end() == n360 || c + reachAfter <= b.end());
+  }
+
+  // The z-scored window at refined peak r, from a buffer that covers it (values equal the whole record's
+  // because extract_window clamps only at the buffer ends, which are the record's ends where it matters).
+  std::vector<float> window_at(const ClsBuffer& b, int64_t r) const {
+    std::vector<float> w(static_cast<size_t>(spec.length()));
+    dsp::extract_window(b.cls, r - b.first, spec, w.data());
+    return w;
+  }
+
+  void on_coarse(int64_t c) {
+    ClsBuffer own;
+    const ClsBuffer* b = &cls;
+    if (!covers(cls, c, winBefore, winAfter)) {  // far behind (search-back): recompute its context
+      own = compute_cls(c - winBefore - 1, c + winAfter + 1);
+      b = &own;
+    }
+    const int64_t r = b->first + dsp::refine_r_peak(b->cls, c - b->first, kRadius);
+    if (lastAppended != INT64_MIN && r - lastAppended < kRadius) return;  // two coarse hits on one complex
+    lastAppended = r;
+    pending.push_back({r, window_at(*b, r)});
+  }
+
+  // Moves pending beats below `upTo` (no later detection can precede them) to the final list, sorted and
+  // unique, then lets the flutter check decide them.
+  void finalize_pending(int64_t upTo) {
+    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.r < b.r; });
+    size_t k = 0;
+    for (; k < pending.size() && pending[k].r < upTo; ++k) {
+      const int64_t r = pending[k].r;
+      const auto at = std::lower_bound(finalBeats.begin(), finalBeats.end(), r);
+      if (at != finalBeats.end() && *at == r) continue;  // equal peaks: one beat
+      if (r < decidedUpTo) {  // behind beats already decided (not expected): classify it on its own
+        outOfOrder = true;
+        enqueue(r, pending[k].window.data());
+        continue;
+      }
+      finalBeats.insert(at, r);
+      auto pos = std::lower_bound(ready.begin(), ready.end(), r, [](const Pending& p, int64_t v) { return p.r < v; });
+      ready.insert(pos, std::move(pending[k]));
+    }
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(k));
+    finalUpTo = std::max(finalUpTo, upTo);
+    check_flutter();
+  }
+
+  // The whole-record detector drops beats inside ventricular flutter (dsp::detect_flutter: 4 s windows,
+  // 1 s apart, the last one ending at the last sample). Each window is evaluated here, on the same values,
+  // once its samples and all beats inside it are final; a beat is decided once every window that can
+  // hold it is evaluated.
+  void check_flutter() {
+    const bool atEnd = finalUpTo == INT64_MAX && next >= n360;
+    while (!windowsDone) {
+      int64_t a = nextWindow;
+      const bool lastWindow = a + kFlutterWindow >= n360;
+      if (lastWindow) a = n360 - kFlutterWindow;
+      const int64_t e = a + kFlutterWindow;
+      if (!atEnd && (e > finalUpTo || e > histFirst + static_cast<int64_t>(hist.size()))) break;
+      std::vector<int64_t> rel;
+      for (auto it = std::lower_bound(finalBeats.begin(), finalBeats.end(), a); it != finalBeats.end() && *it < e; ++it)
+        rel.push_back(*it - a);
+      const std::span<const float> window(hist.data() + (a - histFirst), static_cast<size_t>(kFlutterWindow));
+      if (!dsp::detect_flutter(window, kFs, rel, qrsParams.flutterLeakage, qrsParams.flutterMaxRrSec).empty())
+        flutter.emplace_back(a, e);
+      if (lastWindow) windowsDone = true;
+      else nextWindow += kFlutterStep;
+    }
+    // Decide beats: those before the next window start (and before the end-aligned last window).
+    const int64_t lastStart = std::max<int64_t>(0, n360 - kFlutterWindow);
+    while (!ready.empty()) {
+      const int64_t r = ready.front().r;
+      if (!windowsDone && !(r < nextWindow && r < lastStart)) break;
+      const bool inFlutter =
+          std::any_of(flutter.begin(), flutter.end(), [r](const auto& w) { return r >= w.first && r < w.second; });
+      if (!inFlutter) enqueue(r, ready.front().window.data());
+      decidedUpTo = r + 1;
+      ready.erase(ready.begin());
+    }
+    // Forget what no window or beat can need any more.
+    const int64_t keep = windowsDone ? INT64_MAX : std::min(nextWindow, lastStart);
+    const int64_t keepBeats = std::min(keep, decidedUpTo);  // later beats all lie beyond evaluated windows
+    finalBeats.erase(finalBeats.begin(), std::lower_bound(finalBeats.begin(), finalBeats.end(), std::min(keep, keepBeats)));
+    std::erase_if(flutter, [&](const auto& w) { return w.second <= keepBeats; });
+    if (keep != INT64_MAX && keep - histFirst > static_cast<int64_t>(chunk)) {
+      hist.erase(hist.begin(), hist.begin() + (keep - histFirst));
+      histFirst = keep;
+    }
+  }
+
+  void enqueue(int64_t r360, const float* window) {
+    batchR.push_back(r360);
+    batchWindows.insert(batchWindows.end(), window, window + spec.length());
+    if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
+  }
+
+  void flush_batch() {
+    if (batchR.empty()) return;
+    const size_t count = batchR.size();
+    std::vector<float> probs(count * 5);
+    if (classifier) {
+      const auto t = Clock::now();
+      classifier->classify(batchWindows.data(), count, probs.data());
+      classifyMs += ms_since(t);
+    }
+    for (size_t i = 0; i < count; ++i) {
+      BeatResult beat;
+      if (classifier) {
+        std::copy_n(probs.data() + i * 5, 5, beat.probabilities.begin());
+        beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
+                                      beat.probabilities.begin());
+      }
+      outR.push_back(batchR[i]);
+      result.beats.push_back(beat);
+    }
+    batchR.clear();
+    batchWindows.clear();
+  }
+
+  void run_chunk() {
+    const auto t = Clock::now();
+    const int64_t a = next, b = std::min(n360, next + chunk);
+    const bool reference = options.analyze.beats == BeatSource::Reference;
+    const int64_t back = reference ? winBefore : kDetectorLag + winBefore;
+    cls = compute_cls(a - back - 1, b + winAfter + 1);
+    if (!reference) {
+      std::vector<int64_t> coarse;
+      detector.push(std::span<const float>(x360).subspan(static_cast<size_t>(a - x360First), static_cast<size_t>(b - a)),
+                    coarse);
+      if (b == n360) detector.finish(coarse);
+      for (int64_t c : coarse) on_coarse(c);
+      hist.insert(hist.end(), cls.cls.begin() + (a - cls.first), cls.cls.begin() + (b - cls.first));
+      next = b;
+      // Later detections lie at or after settled(); refinement moves a peak by at most kRefineReach.
+      finalize_pending(b == n360 ? INT64_MAX : detector.settled() - kRefineReach - 1);
+    } else {
+      const auto& refs = info.referenceBeats;
+      for (; nextReference < refs.size(); ++nextReference) {
+        const int64_t m = std::min(dsp::map_index(refs[nextReference], fs, kFs), n360 - 1);
+        if (m >= b) break;
+        const int64_t r = cls.first + dsp::refine_r_peak(cls.cls, m - cls.first, kRadius);
+        enqueue(r, window_at(cls, r).data());
+      }
+    }
+    next = b;
+    if (next >= n360) flush_batch();
+    workMs += ms_since(t);
+    if (options.analyze.progress) options.analyze.progress("analyze", static_cast<double>(next) / static_cast<double>(n360));
+  }
+
+  void finish() {
+    const auto t = Clock::now();
+    finished = true;
+    // Results in peak order (already so unless a detection came out of order), one per peak.
+    if (outOfOrder) {
+      std::vector<size_t> idx(outR.size());
+      for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+      std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) { return outR[x] < outR[y]; });
+      std::vector<BeatResult> beats;
+      std::vector<int64_t> rs;
+      for (size_t i : idx) {
+        if (!rs.empty() && rs.back() == outR[i]) continue;
+        rs.push_back(outR[i]);
+        beats.push_back(result.beats[i]);
+      }
+      outR.swap(rs);
+      result.beats.swap(beats);
+    }
+    const bool reference = options.analyze.beats == BeatSource::Reference;
+    for (size_t i = 0; i < result.beats.size(); ++i)
+      result.beats[i].sample = reference ? info.referenceBeats[i]
+                                         : std::clamp<int64_t>(dsp::map_index(outR[i], kFs, fs), 0, n - 1);
+    std::vector<BeatLabel> labels(result.beats.size());
+    for (size_t i = 0; i < labels.size(); ++i) labels[i] = {result.beats[i].sample, result.beats[i].label};
+    result.summary = summarize(labels, fs);
+    workMs += ms_since(t);
+    result.timing.classifyMs = classifyMs;
+    result.timing.detectMs = workMs - classifyMs;
+    result.timing.totalMs = options.analyze.readMs + workMs;
+    if (options.analyze.progress) options.analyze.progress("done", 1.0);
+  }
+};
+
+StreamAnalyzer::StreamAnalyzer(std::unique_ptr<SampleSource> source, StreamRecordInfo info, Classifier* classifier,
+                               StreamOptions options)
+    : s_(std::make_unique<State>()) {
+  State& s = *s_;
+  s.fs = source->sample_rate();
+  if (!(s.fs > 0) || !std::isfinite(s.fs))
+    throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
+  limits::check_analysis_sample_rate(s.fs);
+  s.n = source->length();
+  if (s.n <= 0) throw Error("empty_signal", "lead '" + info.lead + "' has no samples");
+  if (options.analyze.beats == BeatSource::Reference) {
+    auto& refs = info.referenceBeats;
+    refs.erase(std::remove_if(refs.begin(), refs.end(), [&](int64_t p) { return p < 0 || p >= s.n; }), refs.end());
+    std::sort(refs.begin(), refs.end());
+    if (refs.empty())
+      throw Error("no_reference_annotations", "--beats reference needs beat annotations (an .atr beside the header)");
+  }
+  s.source = std::move(source);
+  s.info = std::move(info);
+  s.classifier = classifier;
+  s.options = std::move(options);
+  s.spec = classifier ? classifier->windowSpec() : dsp::BeatWindowSpec{};
+  if (s.spec.before < 0 || s.spec.after <= 0 || s.spec.length() > 100000 || !(s.spec.stdFloor > 0.0f))
+    throw Error("invalid_window", "beat window needs before >= 0, after > 0 and stdFloor > 0");
+  s.n360 = dsp::resampled_length(s.n, s.fs, kFs);
+  const double chunkSec = std::isfinite(s.options.chunkSeconds) ? std::max(1.0, s.options.chunkSeconds) : 1e9;
+  s.chunk = static_cast<int64_t>(std::min(chunkSec * kFs, 1e15));
+  s.windowsDone = s.n360 < kFlutterWindow || !(s.qrsParams.flutterLeakage > 0);  // as detect_flutter decides
+  s.winBefore = kRefineReach + s.spec.before + 1;
+  s.winAfter = kRefineReach + s.spec.after + 1;
+
+  Result& r = s.result;
+  r.record = s.info.record;
+  r.sampleRate = s.fs;
+  r.lead = s.info.lead;
+  r.leadIndex = s.info.leadIndex;
+  r.durationSec = static_cast<double>(s.n) / s.fs;
+  r.beatSource = s.options.analyze.beats;
+  r.timing.readMs = s.options.analyze.readMs;
+  if (classifier) {
+    r.hasModel = true;
+    r.modelName = classifier->name();
+    r.modelParameters = classifier->parameters();
+  }
+}
+
+StreamAnalyzer::~StreamAnalyzer() = default;
+
+bool StreamAnalyzer::done() const { return s_->finished; }
+
+double StreamAnalyzer::progress() const {
+  return s_->finished ? 1.0 : static_cast<double>(s_->next) / static_cast<double>(s_->n360);
+}
+
+bool StreamAnalyzer::step() {
+  if (s_->finished) return false;
+  s_->run_chunk();
+  if (s_->next >= s_->n360) s_->finish();
+  return !s_->finished;
+}
+
+Result StreamAnalyzer::result() {
+  while (step()) {
+  }
+  return s_->result;
+}
+
+Result analyze_chunked(std::unique_ptr<SampleSource> source, StreamRecordInfo info, Classifier* classifier,
+                       const StreamOptions& options) {
+  StreamAnalyzer a(std::move(source), std::move(info), classifier, options);
+  return a.result();
+}
+
+}  // namespace av::pipeline
