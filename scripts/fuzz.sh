@@ -32,7 +32,7 @@ for h in "${harnesses[@]}"; do
   work=build/fuzz/corpus/$h
   mkdir -p "$seeds" "$work"
   log=build/fuzz/$h.log
-  opts=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -max_len=65536 -print_final_stats=1
+  opts=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -max_len=65536 -print_final_stats=1 -seed=${AV_FUZZ_SEED:-1}
         -artifact_prefix=build/fuzz/findings/$h- )
   # Corpus regression: every committed input once.
   if ! "build/fuzz/$h" "${opts[@]}" -runs=0 "$seeds" >"$log.replay" 2>&1; then

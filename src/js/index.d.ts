@@ -228,6 +228,11 @@ export interface Analyzer {
   analyze(record: EcgRecord, options?: AnalyzeOptions): AnalysisResult;
   /** analyze() chunk by chunk with bounded WASM memory (24-hour recordings), progress and cancellation. */
   analyzeStream(input: WfdbBytes | EcgRecord, options?: StreamOptions): Promise<AnalysisResult>;
+  /** Input limits (core/limits.h); larger inputs throw coded errors (io_file_too_large, ...). */
+  readonly limits: {
+    maxInputBytes: number; maxSignals: number; minReadSampleRate: number; maxReadSampleRate: number;
+    minAnalysisSampleRate: number; maxAnalysisSampleRate: number; maxRecordSamples: number;
+  };
   /** WebAssembly memory in use by the core (it only grows: also the peak). */
   memoryUsage(): { heapBytes: number };
   /** n windows of info.windowLength samples → n × 5 probabilities. */

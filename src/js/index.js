@@ -50,12 +50,19 @@ async function packageFile(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// Input limits of the core (core/limits.h), read from the module once it is loaded.
+let inputLimits = { maxInputBytes: Infinity };
+
 function asBytes(data, what) {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (typeof data === 'string') return new TextEncoder().encode(data);
-  throw new ArrhythmiaVisionError('invalid_argument', `${what} must be a Uint8Array, an ArrayBuffer or a string`);
+  let bytes;
+  if (data instanceof Uint8Array) bytes = data;
+  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+  else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  else if (typeof data === 'string') bytes = new TextEncoder().encode(data);
+  else throw new ArrhythmiaVisionError('invalid_argument', `${what} must be a Uint8Array, an ArrayBuffer or a string`);
+  if (bytes.length > inputLimits.maxInputBytes)
+    throw new ArrhythmiaVisionError('io_file_too_large', `${what} is ${bytes.length} bytes, more than the limit of ${inputLimits.maxInputBytes} bytes`);
+  return bytes;
 }
 
 // Resolves the model option to {json: string, weights: Uint8Array}, or null for no model.
@@ -91,7 +98,9 @@ let corePromise = null;
 function loadCore() {
   corePromise ??= (async () => {
     const wasmBinary = await packageFile(WASM_URL);
-    return createCoreModule({ wasmBinary });
+    const core = await createCoreModule({ wasmBinary });
+    if (typeof core.limits === 'function') inputLimits = core.limits();
+    return core;
   })();
   corePromise.catch(() => { corePromise = null; });
   return corePromise;
@@ -324,6 +333,9 @@ class Analyzer {
       job.delete();
     }
   }
+
+  // The input limits (core/limits.h): largest input, signals, sampling-rate ranges, decoded samples.
+  get limits() { return { ...inputLimits }; }
 
   // Bytes of WebAssembly memory now in use by the core (it only grows, so this is also the peak).
   memoryUsage() {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_header.h"
 #include "nn/engine.h"
@@ -195,6 +196,19 @@ val stream_samples(double length, double sampleRate, val readSamples, val info, 
   });
 }
 
+// core/limits.h for JS (the JS API checks byte inputs against maxInputBytes before copying them).
+val limits_value() {
+  val v = val::object();
+  v.set("maxInputBytes", static_cast<double>(av::limits::kMaxInputBytes));
+  v.set("maxSignals", av::limits::kMaxSignals);
+  v.set("minReadSampleRate", av::limits::kMinReadSampleRate);
+  v.set("maxReadSampleRate", av::limits::kMaxReadSampleRate);
+  v.set("minAnalysisSampleRate", av::limits::kMinAnalysisSampleRate);
+  v.set("maxAnalysisSampleRate", av::limits::kMaxAnalysisSampleRate);
+  v.set("maxRecordSamples", static_cast<double>(av::limits::kMaxRecordSamples));
+  return v;
+}
+
 // Bytes of the WASM heap now (it only grows): for memory checks from JS.
 double heap_bytes() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
 
@@ -212,4 +226,5 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision_stream) {
   function("streamWfdb", &stream_wfdb);
   function("streamSamples", &stream_samples);
   function("heapBytes", &heap_bytes);
+  function("limits", &limits_value);
 }

@@ -73,7 +73,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (float p : a.probabilities)
         if (!(p >= 0.0f && p <= 1.0f)) __builtin_trap();
     }
-    (void)av::pipeline::to_json(whole).dump();
+    // Names and units come from the file and need not be UTF-8: the outputs replace invalid bytes
+    // (as the CLI and the JS API do), and the streamed text is the same document.
+    const auto text = av::pipeline::to_json(whole).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (nlohmann::ordered_json::parse(text) != nlohmann::ordered_json::parse(av::pipeline::to_json_string(whole)))
+      __builtin_trap();
   }
   return 0;
 }
