@@ -86,7 +86,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(option('port', process.env.PORT ?? 8080));
   const host = option('host', process.env.HOST ?? '127.0.0.1');
   const { url } = await serve({ root: option('root', undefined), host, port, quiet: true });
-  console.log(`ArrhythmiaVision demo: ${url}/web/`);
+  console.log(`ArrhythmiaVision demo: ${url}/web/?sample=100   (sample record 100 loaded and analysed)`);
   console.log(`Embedding example:     ${url}/examples/embed/`);
   console.log('Press Ctrl+C to stop.');
 }

@@ -649,4 +649,9 @@ document.addEventListener('drop', (e) => {
 });
 
 setBusy(false);
-startEngine();
+// `?sample=100` (or 119, 208) loads that bundled record once the engine is up: `npm start` links there.
+const requestedSample = new URLSearchParams(location.search).get('sample');
+startEngine().then(() => {
+  if (state.model && /^\d{3}$/.test(requestedSample ?? '') && document.querySelector(`[data-sample="${requestedSample}"]`))
+    loadSample(requestedSample);
+});

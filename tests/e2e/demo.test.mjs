@@ -268,3 +268,14 @@ test('cancel stops a running analysis and the page can analyse again', async () 
   assert.deepEqual(foreign, [], 'requests left the origin');
   await page.close();
 });
+
+test('the URL npm start prints (/web/?sample=100) loads and analyses sample record 100', async () => {
+  const expected = cli(path.join(DATA, '100.hea'));
+  const { page, foreign, errors } = await openDemo(env, '/web/?sample=100');
+  const count = await waitBeatCount(page);
+  assert.equal(count, expected.summary.beatCount);
+  assert.match(await page.locator('#record-name').textContent(), /^100 /);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
