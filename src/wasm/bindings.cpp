@@ -122,7 +122,7 @@ val read_wfdb(const std::string& header, val files, val atr) {
     });
     if (!atr.isNull() && !atr.isUndefined()) {
       const std::string bytes = atr.as<std::string>();
-      rec.annotations = av::io::read_wfdb_annotations(bytes_of(bytes));
+      av::io::attach_wfdb_annotations(rec, bytes_of(bytes));   // rescales a differing time resolution, as natively
     }
     return record_value(std::move(rec));
   });

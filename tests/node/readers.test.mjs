@@ -159,3 +159,14 @@ test('CSV and EDF errors arrive with their codes', () => {
   const x = new Float32Array(720);
   assert.throws(() => av.readEdf(makeEdf([x], 360, { recordsField: '99999999' })), (e) => e.code.startsWith('edf_'));
 });
+
+test('an annotation file written at another time resolution is rescaled to the record rate, as natively', () => {
+  // putann's layout: a NOTE at 0 with "## time resolution: 1000", a null annotation (SKIP -1, then type 0,
+  // interval 1, which brings the time back to 0), then N 500 ticks of 1/1000 s later: sample 180 at 360 Hz.
+  const note = [...'## time resolution: 1000'].map((c) => c.charCodeAt(0));
+  const atr = new Uint8Array([0x00, 0x58, 0x18, 0xFC, ...note, 0x00, 0xEC, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00,
+    0xF4, 0x05, 0x00, 0x00]);
+  const rec = av.readWfdb({ hea: read(path.join(examples, '100.hea')), dat: read(path.join(examples, '100.dat')), atr });
+  assert.deepEqual(rec.annotations.map((a) => [a.sample, a.symbol]), [[180, 'N']]);
+  rec.dispose();
+});
