@@ -18,33 +18,12 @@
 #include "io/wfdb_signal.h"
 #include "pipeline/analyze.h"
 #include "pipeline/engine_classifier.h"
+#include "wasm/guarded.h"
 #include "wasm/nn_bindings.h"
 
 using emscripten::val;
 
 namespace {
-
-val error_value(const std::string& code, const std::string& message) {
-  val e = val::object();
-  e.set("avError", true);
-  e.set("code", code);
-  e.set("message", message);
-  return e;
-}
-
-// Runs f and turns every C++ exception into an error value, so that nothing escapes into JS as a raw pointer.
-template <class F>
-val guarded(F&& f) {
-  try {
-    return f();
-  } catch (const av::Error& e) {
-    return error_value(e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    return error_value("out_of_memory", "the input needs more memory than the WebAssembly heap can give");
-  } catch (const std::exception& e) {
-    return error_value("internal_error", e.what());
-  }
-}
 
 std::span<const uint8_t> bytes_of(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
@@ -92,7 +71,7 @@ val record_value(av::Record r) { return val(RecordHandle(std::move(r))); }
 
 // Signal file names a header refers to (validated: no path separators), as a JS array of strings.
 val wfdb_signal_files(const std::string& header) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     auto h = av::io::parse_wfdb_header(header);
     val names = val::array();
     std::vector<std::string> seen;
@@ -107,7 +86,7 @@ val wfdb_signal_files(const std::string& header) {
 
 // files: {name: Uint8Array} for every signal file the header names; atr: annotation bytes or null.
 val read_wfdb(const std::string& header, val files, val atr) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     std::map<std::string, std::string, std::less<>> storage;
     const val keys = val::global("Object").call<val>("keys", files);
     const int n = keys["length"].as<int>();
@@ -130,7 +109,7 @@ val read_wfdb(const std::string& header, val files, val atr) {
 
 // CSV text (bytes); optionsJson: {"sampleRate": Hz, "delimiter": ","}.
 val read_csv(const std::string& text, const std::string& optionsJson) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     av::io::CsvOptions o;
     const auto j = nlohmann::json::parse(optionsJson, nullptr, false);
     if (j.is_object()) {
@@ -151,7 +130,7 @@ val read_csv(const std::string& text, const std::string& optionsJson) {
 }
 
 val read_edf(const std::string& bytes) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     av::Record rec = av::io::read_edf(bytes_of(bytes));
     if (rec.name.empty()) rec.name = "edf";
     return record_value(std::move(rec));
@@ -160,7 +139,7 @@ val read_edf(const std::string& bytes) {
 
 // Leads as an array of Float32Array (equal lengths), names as an array of strings.
 val from_samples(val leads, val names, double sampleRate, const std::string& name) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     if (!(sampleRate > 0) || !std::isfinite(sampleRate) || sampleRate > 1e6)
       throw av::Error("invalid_sample_rate", "sampleRate must be a positive number of Hz (at most 1e6)");
     av::Record rec;
@@ -209,14 +188,14 @@ val result_json(const av::pipeline::Result& result) {
 // The DESIGN 2.1 JSON as a string, beats unlabelled. options: {lead: string, beats: "detect"|"reference",
 // readMs: number}; progress: function(fraction, stage) or undefined.
 val analyze(const RecordHandle& record, val options, val progress) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     return result_json(av::pipeline::analyze(*record.rec, nullptr, analyze_options(options, progress)));
   });
 }
 
 // Same, every beat labelled by the model (a handle from loadModel in nn_bindings.cpp).
 val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& model, val options, val progress) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     av::pipeline::EngineClassifier classifier(*model.engine);
     return result_json(av::pipeline::analyze(*record.rec, &classifier, analyze_options(options, progress)));
   });
@@ -224,7 +203,7 @@ val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& 
 
 // Annotations (JSON array of {sample, code|symbol, subtype?, chan?, num?, aux?}) → MIT-format bytes.
 val write_wfdb_annotations(const std::string& annotationsJson) {
-  return guarded([&] {
+  return av::wasm::guarded("the input", [&] {
     auto parsed = nlohmann::json::parse(annotationsJson, nullptr, false);
     if (!parsed.is_array()) throw av::Error("invalid_annotations", "expected a JSON array of annotations");
     std::vector<av::Annotation> list;

@@ -16,36 +16,12 @@
 #include "explain/record_explainer.h"
 #include "nn/engine.h"
 #include "nn/model.h"
+#include "wasm/guarded.h"
 #include "wasm/nn_bindings.h"
 
 using emscripten::val;
 
 namespace {
-
-template <class F>
-val guarded(F&& f) {
-  try {
-    return f();
-  } catch (const av::Error& e) {
-    val err = val::object();
-    err.set("avError", true);
-    err.set("code", e.code());
-    err.set("message", std::string(e.what()));
-    return err;
-  } catch (const std::bad_alloc&) {
-    val err = val::object();
-    err.set("avError", true);
-    err.set("code", "out_of_memory");
-    err.set("message", "the explanation needs more memory than the WebAssembly heap can give");
-    return err;
-  } catch (const std::exception& e) {
-    val err = val::object();
-    err.set("avError", true);
-    err.set("code", "internal_error");
-    err.set("message", std::string(e.what()));
-    return err;
-  }
-}
 
 nlohmann::json parse_options(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
@@ -79,7 +55,7 @@ class ExplainRecord {
   // One beat, at `sample` (the input's rate, as in result.beats). options: {method, segments, baseline,
   // classIndex|label, samples, seed}. Returns the explanation as a JSON string.
   val explain(double sample, const std::string& optionsJson) {
-    return guarded([&] {
+    return av::wasm::guarded("the explanation", [&] {
       const auto opts = av::explain::parse_options(parse_options(optionsJson), state_->explainer.classes());
       if (!std::isfinite(sample)) throw av::Error("invalid_argument", "beat.sample must be a number");
       auto& rx = state_->beats(false);
@@ -95,7 +71,7 @@ class ExplainRecord {
   // Per predicted class: average beat, mean Grad-CAM, mean |SHAP|. options: {segments, baseline, maxShapBeats,
   // shap: bool, beats: 'detect'|'reference'}.
   val global(const std::string& optionsJson) {
-    return guarded([&] {
+    return av::wasm::guarded("the explanation", [&] {
       const auto j = parse_options(optionsJson);
       av::explain::GlobalOptions o;
       const auto base = av::explain::parse_options(
@@ -131,7 +107,7 @@ class ExplainRecord {
 // One lead's samples (copied), its rate and the record's annotations ([{sample, code}] JSON or "").
 val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, double sampleRate,
                            const std::string& annotationsJson, const std::string& name) {
-  return guarded([&] {
+  return av::wasm::guarded("the explanation", [&] {
     if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
     if (!(sampleRate > 0) || !std::isfinite(sampleRate) || sampleRate > 1e6)
       throw av::Error("invalid_sample_rate", "sampleRate must be a positive number of Hz");
@@ -155,7 +131,7 @@ val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, doub
 // One raw, already z-scored window (Float32Array of windowLength): Grad-CAM, or SHAP against the model's
 // background (there is no recording to take a median normal beat from).
 val explain_window(const av::wasm::ModelHandle& model, val window, const std::string& optionsJson) {
-  return guarded([&] {
+  return av::wasm::guarded("the explanation", [&] {
     if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
     if (!window.instanceof(val::global("Float32Array")))
       throw av::Error("invalid_argument", "window must be a Float32Array");

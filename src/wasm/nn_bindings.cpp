@@ -10,32 +10,13 @@
 
 #include "core/error.h"
 
+#include "wasm/guarded.h"
+
 using emscripten::val;
 
 namespace av::wasm {
 
 namespace {
-
-val nn_error(const std::string& code, const std::string& message) {
-  val e = val::object();
-  e.set("avError", true);
-  e.set("code", code);
-  e.set("message", message);
-  return e;
-}
-
-template <class F>
-val nn_guarded(F&& f) {
-  try {
-    return f();
-  } catch (const av::Error& e) {
-    return nn_error(e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    return nn_error("out_of_memory", "the model needs more memory than the WebAssembly heap can give");
-  } catch (const std::exception& e) {
-    return nn_error("internal_error", e.what());
-  }
-}
 
 // Copies a JS typed array (any view over bytes or floats) into `out` with one bulk set().
 template <class T>
@@ -45,7 +26,7 @@ void copy_from_js(const val& array, std::vector<T>& out, size_t count) {
 }
 
 val load_model(const std::string& json, val weights) {
-  return nn_guarded([&] {
+  return av::wasm::guarded("the model", [&] {
     if (!weights.instanceof(val::global("Uint8Array")))
       throw av::Error("invalid_argument", "model weights must be a Uint8Array");
     std::vector<uint8_t> bytes;
@@ -80,7 +61,7 @@ val model_info(const ModelHandle& h) {
 
 // windows: Float32Array of at least n x windowLength samples (z-scored beat windows, NCW).
 val classify_windows(const ModelHandle& h, val windows, double count) {
-  return nn_guarded([&] {
+  return av::wasm::guarded("the model", [&] {
     if (!windows.instanceof(val::global("Float32Array")))
       throw av::Error("invalid_argument", "windows must be a Float32Array");
     if (!(count >= 0) || count != static_cast<double>(static_cast<size_t>(count)))

@@ -15,32 +15,12 @@
 #include "nn/engine.h"
 #include "pipeline/engine_classifier.h"
 #include "pipeline/stream.h"
+#include "wasm/guarded.h"
 #include "wasm/nn_bindings.h"
 
 using emscripten::val;
 
 namespace {
-
-val error_value(const std::string& code, const std::string& message) {
-  val e = val::object();
-  e.set("avError", true);
-  e.set("code", code);
-  e.set("message", message);
-  return e;
-}
-
-template <class F>
-val guarded(F&& f) {
-  try {
-    return f();
-  } catch (const av::Error& e) {
-    return error_value(e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    return error_value("out_of_memory", "the analysis needs more memory than the WebAssembly heap can give");
-  } catch (const std::exception& e) {
-    return error_value("internal_error", e.what());
-  }
-}
 
 // A lead whose samples JS hands over range by range: readSamples(first, count) -> Float32Array.
 class JsSampleSource : public av::pipeline::SampleSource {
@@ -93,7 +73,7 @@ class StreamJob {
   }
   // Runs one chunk: true while chunks remain, false when done, or an error object.
   val step() {
-    return guarded([&] {
+    return av::wasm::guarded("the analysis", [&] {
       const bool more = s_->job->step();
       if (!more) s_->result = s_->job->result();
       return val(more);
@@ -145,7 +125,7 @@ class StreamJob {
 // header: .hea text; fileSize(name) -> bytes or -1; readBytes(name, offset, length) -> Uint8Array;
 // atr: annotation bytes or null; options: {lead, beats, chunkSeconds, batchSize, readMs}.
 val stream_wfdb(const std::string& headerText, val fileSize, val readBytes, val atr, val model, val options) {
-  return guarded([&] {
+  return av::wasm::guarded("the analysis", [&] {
     const av::io::WfdbHeader header = av::io::parse_wfdb_header(headerText);
     av::Record names;  // lead names only, for the lead choice
     for (size_t i = 0; i < header.signals.size(); ++i)
@@ -176,7 +156,7 @@ val stream_wfdb(const std::string& headerText, val fileSize, val readBytes, val 
 // Any lead: length samples at sampleRate Hz read through readSamples(first, count) -> Float32Array.
 // info: {record, lead, leadIndex, annotations: JSON string of [{sample, code}] for reference beats}.
 val stream_samples(double length, double sampleRate, val readSamples, val info, val model, val options) {
-  return guarded([&] {
+  return av::wasm::guarded("the analysis", [&] {
     if (!(length >= 1) || length > 9e15) throw av::Error("empty_signal", "the lead has no samples");
     av::pipeline::StreamRecordInfo i;
     if (info["record"].isString()) i.record = info["record"].as<std::string>();
