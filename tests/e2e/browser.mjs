@@ -15,10 +15,12 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
-/** Starts the server and a browser; returns {url, browser, context, close()}. */
-export async function launch({ viewport = { width: 1440, height: 1000 } } = {}) {
+/**
+ * Starts the server (on `root`, the repository by default) and a browser; returns {url, browser, context, close()}.
+ */
+export async function launch({ viewport = { width: 1440, height: 1000 }, root = ROOT } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { server, url } = await serve({ root: ROOT, port: 0, quiet: true });
+  const { server, url } = await serve({ root, port: 0, quiet: true });
   const profile = mkdtempSync(path.join(tmpdir(), 'av-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
