@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
       so.analyze = o;
       so.chunkSeconds = chunkSeconds;
       av::pipeline::StreamRecordInfo info{rec.name, rec.leads[static_cast<size_t>(index)].name, index,
-                                          av::pipeline::reference_beat_samples(rec.annotations,
+                                          av::beat_annotation_samples(rec.annotations,
                                                                                static_cast<int64_t>(rec.length()))};
       result = av::pipeline::analyze_chunked(std::make_unique<av::pipeline::RecordLeadSource>(rec, index),
                                              std::move(info), &classifier, so);

@@ -1,5 +1,6 @@
 #include "core/annotation.h"
 
+#include <algorithm>
 #include <array>
 
 namespace av {
@@ -46,6 +47,14 @@ int class_index_for_code(int code) {
     case 5: return 4;  // V
     default: return -1;
   }
+}
+
+std::vector<int64_t> beat_annotation_samples(const std::vector<Annotation>& annotations, int64_t length) {
+  std::vector<int64_t> positions;
+  for (const auto& a : annotations)
+    if (is_beat_annotation(a.code) && a.sample >= 0 && a.sample < length) positions.push_back(a.sample);
+  std::sort(positions.begin(), positions.end());
+  return positions;
 }
 
 }  // namespace av

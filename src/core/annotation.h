@@ -22,6 +22,8 @@ std::string_view annotation_symbol(int code);
 int annotation_code(std::string_view symbol);
 // True for codes that mark a beat (WFDB isqrs()).
 bool is_beat_annotation(int code);
+// Sorted sample positions of the beat annotations that lie inside a record of `length` samples.
+std::vector<int64_t> beat_annotation_samples(const std::vector<Annotation>& annotations, int64_t length);
 
 // The five classes the models know, in model output order.
 inline constexpr const char* kClassSymbols[5] = {"N", "L", "R", "A", "V"};

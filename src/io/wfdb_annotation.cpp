@@ -96,13 +96,17 @@ std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, do
   return out;
 }
 
-void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes) {
+std::vector<Annotation> read_wfdb_annotations_at(std::span<const uint8_t> bytes, double fs) {
   double resolution = 0.0;
-  record.annotations = read_wfdb_annotations(bytes, &resolution);
-  const double fs = record.sampleRate;
+  std::vector<Annotation> annotations = read_wfdb_annotations(bytes, &resolution);
   if (resolution > 0 && fs > 0 && std::fabs(resolution - fs) > 1e-9 * fs)
-    for (Annotation& a : record.annotations)
+    for (Annotation& a : annotations)
       a.sample = static_cast<int64_t>(std::llround(static_cast<double>(a.sample) * fs / resolution));
+  return annotations;
+}
+
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes) {
+  record.annotations = read_wfdb_annotations_at(bytes, record.sampleRate);
 }
 
 std::vector<uint8_t> write_wfdb_annotations(std::span<const Annotation> annotations) {

@@ -22,6 +22,8 @@ std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, do
 // the file states a different time resolution. Use this rather than read_wfdb_annotations when the
 // annotations belong to a decoded record.
 void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes);
+// The same conversion without a decoded record: annotation times as sample indices at `sampleRate`.
+std::vector<Annotation> read_wfdb_annotations_at(std::span<const uint8_t> bytes, double sampleRate);
 
 // Writes annotations (in the given order; times may go backwards through SKIP) so that WFDB tools read
 // them back: code 1..49, subtype and num in -128..127, chan in 0..255, aux at most 254 bytes (written

@@ -31,11 +31,7 @@ void report(const AnalyzeOptions& options, std::string_view stage, double fracti
 }
 
 std::vector<int64_t> reference_beats(const Record& record) {
-  std::vector<int64_t> positions;
-  for (const auto& a : record.annotations)
-    if (is_beat_annotation(a.code) && a.sample >= 0 && static_cast<size_t>(a.sample) < record.length())
-      positions.push_back(a.sample);
-  std::sort(positions.begin(), positions.end());
+  std::vector<int64_t> positions = beat_annotation_samples(record.annotations, static_cast<int64_t>(record.length()));
   if (positions.empty())
     throw Error("no_reference_annotations", "--beats reference needs beat annotations (an .atr beside the header)");
   return positions;

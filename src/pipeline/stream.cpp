@@ -138,14 +138,6 @@ void WfdbRangeSource::read(int64_t first, int64_t count, float* out) {
   std::copy_n(s.begin() + skip, count, out);
 }
 
-std::vector<int64_t> reference_beat_samples(const std::vector<Annotation>& annotations, int64_t length) {
-  std::vector<int64_t> positions;
-  for (const auto& a : annotations)
-    if (is_beat_annotation(a.code) && a.sample >= 0 && a.sample < length) positions.push_back(a.sample);
-  std::sort(positions.begin(), positions.end());
-  return positions;
-}
-
 // ---- the chunked analysis ----
 
 struct StreamAnalyzer::State {

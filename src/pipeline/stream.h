@@ -105,7 +105,5 @@ class StreamAnalyzer {
 Result analyze_chunked(std::unique_ptr<SampleSource> source, StreamRecordInfo info, Classifier* classifier,
                        const StreamOptions& options);
 
-// The samples of the beat annotations of a record (what --beats reference classifies), sorted.
-std::vector<int64_t> reference_beat_samples(const std::vector<Annotation>& annotations, int64_t length);
 
 }  // namespace av::pipeline

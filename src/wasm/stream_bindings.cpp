@@ -147,7 +147,7 @@ val stream_wfdb(const std::string& headerText, val fileSize, val readBytes, val 
     av::pipeline::StreamRecordInfo info{header.recordName, names.leads[static_cast<size_t>(lead)].name, lead, {}};
     if (!atr.isNull() && !atr.isUndefined()) {
       const std::vector<uint8_t> bytes = emscripten::convertJSArrayToNumberVector<uint8_t>(atr);
-      info.referenceBeats = av::pipeline::reference_beat_samples(av::io::read_wfdb_annotations(bytes), source->length());
+      info.referenceBeats = av::beat_annotation_samples(av::io::read_wfdb_annotations_at(bytes, header.samplingFrequency), source->length());
     }
     return val(StreamJob(std::move(source), std::move(info), model, options));
   });
@@ -169,7 +169,7 @@ val stream_samples(double length, double sampleRate, val readSamples, val info, 
       for (const auto& a : list)
         if (a.is_object() && a.value("sample", nlohmann::json()).is_number_integer() && a.value("code", nlohmann::json()).is_number_integer())
           anns.push_back({a["sample"].get<int64_t>(), a["code"].get<int>()});
-      i.referenceBeats = av::pipeline::reference_beat_samples(anns, static_cast<int64_t>(length));
+      i.referenceBeats = av::beat_annotation_samples(anns, static_cast<int64_t>(length));
     }
     auto source = std::make_unique<JsSampleSource>(length, sampleRate, readSamples);
     return val(StreamJob(std::move(source), std::move(i), model, options));

@@ -31,7 +31,7 @@ nn::Model& v1() {
 
 StreamRecordInfo info_of(const Record& rec, int lead) {
   return {rec.name, rec.leads[static_cast<size_t>(lead)].name, lead,
-          reference_beat_samples(rec.annotations, static_cast<int64_t>(rec.length()))};
+          av::beat_annotation_samples(rec.annotations, static_cast<int64_t>(rec.length()))};
 }
 
 // The whole-record reference, independent of the chunking code: prepare_beats() over the whole lead (one

@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       so.analyze = o;
       so.chunkSeconds = 1;
       av::pipeline::StreamRecordInfo info{rec.name, rec.leads[static_cast<size_t>(lead)].name, lead,
-                                          av::pipeline::reference_beat_samples(rec.annotations,
+                                          av::beat_annotation_samples(rec.annotations,
                                                                                static_cast<int64_t>(rec.length()))};
       chunked = av::pipeline::analyze_chunked(std::make_unique<av::pipeline::RecordLeadSource>(rec, lead),
                                               std::move(info), &classifier, so);
