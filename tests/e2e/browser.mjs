@@ -1,5 +1,6 @@
 // Shared set-up for the browser tests: the repository served by scripts/serve.mjs on a free port, and Debian's
 // Chromium driven by playwright-core with a fresh profile and no background networking.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,4 +60,31 @@ export async function openDemo(env, pathname = '/web/') {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(env.url + pathname);
   return { page, requests, foreign, errors };
+}
+
+/** The CLI's JSON analysis of a file: the reference a page must agree with. */
+export function cliAnalysis(file, ...args) {
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'src/js/cli.js'), 'analyze', file, '--format', 'json', ...args],
+    { cwd: ROOT, maxBuffer: 256 << 20 });
+  return JSON.parse(out);
+}
+
+/** Collects "status url" of every response >= 400 in the context (page loads included). */
+export function failedResponses(context) {
+  const failed = [];
+  context.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+  return failed;
+}
+
+/**
+ * Polls window.__result until the page sets it; stops early at the first console error (a module that fails to
+ * load never sets one) and fails after `ms`. Returns the result, or undefined after an error.
+ */
+export async function pageResult(page, errors, ms = 30000) {
+  let out;
+  for (const end = Date.now() + ms; !out && errors.length === 0; await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() >= end) throw new Error(`no result after ${ms / 1000} s`);
+    out = await page.evaluate(() => window.__result);
+  }
+  return out;
 }

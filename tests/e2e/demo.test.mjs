@@ -2,20 +2,12 @@
 // CLI's, explain a beat, export JSON/CSV/.atr, survive a bad file, and never request anything from another origin.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis as cli, ROOT, ARTIFACTS } from './browser.mjs';
 
 const DATA = path.join(ROOT, 'examples', 'data');
 const record119 = ['119.hea', '119.dat'].map((f) => path.join(DATA, f));
-
-/** The CLI's analysis of a file, the reference the page must agree with. */
-function cli(file, ...args) {
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'src/js/cli.js'), 'analyze', file, '--format', 'json', ...args],
-    { cwd: ROOT, maxBuffer: 256 << 20 });
-  return JSON.parse(out);
-}
 
 /** Independent reader of MIT-format annotation files (type in the top 6 bits, SKIP, AUX, NUM/SUB/CHN). */
 function readAtr(bytes) {

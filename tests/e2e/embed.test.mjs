@@ -2,14 +2,11 @@
 // CLI's beat count for a bundled record, draw the strip and stay on its origin.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
 
 test('the embedding example analyses a record in its worker and shows the CLI beat count', async () => {
-  const expected = JSON.parse(execFileSync(process.execPath,
-    [path.join(ROOT, 'src/js/cli.js'), 'analyze', path.join(ROOT, 'examples/data/208.hea'), '--format', 'json'],
-    { cwd: ROOT, maxBuffer: 256 << 20 }));
+  const expected = cliAnalysis(path.join(ROOT, 'examples/data/208.hea'));
   const env = await launch({ viewport: { width: 1280, height: 800 } });
   try {
     const { page, foreign, errors } = await openDemo(env, '/examples/embed/');

@@ -3,20 +3,15 @@
 // count for the very same files.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
 const SECONDS = 300;
 
-function cliCount(file) {
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'src/js/cli.js'), 'analyze', file, '--format', 'json'],
-    { cwd: ROOT, maxBuffer: 256 << 20 });
-  return JSON.parse(out).summary.beatCount;
-}
+const cliCount = (file) => cliAnalysis(file).summary.beatCount;
 
 /** The first SECONDS of record 119, both leads, in mV. */
 async function leads119() {

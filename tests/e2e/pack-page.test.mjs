@@ -4,14 +4,12 @@
 // the CLI's beat count both times, log no console errors and send no request off its origin.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS } from './browser.mjs';
-
-const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+import { launch, openDemo, cliAnalysis, failedResponses, pageResult, ROOT, ARTIFACTS } from './browser.mjs';
+import { installPackedPackage } from '../node/helpers.mjs';
 
 // The page's own script: a separate file, since the CSP allows no inline script (the import map is let in by hash).
 const MAIN_JS = `import { createAnalyzer } from 'arrhythmiavision';
@@ -44,11 +42,8 @@ try {
 
 // Makes <dir>/site: the tarball installed offline, record 100's files, index.html (CSP + import map) and main.js.
 function buildSite(dir) {
-  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], ROOT))[0];
-  const site = path.join(dir, 'site');
+  const { project: site } = installPackedPackage(dir, 'site');
   fs.mkdirSync(path.join(site, 'data'), { recursive: true });
-  fs.writeFileSync(path.join(site, 'package.json'), JSON.stringify({ name: 'site', version: '1.0.0', private: true, type: 'module' }));
-  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)], site);
   for (const x of ['hea', 'dat', 'atr']) fs.copyFileSync(path.join(ROOT, 'examples/data/100.' + x), path.join(site, 'data/100.' + x));
 
   // Entry files from the installed package's own exports map, as a browser import map.
@@ -83,23 +78,15 @@ function buildSite(dir) {
 }
 
 test('the packed package, installed into a clean site, analyses a record in a page and in its worker', async () => {
-  const expected = JSON.parse(execFileSync(process.execPath,
-    [path.join(ROOT, 'src/js/cli.js'), 'analyze', path.join(ROOT, 'examples/data/100.hea'), '--format', 'json'],
-    { cwd: ROOT, maxBuffer: 256 << 20 })).summary.beatCount;
+  const expected = cliAnalysis(path.join(ROOT, 'examples/data/100.hea')).summary.beatCount;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'av-pack-page-'));
   let env;
   try {
     const site = buildSite(dir);
     env = await launch({ root: site, viewport: { width: 800, height: 200 } });
-    const failed = [];  // on the context, so that it also sees the page's loading requests
-    env.context.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+    const failed = failedResponses(env.context);
     const { page, foreign, errors } = await openDemo(env, '/index.html');
-    // The result, or the first console error (a module that fails to load never sets one), or 30 s.
-    let out;
-    for (const end = Date.now() + 30000; !out && errors.length === 0; await new Promise((r) => setTimeout(r, 100))) {
-      assert.ok(Date.now() < end, 'no result after 30 s');
-      out = await page.evaluate(() => window.__result);
-    }
+    const out = await pageResult(page, errors);
     await page.screenshot({ path: path.join(ARTIFACTS, 'pack-page.png') });
     assert.deepEqual(failed, [], 'failed requests');
     assert.deepEqual(errors, [], 'console errors');

@@ -6,13 +6,11 @@
 // Vite is resolved from the repository's own node_modules (a devDependency); the temporary app does not install it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS } from './browser.mjs';
-
-const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+import { launch, openDemo, cliAnalysis, failedResponses, pageResult, ROOT, ARTIFACTS } from './browser.mjs';
+import { installPackedPackage } from '../node/helpers.mjs';
 
 const INDEX_HTML = `<!doctype html>
 <html lang="en">
@@ -52,11 +50,8 @@ try {
 // Makes <dir>/app (the tarball installed offline, index.html, main.js, public/ with record 100) and builds it with
 // Vite into <dir>/app/dist; returns the output folder.
 async function buildApp(dir) {
-  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], ROOT))[0];
-  const app = path.join(dir, 'app');
+  const { project: app } = installPackedPackage(dir, 'app');
   fs.mkdirSync(path.join(app, 'public/data'), { recursive: true });
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
-  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)], app);
   for (const x of ['hea', 'dat']) fs.copyFileSync(path.join(ROOT, 'examples/data/100.' + x), path.join(app, 'public/data/100.' + x));
   fs.writeFileSync(path.join(app, 'public/favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>');
   fs.writeFileSync(path.join(app, 'index.html'), INDEX_HTML);
@@ -69,9 +64,7 @@ async function buildApp(dir) {
 }
 
 test('the packed package, built into an app with Vite, emits its WASM and model as assets and analyses a record', async () => {
-  const expected = JSON.parse(execFileSync(process.execPath,
-    [path.join(ROOT, 'src/js/cli.js'), 'analyze', path.join(ROOT, 'examples/data/100.hea'), '--format', 'json'],
-    { cwd: ROOT, maxBuffer: 256 << 20 })).summary.beatCount;
+  const expected = cliAnalysis(path.join(ROOT, 'examples/data/100.hea')).summary.beatCount;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'av-vite-'));
   let env;
   try {
@@ -88,15 +81,9 @@ test('the packed package, built into an app with Vite, emits its WASM and model 
     assert.ok(!fs.existsSync(path.join(outDir, 'node_modules')), 'the build output has a node_modules folder');
 
     env = await launch({ root: outDir, viewport: { width: 800, height: 200 } });
-    const failed = [];  // on the context, so that it also sees the page's loading requests
-    env.context.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+    const failed = failedResponses(env.context);
     const { page, requests, foreign, errors } = await openDemo(env, '/index.html');
-    // The result, or the first console error (a module that fails to load never sets one), or 30 s.
-    let out;
-    for (const end = Date.now() + 30000; !out && errors.length === 0; await new Promise((r) => setTimeout(r, 100))) {
-      assert.ok(Date.now() < end, 'no result after 30 s');
-      out = await page.evaluate(() => window.__result);
-    }
+    const out = await pageResult(page, errors);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vite.png') });
     assert.deepEqual(failed, [], 'failed requests');
     assert.deepEqual(errors, [], 'console errors');

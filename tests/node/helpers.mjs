@@ -1,5 +1,5 @@
 // Shared paths and helpers for the Node tests (run on the WASM build in dist/).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,4 +21,17 @@ export function runCli(args, { cwd = root, timeout = 60000 } = {}) {
       resolve({ code: error ? (error.code ?? error.signal) : 0, stdout, stderr });
     });
   });
+}
+
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+
+// `npm pack` of the repository into dir, then an offline install of the tarball into the new, clean project
+// dir/<name>. Returns {packed (npm pack's JSON entry), project}.
+export function installPackedPackage(dir, name) {
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root))[0];
+  const project = path.join(dir, name);
+  fs.mkdirSync(project, { recursive: true });
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }));
+  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)], project);
+  return { packed, project };
 }

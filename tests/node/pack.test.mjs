@@ -5,23 +5,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { examples, root, tempDir } from './helpers.mjs';
-
-const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+import { examples, installPackedPackage, tempDir } from './helpers.mjs';
 
 test('the packed tarball installs offline into a clean project; import and bin both work', () => {
   const dir = tempDir('av-pack-');
-  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root))[0];
+  const { packed, project } = installPackedPackage(dir, 'consumer');
   const files = packed.files.map((f) => f.path);
   for (const needed of ['package.json', 'src/js/index.js', 'src/js/index.d.ts', 'src/js/cli.js', 'src/js/worker.js',
     'dist/arrhythmiavision-core.mjs', 'dist/arrhythmiavision-core.wasm', 'models/arrhythminet-v1.json', 'models/arrhythminet-v1.bin'])
     assert.ok(files.includes(needed), `${needed} is missing from the tarball`);
   assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('build/') || f.startsWith('models/training/')), 'no tests or build outputs');
 
-  const project = path.join(dir, 'consumer');
-  fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)], project);
   assert.ok(fs.existsSync(path.join(project, 'node_modules/arrhythmiavision/dist/arrhythmiavision-core.wasm')));
 
   const hea = path.join(examples, '100.hea');
