@@ -9,7 +9,10 @@
 #include "io/files.h"
 #include "io/wfdb_annotation.h"
 
+#include "error_code.h"
+
 using namespace av;
+using av::test::error_code_of;
 using namespace av::io;
 
 TEST_CASE("100.atr holds 2273 beats: 2239 N, 33 A, 1 V", "[io][annotation][mitdb]") {
@@ -99,43 +102,35 @@ TEST_CASE("annotation bytes follow the MIT layout", "[io][annotation]") {
 }
 
 TEST_CASE("annotation errors are coded", "[io][annotation][errors]") {
-  auto code_of = [](const std::function<void()>& f) -> std::string {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e.code();
-    }
-    return "(no error)";
-  };
   // AUX claiming 10 bytes with 2 present; SKIP with its interval cut off.
   const std::vector<uint8_t> badAux = {0x05, 0x04, 0x0A, 0xFC, 'a', 'b'};
   const std::vector<uint8_t> badSkip = {0x00, 0xEC, 0x00};
   const std::vector<uint8_t> negative = {0x00, 0xEC, 0xFF, 0xFF, 0xF0, 0xFF, 0x00, 0x04};  // SKIP -16, then N
-  CHECK(code_of([&] { read_wfdb_annotations(badAux); }) == "wfdb_annotation_invalid");
-  CHECK(code_of([&] { read_wfdb_annotations(badSkip); }) == "wfdb_annotation_invalid");
-  CHECK(code_of([&] { read_wfdb_annotations(negative); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { read_wfdb_annotations(badAux); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { read_wfdb_annotations(badSkip); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { read_wfdb_annotations(negative); }) == "wfdb_annotation_invalid");
   CHECK(read_wfdb_annotations(std::vector<uint8_t>{}).empty());
   CHECK(read_wfdb_annotations(std::vector<uint8_t>{0x05}).empty());  // a lone byte is no word
 
   Annotation a;
   a.code = 0;
-  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
   a.code = 1;
   a.aux = std::string(255, 'x');
-  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
   a.aux.clear();
   a.chan = 256;
-  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
   a.chan = 0;
   a.sample = -1;
-  CHECK(code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
+  CHECK(error_code_of([&] { write_wfdb_annotations(std::span<const Annotation>(&a, 1)); }) == "wfdb_annotation_invalid");
 
   // Random bytes either read as annotations or end in a coded error; never a crash.
   std::mt19937 rng(7);
   for (int i = 0; i < 300; ++i) {
     std::vector<uint8_t> junk(rng() % 400);
     for (auto& x : junk) x = uint8_t(rng());
-    const std::string c = code_of([&] { read_wfdb_annotations(junk); });
+    const std::string c = error_code_of([&] { read_wfdb_annotations(junk); });
     CHECK((c == "(no error)" || c == "wfdb_annotation_invalid"));
   }
 }

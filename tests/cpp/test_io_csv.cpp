@@ -12,18 +12,13 @@
 #include <cstdlib>
 #include <random>
 
+#include "error_code.h"
+
 using namespace av;
+using av::test::error_code_of;
 using namespace av::io;
 
 namespace {
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "(no error)";
-}
 CsvOptions rate(double hz) {
   CsvOptions o;
   o.sampleRate = hz;
@@ -70,13 +65,13 @@ TEST_CASE("CSV in the PhysioNet and Kaggle shapes", "[io][csv]") {
   CHECK(rd.leads[1].samples[0] == Approx(-0.065));  // uV -> mV
   // Kaggle mitbih_database: a sample index column carries no rate.
   const std::string kaggle = "\"'sample #'\",\"'MLII'\",\"'V5'\"\n0,995,1011\n1,995,1011\n2,995,1011\n";
-  CHECK(code_of([&] { read_csv(kaggle); }) == "csv_no_sample_rate");
+  CHECK(error_code_of([&] { read_csv(kaggle); }) == "csv_no_sample_rate");
   const Record k = read_csv(kaggle, rate(360));
   CHECK(k.sampleRate == 360.0);
   REQUIRE(k.leads.size() == 2);
   CHECK(k.leads[0].name == "'MLII'");
   // Without a header, a column counting 0, 1, 2, ... is an index; a steadily rising fraction is time.
-  CHECK(code_of([] { read_csv("0,5\n1,6\n2,7\n"); }) == "csv_no_sample_rate");
+  CHECK(error_code_of([] { read_csv("0,5\n1,6\n2,7\n"); }) == "csv_no_sample_rate");
   const Record t = read_csv("0.0,5\n0.002,6\n0.004,7\n");
   CHECK(t.sampleRate == Approx(500.0));
   REQUIRE(t.leads.size() == 1);
@@ -94,29 +89,29 @@ TEST_CASE("CSV missing cells, CRLF, comments and trailing delimiters", "[io][csv
 }
 
 TEST_CASE("CSV error paths", "[io][csv][errors]") {
-  CHECK(code_of([] { read_csv("", rate(360)); }) == "csv_no_numbers");
-  CHECK(code_of([] { read_csv("\n\n  \n", rate(360)); }) == "csv_no_numbers");
-  CHECK(code_of([] { read_csv("name,value\nalpha,beta\n", rate(360)); }) == "csv_no_numbers");
-  CHECK(code_of([] { read_csv("a,b\n1,2\n3\n", rate(360)); }) == "csv_ragged");
-  CHECK(code_of([] { read_csv("a,b\n1,2\n3,4,5\n", rate(360)); }) == "csv_ragged");
-  CHECK(code_of([] { read_csv("a,b\n1,2\n3,x4\n", rate(360)); }) == "csv_invalid_number");
-  CHECK(code_of([] { read_csv("1\n2\n3\n"); }) == "csv_no_sample_rate");
-  CHECK(code_of([] { read_csv("1\n2\n3\n", rate(0)); }) == "csv_no_sample_rate");
-  CHECK(code_of([] { read_csv("1\n2\n3\n", rate(-5)); }) == "csv_no_sample_rate");
-  CHECK(code_of([] { read_csv("time,ecg\n0,1\n0,2\n"); }) == "csv_time_invalid");        // time stands still
-  CHECK(code_of([] { read_csv("time,ecg\n0,1\n0.1,2\n0.05,3\n"); }) == "csv_time_invalid");  // goes back
-  CHECK(code_of([] { read_csv("time,ecg\n0,1\n,2\n0.1,3\n"); }) == "csv_time_invalid");
+  CHECK(error_code_of([] { read_csv("", rate(360)); }) == "csv_no_numbers");
+  CHECK(error_code_of([] { read_csv("\n\n  \n", rate(360)); }) == "csv_no_numbers");
+  CHECK(error_code_of([] { read_csv("name,value\nalpha,beta\n", rate(360)); }) == "csv_no_numbers");
+  CHECK(error_code_of([] { read_csv("a,b\n1,2\n3\n", rate(360)); }) == "csv_ragged");
+  CHECK(error_code_of([] { read_csv("a,b\n1,2\n3,4,5\n", rate(360)); }) == "csv_ragged");
+  CHECK(error_code_of([] { read_csv("a,b\n1,2\n3,x4\n", rate(360)); }) == "csv_invalid_number");
+  CHECK(error_code_of([] { read_csv("1\n2\n3\n"); }) == "csv_no_sample_rate");
+  CHECK(error_code_of([] { read_csv("1\n2\n3\n", rate(0)); }) == "csv_no_sample_rate");
+  CHECK(error_code_of([] { read_csv("1\n2\n3\n", rate(-5)); }) == "csv_no_sample_rate");
+  CHECK(error_code_of([] { read_csv("time,ecg\n0,1\n0,2\n"); }) == "csv_time_invalid");        // time stands still
+  CHECK(error_code_of([] { read_csv("time,ecg\n0,1\n0.1,2\n0.05,3\n"); }) == "csv_time_invalid");  // goes back
+  CHECK(error_code_of([] { read_csv("time,ecg\n0,1\n,2\n0.1,3\n"); }) == "csv_time_invalid");
   std::string wide;
   for (int i = 0; i < 2000; ++i) wide += "1,";
   wide += "1\n";
-  CHECK(code_of([&] { read_csv(wide, rate(360)); }) == "csv_too_many_columns");
+  CHECK(error_code_of([&] { read_csv(wide, rate(360)); }) == "csv_too_many_columns");
   // Random bytes never crash.
   std::string junk;
   uint32_t x = 99;
   for (int i = 0; i < 200; ++i) {
     junk.clear();
     for (int j = 0; j < 300; ++j) junk += char((x = x * 1664525u + 1013904223u) >> 24);
-    const std::string c = code_of([&] { read_csv(junk, rate(360)); });
+    const std::string c = error_code_of([&] { read_csv(junk, rate(360)); });
     CHECK(c.rfind("csv_", 0) == 0);
   }
 }

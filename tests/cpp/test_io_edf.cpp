@@ -10,7 +10,10 @@
 #include "core/error.h"
 #include "io/edf.h"
 
+#include "error_code.h"
+
 using namespace av;
+using av::test::error_code_of;
 using namespace av::io;
 
 namespace {
@@ -65,15 +68,6 @@ Bytes make_edf(const EdfSpec& e) {
         b.push_back(uint8_t(v >> 8));
       }
   return b;
-}
-
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "(no error)";
 }
 
 // Two data records of 1 s: an ECG at 4 Hz in uV and a respiration signal at 4 Hz without units.
@@ -134,54 +128,54 @@ TEST_CASE("EDF+ annotation signals are skipped; the ECG lead sets the rate", "[i
 
 TEST_CASE("EDF error paths", "[io][edf][errors]") {
   auto read = [](const EdfSpec& e) { return [b = make_edf(e)] { read_edf(b); }; };
-  CHECK(code_of([] { read_edf(Bytes{}); }) == "edf_header_invalid");
-  CHECK(code_of([] { read_edf(Bytes(100, '0')); }) == "edf_header_invalid");
+  CHECK(error_code_of([] { read_edf(Bytes{}); }) == "edf_header_invalid");
+  CHECK(error_code_of([] { read_edf(Bytes(100, '0')); }) == "edf_header_invalid");
   EdfSpec e = basic();
   e.records = "999999999";
-  CHECK(code_of(read(e)) == "edf_truncated");
+  CHECK(error_code_of(read(e)) == "edf_truncated");
   e.records = "3";
-  CHECK(code_of(read(e)) == "edf_truncated");
+  CHECK(error_code_of(read(e)) == "edf_truncated");
   e.records = "0";
-  CHECK(code_of(read(e)) == "edf_truncated");
+  CHECK(error_code_of(read(e)) == "edf_truncated");
   e.records = "many";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.duration = "0";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e.duration = "x";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.headerBytes = "99999999";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.version = "1";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.sigs[0].dmax = "-32768";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.sigs[1].pmin = "abc";
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.sigs[0].spr = 0;
-  CHECK(code_of(read(e)) == "edf_header_invalid");
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");
   e = basic();
   e.sigs.clear();
-  CHECK(code_of(read(e)) == "edf_header_invalid");  // zero signals
+  CHECK(error_code_of(read(e)) == "edf_header_invalid");  // zero signals
   EdfSpec onlyAnn;
   onlyAnn.sigs.push_back({"EDF Annotations", "", "-1", "1", "-32768", "32767", 2, {0, 0, 0, 0}});
-  CHECK(code_of(read(onlyAnn)) == "empty_signal");
+  CHECK(error_code_of(read(onlyAnn)) == "empty_signal");
 
   Bytes cut = make_edf(basic());
   cut.resize(600);  // inside the signal headers
-  CHECK(code_of([&] { read_edf(cut); }) == "edf_truncated");
+  CHECK(error_code_of([&] { read_edf(cut); }) == "edf_truncated");
   Bytes bdf = make_edf(basic());
   bdf[0] = 0xFF;
-  CHECK(code_of([&] { read_edf(bdf); }) == "edf_unsupported");
+  CHECK(error_code_of([&] { read_edf(bdf); }) == "edf_unsupported");
   Bytes hugeNs = make_edf(basic());
   const std::string ns = "9999";
   std::copy(ns.begin(), ns.end(), hugeNs.begin() + 252);
-  CHECK(code_of([&] { read_edf(hugeNs); }) == "edf_header_invalid");
+  CHECK(error_code_of([&] { read_edf(hugeNs); }) == "edf_header_invalid");
 
   // Random bytes behind a valid-looking start never crash.
   std::mt19937 rng(3);
@@ -189,7 +183,7 @@ TEST_CASE("EDF error paths", "[io][edf][errors]") {
   for (int i = 0; i < 300; ++i) {
     Bytes b = good;
     for (int k = 0; k < 8; ++k) b[rng() % b.size()] = uint8_t(rng());
-    const std::string c = code_of([&] { read_edf(b); });
+    const std::string c = error_code_of([&] { read_edf(b); });
     CHECK((c == "(no error)" || c.rfind("edf_", 0) == 0 || c == "empty_signal"));
   }
 }

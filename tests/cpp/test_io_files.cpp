@@ -10,18 +10,13 @@
 #include "core/error.h"
 #include "io/files.h"
 
+#include "error_code.h"
+
 using namespace av;
+using av::test::error_code_of;
 using namespace av::io;
 
 namespace {
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "(no error)";
-}
 std::string write_temp(const std::string& name, const std::string& content) {
   const auto dir = std::filesystem::temp_directory_path() / "av_test_io_files";
   std::filesystem::create_directories(dir);
@@ -45,12 +40,12 @@ TEST_CASE("read_record_file picks the reader by extension", "[io][files]") {
   const Record bare = read_record_file(std::string(AV_MITDB_DIR) + "/100");  // WFDB-style record name
   CHECK(bare.length() == 650000);
   CHECK(bare.annotations.size() == wfdb.annotations.size());
-  CHECK(code_of([] { read_record_file(write_temp("x.xyz", "1")); }) == "io_unknown_format");
-  CHECK(code_of([] { read_record_file(write_temp("bad.edf", "not an edf")); }) == "edf_header_invalid");
-  CHECK(code_of([] { read_record_file("/nonexistent/dir/r.csv"); }) == "io_file_not_found");
-  CHECK(code_of([] { read_file_bytes(write_temp("big.bin", std::string(5000, 'x')), 4096); }) == "io_file_too_large");
+  CHECK(error_code_of([] { read_record_file(write_temp("x.xyz", "1")); }) == "io_unknown_format");
+  CHECK(error_code_of([] { read_record_file(write_temp("bad.edf", "not an edf")); }) == "edf_header_invalid");
+  CHECK(error_code_of([] { read_record_file("/nonexistent/dir/r.csv"); }) == "io_file_not_found");
+  CHECK(error_code_of([] { read_file_bytes(write_temp("big.bin", std::string(5000, 'x')), 4096); }) == "io_file_too_large");
   CHECK(read_file_bytes(write_temp("small.bin", "abc"), 4096).size() == 3);
   // A header whose .dat is missing beside it.
-  CHECK(code_of([] { read_wfdb_file(write_temp("lonely.hea", "lonely 1 360 10\nlonely.dat 16\n")); }) ==
+  CHECK(error_code_of([] { read_wfdb_file(write_temp("lonely.hea", "lonely 1 360 10\nlonely.dat 16\n")); }) ==
         "wfdb_signal_missing");
 }

@@ -13,7 +13,10 @@
 #include "io/wfdb_header.h"
 #include "io/wfdb_signal.h"
 
+#include "error_code.h"
+
 using namespace av;
+using av::test::error_code_of;
 using namespace av::io;
 
 namespace {
@@ -26,15 +29,6 @@ WfdbFileOpener opener(const std::map<std::string, Bytes>& files) {
     if (it == files.end()) return std::nullopt;
     return std::span<const uint8_t>(it->second);
   };
-}
-
-std::string error_code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "(no error)";
 }
 
 // Encoders written from the WFDB signal(5) descriptions, independent of the reader.

@@ -15,18 +15,12 @@
 #include "io/wfdb_signal.h"
 #include "pipeline/analyze.h"
 
+#include "error_code.h"
+
 using namespace av;
+using av::test::error_code_of;
 
 namespace {
-
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "none";
-}
 
 std::string wfdb_header(int signals, const std::string& fs) {
   std::string h = "r " + std::to_string(signals) + " " + fs + " 4\n";
@@ -53,10 +47,10 @@ std::vector<uint8_t> edf(int ns, int spr, double duration = 1.0) {
 TEST_CASE("limits: number of signals is the same in every reader", "[limits]") {
   REQUIRE(limits::kMaxSignals == 64);
   CHECK_NOTHROW(io::parse_wfdb_header(wfdb_header(64, "360")));
-  CHECK(code_of([] { io::parse_wfdb_header(wfdb_header(65, "360")); }) == "wfdb_header_invalid");
+  CHECK(error_code_of([] { io::parse_wfdb_header(wfdb_header(65, "360")); }) == "wfdb_header_invalid");
 
   CHECK_NOTHROW(io::read_edf(edf(64, 10)));
-  CHECK(code_of([] { io::read_edf(edf(65, 10)); }) == "edf_header_invalid");
+  CHECK(error_code_of([] { io::read_edf(edf(65, 10)); }) == "edf_header_invalid");
 
   auto csv = [](int leads) {
     std::string text;
@@ -67,31 +61,31 @@ TEST_CASE("limits: number of signals is the same in every reader", "[limits]") {
     return text;
   };
   CHECK(io::read_csv(csv(64), {360.0, '\0'}).leads.size() == 64);
-  CHECK(code_of([&] { io::read_csv(csv(65), {360.0, '\0'}); }) == "csv_too_many_columns");
+  CHECK(error_code_of([&] { io::read_csv(csv(65), {360.0, '\0'}); }) == "csv_too_many_columns");
 }
 
 TEST_CASE("limits: sampling rates a reader accepts", "[limits]") {
   CHECK_NOTHROW(io::parse_wfdb_header(wfdb_header(1, "1000000")));
   CHECK_NOTHROW(io::parse_wfdb_header(wfdb_header(1, "0.001")));
-  CHECK(code_of([] { io::parse_wfdb_header(wfdb_header(1, "1000001")); }) == "wfdb_header_invalid");
-  CHECK(code_of([] { io::parse_wfdb_header(wfdb_header(1, "0.0009")); }) == "wfdb_header_invalid");
+  CHECK(error_code_of([] { io::parse_wfdb_header(wfdb_header(1, "1000001")); }) == "wfdb_header_invalid");
+  CHECK(error_code_of([] { io::parse_wfdb_header(wfdb_header(1, "0.0009")); }) == "wfdb_header_invalid");
 
   CHECK(io::read_edf(edf(1, 1000, 0.001)).sampleRate == Approx(1e6));
-  CHECK(code_of([] { io::read_edf(edf(1, 2000, 0.001)); }) == "edf_header_invalid");
+  CHECK(error_code_of([] { io::read_edf(edf(1, 2000, 0.001)); }) == "edf_header_invalid");
 
   CHECK(io::read_csv("1\n2\n3\n", {1e6, '\0'}).sampleRate == 1e6);
-  CHECK(code_of([] { io::read_csv("1\n2\n3\n", {2e6, '\0'}); }) == "sample_rate_out_of_range");
-  CHECK(code_of([] { io::read_csv("t,x\n0,1\n0.0000001,2\n", {}); }) == "csv_time_invalid");  // 10 MHz
+  CHECK(error_code_of([] { io::read_csv("1\n2\n3\n", {2e6, '\0'}); }) == "sample_rate_out_of_range");
+  CHECK(error_code_of([] { io::read_csv("t,x\n0,1\n0.0000001,2\n", {}); }) == "csv_time_invalid");  // 10 MHz
 }
 
 TEST_CASE("limits: sampling rates the analysis accepts", "[limits]") {
   CHECK_NOTHROW(limits::check_analysis_sample_rate(50));
   CHECK_NOTHROW(limits::check_analysis_sample_rate(20000));
   for (double fs : {49.99, 20000.5, 0.0, -360.0, std::nan(""), 1.0 / 0.0})
-    CHECK(code_of([fs] { limits::check_analysis_sample_rate(fs); }) == "sample_rate_out_of_range");
+    CHECK(error_code_of([fs] { limits::check_analysis_sample_rate(fs); }) == "sample_rate_out_of_range");
   // analyze() itself, on a record a reader happily accepts (10 Hz CSV).
   const Record slow = io::read_csv("1\n2\n3\n4\n", {10.0, '\0'});
-  CHECK(code_of([&] { pipeline::analyze(slow, nullptr, {}); }) == "sample_rate_out_of_range");
+  CHECK(error_code_of([&] { pipeline::analyze(slow, nullptr, {}); }) == "sample_rate_out_of_range");
 }
 
 TEST_CASE("limits: the largest file and record", "[limits]") {
@@ -100,19 +94,19 @@ TEST_CASE("limits: the largest file and record", "[limits]") {
   const auto path = std::filesystem::temp_directory_path() / "av-limits-too-large.dat";
   { std::ofstream(path, std::ios::binary).put('x'); }
   std::filesystem::resize_file(path, limits::kMaxInputBytes + 1);
-  CHECK(code_of([&] { io::read_file_bytes(path.string()); }) == "io_file_too_large");
+  CHECK(error_code_of([&] { io::read_file_bytes(path.string()); }) == "io_file_too_large");
   std::filesystem::remove(path);
-  CHECK(code_of([] { limits::check_input_bytes(limits::kMaxInputBytes + 1, "x"); }) == "io_file_too_large");
+  CHECK(error_code_of([] { limits::check_input_bytes(limits::kMaxInputBytes + 1, "x"); }) == "io_file_too_large");
   CHECK_NOTHROW(limits::check_input_bytes(limits::kMaxInputBytes, "x"));
 
   CHECK_NOTHROW(limits::check_record_samples(limits::kMaxRecordSamples));
-  CHECK(code_of([] { limits::check_record_samples(limits::kMaxRecordSamples + 1); }) == "record_too_long");
+  CHECK(error_code_of([] { limits::check_record_samples(limits::kMaxRecordSamples + 1); }) == "record_too_long");
   // A WFDB header whose record would decode to more floats than the limit: refused before allocating
   // (format 80 with 1024 samples per frame and 64 signals: 65 536 samples a frame, 2049 frames).
   std::string h = "r 64 360 2049\n";
   for (int i = 0; i < 64; ++i) h += "r.dat 80x1024\n";
   std::vector<uint8_t> bytes(static_cast<size_t>(2049) * 65536, 0x80);
-  CHECK(code_of([&] {
+  CHECK(error_code_of([&] {
           io::read_wfdb(h, [&](std::string_view) { return std::optional<std::span<const uint8_t>>(bytes); });
         }) == "record_too_long");
 }
