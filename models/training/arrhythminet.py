@@ -4,6 +4,12 @@ Both networks are described as a flat list of layers with the types of models/FO
 relu, relu6, add, global_avg_pool, dense, softmax), so the exported architecture is exactly the graph that
 PyTorch runs. Input: [N, 1, 256] z-scored windows (90 samples before, 166 after the R peak, 360 Hz).
 
+Context variants (arrhythminet-v1-ctx, -v2-ctx): the same trunks on a two-channel window (channel 0 the z-scored
+beat, channel 1 the beat minus the patient's running template, scaled by the template's spread; src/dsp/beat_context.h)
+and a second input, the vector of context features (patient-normalized RR and morphology). The head joins them:
+pool -> dense(C -> H) ("head_wave") + dense(F -> H) on the context ("head_context") -> add -> ReLU -> dense(H -> 5),
+which is concat([pool, context]) -> dense(H) -> ReLU -> dense(5) written with the layer types the engine has.
+
 V1: MobileNet-V1 style. A strided stem convolution, then depthwise-separable blocks
     (depthwise conv k=5 -> BN -> ReLU -> pointwise conv -> BN -> ReLU), global average pooling, dense.
 V2: MobileNet-V2 style. Inverted residual blocks (pointwise expand -> BN -> ReLU6 -> depthwise k=5 -> BN ->
@@ -34,15 +40,17 @@ V1_BLOCKS = [(24, 2), (48, 2), (64, 2), (96, 1), (128, 2), (144, 1), (192, 1)]
 V2_STEM = (16, 7, 2)
 V2_BLOCKS = [(1, 16, 2), (3, 16, 2), (3, 24, 2), (4, 24, 1), (4, 32, 2), (4, 32, 1), (4, 48, 1)]
 DW_KERNEL = 5
+CONTEXT_INPUT = "context"  # the name layers use in "inputs" for the context feature vector
+HEAD_HIDDEN = 16
 
 
 class LayerGraph:
     """Builds the ordered layer list (dicts in the FORMAT.md vocabulary) and the matching torch modules."""
 
-    def __init__(self):
+    def __init__(self, in_channels=1):
         self.layers = []
         self.modules = {}
-        self.channels = 1
+        self.channels = in_channels
         self.length = WINDOW
 
     def _add(self, layer, module=None):
@@ -70,15 +78,27 @@ class LayerGraph:
     def add(self, name, a, b):
         return self._add({"name": name, "type": "add", "inputs": [a, b]})
 
-    def head(self, classes):
+    def dense(self, name, in_features, out_features, inputs=None):
+        layer = {"name": name, "type": "dense", "inFeatures": in_features, "outFeatures": out_features}
+        if inputs:
+            layer["inputs"] = inputs
+        return self._add(layer, nn.Linear(in_features, out_features))
+
+    def head(self, classes, context=0, hidden=16):
         self._add({"name": "pool", "type": "global_avg_pool"})
-        self._add({"name": "dense", "type": "dense", "inFeatures": self.channels, "outFeatures": classes},
-                  nn.Linear(self.channels, classes))
+        if context:
+            wave = self.dense("head_wave", self.channels, hidden)
+            ctx = self.dense("head_context", context, hidden, inputs=[CONTEXT_INPUT])
+            self.add("head_add", wave, ctx)
+            self.act("head_relu", "relu")
+            self.dense("dense", hidden, classes)
+        else:
+            self.dense("dense", self.channels, classes)
         self._add({"name": "softmax", "type": "softmax"})
 
 
-def build_v1(classes=5):
-    g = LayerGraph()
+def build_v1(classes=5, in_channels=1, context=0):
+    g = LayerGraph(in_channels)
     ch, k, s = V1_STEM
     g.conv("stem_conv", ch, k, s)
     g.bn("stem_bn")
@@ -90,12 +110,12 @@ def build_v1(classes=5):
         g.conv(f"b{i}_pw", out_ch, 1)
         g.bn(f"b{i}_pw_bn")
         g.act(f"b{i}_pw_relu", "relu")
-    g.head(classes)
+    g.head(classes, context)
     return g
 
 
-def build_v2(classes=5):
-    g = LayerGraph()
+def build_v2(classes=5, in_channels=1, context=0):
+    g = LayerGraph(in_channels)
     ch, k, s = V2_STEM
     g.conv("stem_conv", ch, k, s)
     g.bn("stem_bn")
@@ -114,31 +134,33 @@ def build_v2(classes=5):
         if stride == 1 and in_ch == out_ch:
             out = g.add(f"b{i}_add", last, out)
         last = out
-    g.head(classes)
+    g.head(classes, context)
     return g
 
 
 class ArrhythmiNet(nn.Module):
     """Runs a LayerGraph. forward() returns logits; the softmax layer is applied by probabilities()."""
 
-    def __init__(self, variant="v1", classes=5):
+    def __init__(self, variant="v1", classes=5, in_channels=1, context=0):
         super().__init__()
-        graph = {"v1": build_v1, "v2": build_v2}[variant](classes)
+        graph = {"v1": build_v1, "v2": build_v2}[variant](classes, in_channels, context)
         self.variant = variant
+        self.in_channels = in_channels
+        self.context = context
         self.layers = graph.layers
         self.mods = nn.ModuleDict(graph.modules)
         # The layer whose output Grad-CAM uses: the last one before global_avg_pool.
         names = [layer["name"] for layer in self.layers]
         self.gradcam_layer = names[names.index("pool") - 1]
 
-    def forward(self, x, return_features=False):
-        outputs = {}
+    def forward(self, x, ctx=None, return_features=False):
+        outputs = {CONTEXT_INPUT: ctx}
         prev = x
         features = None
         for layer in self.layers:
             kind, name = layer["type"], layer["name"]
             if kind in ("conv1d", "batchnorm", "dense"):
-                y = self.mods[name](prev)
+                y = self.mods[name](outputs[layer["inputs"][0]] if "inputs" in layer else prev)
             elif kind == "relu":
                 y = F.relu(prev)
             elif kind == "relu6":
@@ -157,8 +179,8 @@ class ArrhythmiNet(nn.Module):
             prev = y
         return (prev, features) if return_features else prev
 
-    def probabilities(self, x):
-        return F.softmax(self.forward(x), dim=1)
+    def probabilities(self, x, ctx=None):
+        return F.softmax(self.forward(x, ctx), dim=1)
 
 
 def keras_parameter_count(model):
@@ -175,7 +197,7 @@ def keras_parameter_count(model):
 def flops_per_beat(model):
     """Multiply-adds x 2 of the conv and dense layers for one window (BN folds into the convs)."""
     macs = 0
-    length = WINDOW
+    length = WINDOW  # conv layers run in list order; the context head's dense layers are counted like any dense
     for layer in model.layers:
         if layer["type"] == "conv1d":
             length = (length + 2 * layer["padding"] - layer["kernel"]) // layer["stride"] + 1

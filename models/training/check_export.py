@@ -1,6 +1,7 @@
 """Independent check of exported model files: runs NAME.json + NAME.bin with a small numpy interpreter
 written from models/FORMAT.md alone (not from the PyTorch code) and compares with the reference set's
-PyTorch outputs; also checks the ONNX file's interface.
+PyTorch outputs; also checks the ONNX file's interface. Context models (input.channels 2, input.context) run
+each reference window with its "context" vector, the value layers name "context" in their "inputs".
 
   python3 models/training/check_export.py models/arrhythminet-v1.json [...]
 """
@@ -31,16 +32,22 @@ def conv1d(x, w, b, stride, padding, groups):
     return y
 
 
-def run_model(meta, weights, window):
+def run_model(meta, weights, window, context=None):
     def param(layer, key):
         p = layer[key]
         n = int(np.prod(p["shape"]))
         return weights[p["offset"]:p["offset"] + n].astype(np.float64).reshape(p["shape"])
 
-    values = {}
     x = np.asarray(window, dtype=np.float64).reshape(meta["input"]["channels"], meta["input"]["length"])
+    values = {"input": x}
+    features = meta["input"].get("context", {}).get("features", 0)
+    if features:
+        values["context"] = np.asarray(context, dtype=np.float64).reshape(features)
     for layer in meta["architecture"]:
         t = layer["type"]
+        if t != "add" and "inputs" in layer:  # a one-input layer that reads a named value, not the previous one
+            (source,) = layer["inputs"]
+            x = values[source]
         if t == "conv1d":
             x = conv1d(x, param(layer, "weight"), param(layer, "bias") if "bias" in layer else None,
                        layer["stride"], layer["padding"], layer["groups"])
@@ -77,7 +84,13 @@ def check(json_path, tol=2e-4):
     assert weights.size == meta["weights"]["count"], "weights.count matches the .bin size"
     assert meta["classes"] == ["N", "L", "R", "A", "V"]
     length = meta["window"]["before"] + meta["window"]["after"]
-    assert meta["input"]["length"] == length and len(meta["explain"]["background"]) == length
+    channels = meta["input"]["channels"]
+    assert channels in (1, 2), "input.channels is 1 or 2"
+    features = meta["input"].get("context", {}).get("features", 0)
+    if "context" in meta["input"]:
+        names = meta["input"]["context"]["names"]
+        assert len(names) == features and all(isinstance(n, str) and n for n in names), "one name per feature"
+    assert meta["input"]["length"] == length and len(meta["explain"]["background"]) == channels * length
     names = [layer["name"] for layer in meta["architecture"]]
     assert len(set(names)) == len(names), "layer names are unique"
     assert meta["architecture"][-1]["type"] == "softmax"
@@ -88,8 +101,11 @@ def check(json_path, tol=2e-4):
     with open(ref_path) as f:
         ref = json.load(f)
     worst = 0.0
-    for window, logits_ref, probs_ref in zip(ref["inputs"], ref["logits"], ref["probabilities"]):
-        logits, probs = run_model(meta, weights, window)
+    contexts = ref["context"] if features else [None] * len(ref["inputs"])
+    assert len(contexts) == len(ref["inputs"]), "one context vector per reference window"
+    for window, ctx, logits_ref, probs_ref in zip(ref["inputs"], contexts, ref["logits"], ref["probabilities"]):
+        assert len(window) == channels * length
+        logits, probs = run_model(meta, weights, window, ctx)
         worst = max(worst, float(np.max(np.abs(logits - logits_ref))), float(np.max(np.abs(probs - probs_ref))))
     assert worst < tol, f"{meta['name']}: numpy interpreter differs from PyTorch by {worst}"
 
@@ -97,11 +113,14 @@ def check(json_path, tol=2e-4):
     import onnx
     model = onnx.load(onnx_path)
     onnx.checker.check_model(model)
-    assert [i.name for i in model.graph.input] == ["input"]
+    assert [i.name for i in model.graph.input] == (["input", "context"] if features else ["input"])
     assert [o.name for o in model.graph.output] == ["logits", "probabilities"]
     assert max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")) <= 13
     dims = model.graph.input[0].type.tensor_type.shape.dim
-    assert [d.dim_value for d in dims[1:]] == [1, length]
+    assert [d.dim_value for d in dims[1:]] == [channels, length]
+    if features:
+        dims = model.graph.input[1].type.tensor_type.shape.dim
+        assert [d.dim_value for d in dims[1:]] == [features]
     return meta["name"], len(ref["inputs"]), worst
 
 

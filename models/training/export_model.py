@@ -2,8 +2,14 @@
 NAME.json (metadata + layer list), NAME.bin (float32 little-endian tensors), NAME.onnx, and the parity
 reference set models/reference/NAME.json (input windows + PyTorch logits and probabilities).
 
+Context models (ArrhythmiNet(variant, in_channels=2, context=F)) declare their second input in the metadata,
+input.context = {"features": F, "names": [...]}, with the feature names the training chose (result.json
+"contextNames"); their ONNX file has two inputs, input [N, 2, 256] and context [N, F], and their reference set
+gives each window's "context" beside its "inputs".
+
   python3 models/training/export_model.py --run models/training/runs/arrhythminet-v1   # a train.py run
   python3 models/training/export_model.py --untrained --model v1 --seed 1              # seeded random init
+  python3 models/training/export_model.py --untrained --model v2 --ctx 14 --out /tmp/ctx  # untrained context model
 """
 import argparse
 import inspect
@@ -20,6 +26,11 @@ import arrhythminet as an  # noqa: E402
 
 MODELS_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 VERSION = "1.0.0"
+# Names for the context features of an untrained context model (parity tests only): the features of
+# src/dsp/beat_context.h in their order, then feature15, feature16, ... if more are asked for.
+UNTRAINED_CONTEXT_NAMES = ["preRrSec", "postRrSec", "localRrSec", "logPreLocal", "logPostLocal", "logPostPre",
+                           "logPreLong", "logLocalLong", "templateCorrQrs", "templateCorrWindow", "templateDiffQrs",
+                           "logAmplitudeRatio", "qrsWidthSec", "logWidthRatio"]
 
 
 def _f32(values):
@@ -58,6 +69,14 @@ def architecture_and_weights(model):
     return layers, np.concatenate(chunks).astype("<f4")
 
 
+def _channels(model):
+    return int(getattr(model, "in_channels", 1))
+
+
+def _context(model):
+    return int(getattr(model, "context", 0) or 0)
+
+
 class _OnnxWrapper(nn.Module):
     def __init__(self, model):
         super().__init__()
@@ -68,19 +87,61 @@ class _OnnxWrapper(nn.Module):
         return logits, torch.softmax(logits, dim=1)
 
 
+class _OnnxContextWrapper(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x, ctx):
+        logits = self.model(x, ctx)
+        return logits, torch.softmax(logits, dim=1)
+
+
 def export_onnx(model, path):
-    kwargs = dict(input_names=["input"], output_names=["logits", "probabilities"],
-                  dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}, "probabilities": {0: "N"}},
+    """Opset 13 with the TorchScript exporter (torch 1.13 and newer). Context models get a second input."""
+    channels, features = _channels(model), _context(model)
+    inputs = ["input"] + (["context"] if features else [])
+    axes = {k: {0: "N"} for k in inputs + ["logits", "probabilities"]}
+    kwargs = dict(input_names=inputs, output_names=["logits", "probabilities"], dynamic_axes=axes,
                   opset_version=13, do_constant_folding=True)
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False  # torch >= 2.5: keep the TorchScript exporter (opset 13, same graph)
-    torch.onnx.export(_OnnxWrapper(model).eval(), torch.zeros(1, 1, an.WINDOW), path, **kwargs)
+    x = torch.zeros(1, channels, an.WINDOW)
+    if features:
+        torch.onnx.export(_OnnxContextWrapper(model).eval(), (x, torch.zeros(1, features)), path, **kwargs)
+    else:
+        torch.onnx.export(_OnnxWrapper(model).eval(), x, path, **kwargs)
 
 
-def export(model, name, training, metrics, background, out_dir=MODELS_DIR):
-    """Writes NAME.json, NAME.bin and NAME.onnx; returns the metadata dict."""
+def input_spec(model, context_names=None):
+    """The metadata's "input" object; a context model needs one name per context feature."""
+    spec = {"layout": "NCW", "channels": _channels(model), "length": an.WINDOW}
+    features = _context(model)
+    if features:
+        names = list(context_names or [])
+        if len(names) != features or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(f"a context model with {features} context features needs {features} context names, "
+                             f"got {names!r}")
+        if len(set(names)) != len(names):
+            raise ValueError(f"context names must be unique: {names!r}")
+        spec["context"] = {"features": features, "names": names}
+    elif context_names:
+        raise ValueError("context names given for a model without a context input")
+    return spec
+
+
+def export(model, name, training, metrics, background, out_dir=MODELS_DIR, context_names=None, onnx=True,
+           background_context=None):
+    """Writes NAME.json, NAME.bin and (unless onnx is False) NAME.onnx; returns the metadata dict.
+    background: the mean input window, channels x 256 floats (any shape). context_names: one string per context
+    feature of a context model, in the order the network reads them (None for single-beat models).
+    background_context: optional typical context vector (F floats), stored as explain.backgroundContext."""
     model = model.cpu().eval()
     layers, weights = architecture_and_weights(model)
+    spec = input_spec(model, context_names)
+    background = np.asarray(background, dtype=np.float32).ravel()
+    if background.size != spec["channels"] * an.WINDOW:
+        raise ValueError(f"background has {background.size} values, expected {spec['channels']} x {an.WINDOW}")
     meta = {
         "format": "arrhythmiavision-model",
         "formatVersion": 1,
@@ -90,7 +151,7 @@ def export(model, name, training, metrics, background, out_dir=MODELS_DIR):
         "sampleRate": an.SAMPLE_RATE,
         "window": {"before": an.WINDOW_BEFORE, "after": an.WINDOW_AFTER},
         "normalization": {"method": "zscore", "stdFloor": an.STD_FLOOR},
-        "input": {"layout": "NCW", "channels": 1, "length": an.WINDOW},
+        "input": spec,
         "weights": {"file": name + ".bin", "dtype": "float32", "count": int(weights.size)},
         "parameters": an.keras_parameter_count(model),
         "flops": an.flops_per_beat(model),
@@ -99,34 +160,54 @@ def export(model, name, training, metrics, background, out_dir=MODELS_DIR):
         "training": training,
         "metrics": metrics,
     }
+    if background_context is not None:
+        bc = _f32(background_context)
+        if len(bc) != _context(model):
+            raise ValueError(f"background_context has {len(bc)} values, expected {_context(model)}")
+        meta["explain"]["backgroundContext"] = bc
     assert meta["parameters"] == weights.size, "every tensor in the .bin is a Keras-counted parameter"
     os.makedirs(out_dir, exist_ok=True)
     weights.tofile(os.path.join(out_dir, name + ".bin"))
     with open(os.path.join(out_dir, name + ".json"), "w") as f:
         json.dump(meta, f, indent=1)
         f.write("\n")
-    export_onnx(model, os.path.join(out_dir, name + ".onnx"))
+    if onnx:
+        export_onnx(model, os.path.join(out_dir, name + ".onnx"))
     return meta
 
 
-def write_reference(model, name, windows, labels, source, out_dir=os.path.join(MODELS_DIR, "reference")):
-    """Parity set: windows (already normalized, as the engine feeds them) with PyTorch's float32 outputs."""
+def write_reference(model, name, windows, labels, source, out_dir=os.path.join(MODELS_DIR, "reference"),
+                    contexts=None):
+    """Parity set: windows (already normalized, as the engine feeds them: [n, channels, 256] or flattened) with
+    PyTorch's float32 outputs. A context model also needs contexts [n, F], written per window as "context"."""
     model = model.cpu().eval()
-    x = torch.from_numpy(np.asarray(windows, dtype=np.float32)).reshape(-1, 1, an.WINDOW)
+    channels, features = _channels(model), _context(model)
+    x = torch.from_numpy(np.asarray(windows, dtype=np.float32)).reshape(-1, channels, an.WINDOW)
+    ctx = None
+    if features:
+        if contexts is None:
+            raise ValueError(f"{name} is a context model: write_reference needs the windows' context vectors")
+        ctx = torch.from_numpy(np.asarray(contexts, dtype=np.float32)).reshape(-1, features)
+        if ctx.shape[0] != x.shape[0]:
+            raise ValueError(f"{x.shape[0]} windows but {ctx.shape[0]} context vectors")
     with torch.no_grad():
-        logits = model(x)
+        logits = model(x, ctx) if features else model(x)
         probs = torch.softmax(logits, dim=1)
     ref = {
         "model": name,
         "classes": list(an.CLASSES),
         "windowLength": an.WINDOW,
+        "channels": channels,
         "source": source,
         "count": int(x.shape[0]),
         "labels": [None if lab is None or lab < 0 else an.CLASSES[int(lab)] for lab in labels],
-        "inputs": [_f32(w) for w in x[:, 0].numpy()],
-        "logits": [_f32(v) for v in logits.numpy()],
-        "probabilities": [_f32(v) for v in probs.numpy()],
+        "inputs": [_f32(w) for w in x.reshape(x.shape[0], -1).numpy()],
     }
+    if features:
+        ref["contextFeatures"] = features
+        ref["context"] = [_f32(c) for c in ctx.numpy()]
+    ref["logits"] = [_f32(v) for v in logits.numpy()]
+    ref["probabilities"] = [_f32(v) for v in probs.numpy()]
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, name + ".json"), "w") as f:
         json.dump(ref, f)
@@ -181,29 +262,90 @@ def randomize_batchnorm(model, seed):
     return model
 
 
-def export_untrained(variant, seed, out_dir=MODELS_DIR, ref_dir=None):
-    name = f"arrhythminet-{variant}"
-    model = randomize_batchnorm(an.init_weights(an.ArrhythmiNet(variant), seed), seed).eval()
-    windows, labels = synthetic_beats(40, seed)
+def synthetic_context_inputs(windows, labels, features, seed):
+    """Two-channel windows [n, 2, 256] (channel 1: the beat minus the mean beat, scaled by the mean beat's spread,
+    like the template difference channel) and context vectors [n, F] (class-dependent RR-like values + noise)."""
+    rng = np.random.default_rng(seed + 2000)
+    template = windows.mean(axis=0)
+    diff = (windows - template) / max(float(template.std()), 0.05)
+    two = np.stack([windows, diff.astype(np.float32)], axis=1).astype(np.float32)
+    shift = np.where(np.isin(labels, (3, 4)), -0.4, 0.0)[:, None]  # premature A and V beats
+    ctx = (rng.normal(0.0, 0.5, size=(len(windows), features)) + shift).astype(np.float32)
+    return two, ctx
+
+
+def scale_context_head(model, windows, contexts, logit_std=3.0):
+    """Untrained context models: rescales head_wave and head_context (weight and bias together, so the ReLU mask
+    keeps its share of active units) to unit output spread on the given inputs, and the final dense to logits of
+    spread logit_std, so that the parity set is neither saturated nor dominated by one branch."""
+    x = torch.from_numpy(np.asarray(windows, dtype=np.float32))
+    c = torch.from_numpy(np.asarray(contexts, dtype=np.float32))
+    with torch.no_grad():
+        for name in ("head_wave", "head_context", "dense"):
+            seen = {}
+            hook = model.mods[name].register_forward_hook(lambda mod, i, o: seen.__setitem__("out", o))
+            model(x, c)
+            hook.remove()
+            spread = float(seen["out"].std())
+            if name == "dense":
+                model.mods[name].weight.mul_(logit_std / spread)
+            else:
+                model.mods[name].weight.div_(spread)
+                model.mods[name].bias.div_(spread)
+    return model
+
+
+def export_untrained(variant, seed, out_dir=MODELS_DIR, ref_dir=None, context=0, count=40, onnx=True):
+    """Seeded untrained model (parity tests only). context > 0: the context variant with that many features
+    (two-channel input), named arrhythminet-VARIANT-ctx, its reference set with synthetic context vectors."""
+    name = f"arrhythminet-{variant}" + ("-ctx" if context else "")
+    channels = 2 if context else 1
+    net = an.ArrhythmiNet(variant, in_channels=channels, context=context) if context else an.ArrhythmiNet(variant)
+    model = randomize_batchnorm(an.init_weights(net, seed), seed).eval()
+    windows, labels = synthetic_beats(count, seed)
+    contexts, names = None, None
+    if context:
+        windows, contexts = synthetic_context_inputs(windows, labels, context, seed)
+        scale_context_head(model, windows, contexts)
+        names = (UNTRAINED_CONTEXT_NAMES + [f"feature{i + 1}" for i in range(len(UNTRAINED_CONTEXT_NAMES), context)])
+        names = names[:context]
     training = {"trained": False, "note": "UNTRAINED: seeded random init (numpy default_rng) with random "
                 "BatchNorm statistics, for parity tests of the engine only", "seed": seed}
-    meta = export(model, name, training, {}, windows.mean(axis=0), out_dir)
+    meta = export(model, name, training, {}, windows.mean(axis=0), out_dir, context_names=names, onnx=onnx)
     write_reference(model, name, windows, labels, {"kind": "synthetic", "seed": seed},
-                    ref_dir or os.path.join(out_dir, "reference"))
+                    ref_dir or os.path.join(out_dir, "reference"), contexts=contexts)
     return meta
 
 
-def export_run(run_dir, out_dir=MODELS_DIR):
-    """Exports a train.py run folder (model.pt + result.json + reference.npz)."""
+def export_run(run_dir, out_dir=MODELS_DIR, context_names=None):
+    """Exports a train.py run folder (model.pt + result.json + reference.npz).
+    A context run: result.json "contextNames" (or the context_names argument) gives the features, "inputChannels"
+    the window channels (default 2); reference.npz holds windows [n, channels, 256], "context" [n, F] and
+    optionally "backgroundContext" [F] (stored as explain.backgroundContext)."""
     with open(os.path.join(run_dir, "result.json")) as f:
         result = json.load(f)
-    model = an.ArrhythmiNet(result["variant"])
+    if context_names is None:
+        context_names = result.get("contextNames") or None
+    if context_names:
+        channels = int(result.get("inputChannels", result.get("inChannels", 2)))
+        model = an.ArrhythmiNet(result["variant"], in_channels=channels, context=len(context_names))
+    else:
+        model = an.ArrhythmiNet(result["variant"])
     model.load_state_dict(torch.load(os.path.join(run_dir, "model.pt"), map_location="cpu"))
     ref = np.load(os.path.join(run_dir, "reference.npz"))
     name = result["name"]
-    meta = export(model, name, result["training"], result["metrics"], ref["background"], out_dir)
+    meta = export(model, name, result["training"], result["metrics"], ref["background"], out_dir,
+                  context_names=context_names,
+                  background_context=ref["backgroundContext"] if context_names and "backgroundContext" in ref.files
+                  else None)
+    contexts = None
+    if context_names:
+        key = next((k for k in ("context", "contexts") if k in ref.files), None)
+        if key is None:
+            raise SystemExit(f"{run_dir}/reference.npz has no 'context' array for the context model {name}")
+        contexts = ref[key].astype(np.float32)
     write_reference(model, name, ref["windows"].astype(np.float32), ref["labels"], result["referenceSource"],
-                    os.path.join(out_dir, "reference"))
+                    os.path.join(out_dir, "reference"), contexts=contexts)
     if result.get("history"):
         import plots
         plots.figures_for_run(result, os.path.join(out_dir, "figures"))
@@ -241,12 +383,26 @@ def main():
     ap.add_argument("--untrained", action="store_true")
     ap.add_argument("--model", choices=["v1", "v2"], action="append")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ctx", type=int, default=0, metavar="F",
+                    help="with --untrained: the context variant with F context features and a two-channel window")
+    ap.add_argument("--count", type=int, default=40, help="with --untrained: reference windows (default 40)")
+    ap.add_argument("--no-onnx", action="store_true", help="with --untrained: skip NAME.onnx")
+    ap.add_argument("--gradcam", action="store_true",
+                    help="with --untrained: also write the Grad-CAM references (reference/NAME.gradcam.json)")
     ap.add_argument("--out", default=MODELS_DIR)
     args = ap.parse_args()
+    if args.ctx < 0 or args.ctx > 64:
+        ap.error("--ctx must be from 0 to 64")
+    untrained = []
     if args.untrained:
         for v in args.model or ["v1", "v2"]:
-            meta = export_untrained(v, args.seed, args.out)
+            meta = export_untrained(v, args.seed, args.out, context=args.ctx, count=args.count,
+                                    onnx=not args.no_onnx)
+            untrained.append(meta["name"])
             print(f"{meta['name']}: {meta['parameters']} parameters, {meta['flops']} FLOPs/beat (untrained)")
+    if untrained and args.gradcam:
+        import gradcam_reference
+        gradcam_reference.main(untrained, args.out)
     exported = []
     for run in args.run:
         meta = export_run(run, args.out)

@@ -13,6 +13,9 @@ centre.
 
   /usr/bin/python3 models/training/gradcam_reference.py [--models DIR] [NAME ...]
 
+Context models (input.channels 2, input.context): the windows are [2, 256] and each reference window's context
+vector (reference set "context") is fed with it, so the gradient runs through the context head as well.
+
 export_model.py runs this for every model it exports. Each file records the checksum of the weights it was made
 from (weightsAbsSum), so that the C++ parity test can tell a stale file from a real mismatch.
 """
@@ -36,7 +39,9 @@ def load_exported(name, models_dir=MODELS_DIR):
         meta = json.load(f)
     weights = np.fromfile(os.path.join(models_dir, meta["weights"]["file"]), dtype="<f4")
     variant = "v2" if any(layer["type"] == "relu6" for layer in meta["architecture"]) else "v1"
-    model = an.ArrhythmiNet(variant, classes=len(meta["classes"]))
+    channels = int(meta["input"].get("channels", 1))
+    features = int(meta["input"].get("context", {}).get("features", 0))
+    model = an.ArrhythmiNet(variant, classes=len(meta["classes"]), in_channels=channels, context=features)
     if [(l["name"], l["type"]) for l in model.layers] != [(l["name"], l["type"]) for l in meta["architecture"]]:
         raise SystemExit(f"{name}: layer list differs from ArrhythmiNet {variant}")
 
@@ -66,14 +71,17 @@ def centres(meta, layer_name):
     raise SystemExit(f"layer {layer_name} not found")
 
 
-def gradcam(model, meta, windows, classes):
-    """Grad-CAM maps [n, window] for class classes[i] of windows[i]."""
+def gradcam(model, meta, windows, classes, contexts=None):
+    """Grad-CAM maps [n, window length] for class classes[i] of windows[i] ([n, channels * length] or
+    [n, channels, length]); contexts [n, F] for a context model."""
     layer = meta["explain"]["gradcamLayer"]
     if layer != model.gradcam_layer:
         raise SystemExit(f"explain.gradcamLayer {layer} is not the layer before pooling ({model.gradcam_layer})")
     captured = {}
-    x = torch.from_numpy(np.asarray(windows, dtype=np.float32)).unsqueeze(1)
-    logits, features = model(x, return_features=True)  # features: the Grad-CAM layer's output
+    channels, length = int(meta["input"].get("channels", 1)), int(meta["input"]["length"])
+    x = torch.from_numpy(np.asarray(windows, dtype=np.float32)).reshape(-1, channels, length)
+    ctx = None if contexts is None else torch.from_numpy(np.asarray(contexts, dtype=np.float32))
+    logits, features = model(x, ctx, return_features=True)  # features: the Grad-CAM layer's output
     features.register_hook(lambda g: captured.__setitem__("grad", g))
     picked = logits.gather(1, torch.tensor(classes).unsqueeze(1)).sum()
     picked.backward()
@@ -82,7 +90,7 @@ def gradcam(model, meta, windows, classes):
     cam = np.maximum(np.einsum("nc,nct->nt", alpha, A), 0.0)
     offset, jump = centres(meta, layer)
     pos = offset + jump * np.arange(A.shape[2])
-    x_axis = np.arange(windows.shape[1])
+    x_axis = np.arange(length)
     out = np.stack([np.interp(x_axis, pos, row) for row in cam])
     peak = out.max(axis=1, keepdims=True)
     out = np.where(peak > 0, out / np.where(peak > 0, peak, 1.0), 0.0)
@@ -98,12 +106,13 @@ def main(names, models_dir=MODELS_DIR):
             ref = json.load(f)
         model, meta = load_exported(name, models_dir)
         windows = np.asarray(ref["inputs"], dtype=np.float32)
+        contexts = np.asarray(ref["context"], dtype=np.float32) if model.context else None
         predicted = np.asarray(ref["logits"]).argmax(axis=1)
         # Each window twice: for its predicted class and for one other (V, or N when V is predicted).
         other = np.where(predicted == 4, 0, 4)
         cams, logits = [], None
         for classes in (predicted, other):
-            c, logits = gradcam(model, meta, windows, classes.tolist())
+            c, logits = gradcam(model, meta, windows, classes.tolist(), contexts)
             cams.append(c)
         err = np.abs(logits - np.asarray(ref["logits"])).max()
         out = {"model": name, "layer": meta["explain"]["gradcamLayer"],

@@ -67,6 +67,7 @@ nlohmann::ordered_json to_json(const Explanation& e) {
   j["values"] = e.values;
   j["probabilities"] = e.probabilities;
   if (!e.window.empty()) j["window"] = e.window;
+  if (!e.context.empty()) j["context"] = e.context;
   if (e.method == "gradcam") {
     j["layer"] = e.layer;
   } else {
@@ -90,39 +91,45 @@ nlohmann::ordered_json to_json(const Explanation& e) {
 Explainer::Explainer(nn::Engine& engine)
     : engine_(engine), head_(engine.model().graph(), engine.model().info().gradcamLayer) {
   const auto& info = engine.model().info();
-  if (info.inputChannels != 1) throw Error("explain_unsupported", "explanations need a one-channel input");
   window_ = info.windowLength;
+  windowSize_ = info.windowLength * info.inputChannels;
+  contextFeatures_ = info.contextFeatures;
   classes_ = info.classes;
-  if (info.backgroundCount > 0 && info.background.size() == static_cast<size_t>(info.backgroundCount) * window_) {
-    background_.assign(static_cast<size_t>(window_), 0.0f);
-    for (int b = 0; b < info.backgroundCount; ++b)
-      for (int t = 0; t < window_; ++t)
-        background_[static_cast<size_t>(t)] += info.background[static_cast<size_t>(b * window_ + t)] / info.backgroundCount;
+  const size_t size = static_cast<size_t>(windowSize_);
+  if (info.backgroundCount > 0 && info.background.size() == static_cast<size_t>(info.backgroundCount) * size) {
+    background_.assign(size, 0.0f);
+    for (size_t b = 0; b < static_cast<size_t>(info.backgroundCount); ++b)
+      for (size_t t = 0; t < size; ++t) background_[t] += info.background[b * size + t] / info.backgroundCount;
   }
 }
 
-std::vector<float> Explainer::probabilities(const float* windows, size_t n) {
+std::vector<float> Explainer::probabilities(const float* windows, size_t n, const float* contexts) {
   std::vector<float> p(n * classes_.size());
-  engine_.run(windows, n, p.data());
+  engine_.run(windows, contexts, n, p.data());
   return p;
 }
 
-std::vector<Explanation> Explainer::gradcam_batch(const float* windows, size_t n, const int* classes) {
-  const size_t C = classes_.size();
+std::vector<Explanation> Explainer::gradcam_batch(const float* windows, size_t n, const int* classes,
+                                                  const float* contexts) {
+  const size_t C = classes_.size(), W = static_cast<size_t>(windowSize_), F = static_cast<size_t>(contextFeatures_);
   const size_t featureSize = static_cast<size_t>(head_.channels()) * static_cast<size_t>(head_.featureLength());
   const size_t batch = std::max<size_t>(1, std::min(n, engine_.max_batch()));
+  if (F > 0 && !contexts && n > 0)
+    throw Error("model_context_required", "explanations of this model need each beat's context features");
+  if (F == 0) contexts = nullptr;
   probs_.resize(batch * C);
   captured_.resize(batch * featureSize);
   std::vector<Explanation> out(n);
   for (size_t first = 0; first < n; first += batch) {
     const size_t count = std::min(batch, n - first);
-    engine_.run(windows + first * static_cast<size_t>(window_), count, probs_.data(), nullptr, head_.layer(),
-                captured_.data());
+    const float* ctx = contexts ? contexts + first * F : nullptr;
+    engine_.run(windows + first * W, ctx, count, probs_.data(), nullptr, head_.layer(), captured_.data());
     for (size_t i = 0; i < count; ++i) {
       const float* p = probs_.data() + i * C;
+      const float* beatContext = ctx ? ctx + i * F : nullptr;
       int cls = classes ? classes[first + i] : -1;
       if (cls < 0) cls = argmax(p, C);
-      auto cam = head_.compute(captured_.data() + i * featureSize, cls);
+      auto cam = head_.compute(captured_.data() + i * featureSize, cls, beatContext);
       Explanation& e = out[first + i];
       e.method = "gradcam";
       e.classIndex = cls;
@@ -130,26 +137,31 @@ std::vector<Explanation> Explainer::gradcam_batch(const float* windows, size_t n
       e.values = std::move(cam.values);
       e.probabilities.assign(p, p + C);
       e.layer = head_.layer();
-      const float* w = windows + (first + i) * static_cast<size_t>(window_);
+      const float* w = windows + (first + i) * W;
       e.window.assign(w, w + window_);
+      if (beatContext) e.context.assign(beatContext, beatContext + F);
     }
   }
   return out;
 }
 
-Explanation Explainer::gradcam(const float* window, int classIndex) {
-  return std::move(gradcam_batch(window, 1, &classIndex).front());
+Explanation Explainer::gradcam(const float* window, int classIndex, const float* context) {
+  return std::move(gradcam_batch(window, 1, &classIndex, context).front());
 }
 
 Explanation Explainer::shap(const float* window, const float* baseline, const std::string& baselineName,
-                            const Options& options) {
-  const size_t W = static_cast<size_t>(window_), C = classes_.size();
+                            const Options& options, const float* context) {
+  const size_t L = static_cast<size_t>(window_), W = static_cast<size_t>(windowSize_), C = classes_.size();
+  const size_t F = static_cast<size_t>(contextFeatures_), channels = W / L;
+  if (F > 0 && !context) throw Error("model_context_required", "explanations of this model need the beat's context features");
+  if (F == 0) context = nullptr;
   Explanation e;
   e.method = "shap";
   e.baseline = baselineName;
-  e.probabilities = probabilities(window, 1);
-  e.window.assign(window, window + W);
-  e.baselineWindow.assign(baseline, baseline + W);
+  e.probabilities = probabilities(window, 1, context);
+  e.window.assign(window, window + L);
+  e.baselineWindow.assign(baseline, baseline + L);
+  if (context) e.context.assign(context, context + F);
   const int cls = options.classIndex >= 0 ? options.classIndex : argmax(e.probabilities.data(), C);
   if (cls >= static_cast<int>(C)) throw Error("explain_invalid_class", "class index out of range");
   e.classIndex = cls;
@@ -159,16 +171,22 @@ Explanation Explainer::shap(const float* window, const float* baseline, const st
   const size_t batch = std::max<size_t>(1, std::min<size_t>(engine_.max_batch(), 512));
   mixed_.resize(batch * W);
   probs_.resize(batch * C);
+  if (context) {  // every coalition keeps the beat's own context
+    contexts_.resize(batch * F);
+    for (size_t i = 0; i < batch; ++i) std::copy(context, context + F, contexts_.data() + i * F);
+  }
+  const float* ctx = context ? contexts_.data() : nullptr;
   const auto& segs = e.segments;
   const CoalitionFn f = [&](const uint32_t* masks, size_t n, double* out) {
     for (size_t i = 0; i < n; ++i) {
       float* row = mixed_.data() + i * W;
       for (size_t s = 0; s < segs.size(); ++s) {
         const float* src = (masks[i] >> s & 1u) ? window : baseline;
-        std::copy(src + segs[s].start, src + segs[s].end, row + segs[s].start);
+        for (size_t ch = 0; ch < channels; ++ch)  // a segment is a time span of every channel
+          std::copy(src + ch * L + segs[s].start, src + ch * L + segs[s].end, row + ch * L + segs[s].start);
       }
     }
-    engine_.run(mixed_.data(), n, probs_.data());
+    engine_.run(mixed_.data(), ctx, n, probs_.data());
     for (size_t i = 0; i < n; ++i) out[i] = probs_[i * C + static_cast<size_t>(cls)];
   };
   ShapleyResult r;
@@ -184,7 +202,7 @@ Explanation Explainer::shap(const float* window, const float* baseline, const st
   e.baseValue = r.baseValue;
   e.outputValue = r.outputValue;
   e.evaluations = r.evaluations;
-  e.values.assign(W, 0.0f);
+  e.values.assign(L, 0.0f);
   for (size_t s = 0; s < segs.size(); ++s) {
     e.segments[s].value = r.values[s];
     const double perSample = r.values[s] / (segs[s].end - segs[s].start);

@@ -33,14 +33,15 @@ struct Explanation {
   int classIndex = 0;
   std::vector<float> values;         // windowLength, aligned with the beat window
   std::vector<float> probabilities;  // the model's output for the beat
-  std::vector<float> window;         // the beat window explained (z-scored, windowLength)
+  std::vector<float> window;         // the beat window explained (z-scored, windowLength; channel 0 of a 2-channel input)
+  std::vector<float> context;        // context models: the beat's context features, held fixed (empty otherwise)
   // Grad-CAM
   std::string layer;
   // SHAP
   std::vector<Segment> segments;
   double baseValue = 0.0, outputValue = 0.0;
   std::string baseline;   // "median-normal" | "background"
-  std::vector<float> baselineWindow;  // the baseline itself (windowLength)
+  std::vector<float> baselineWindow;  // the baseline itself (windowLength; channel 0 of a 2-channel input)
   std::string estimator;  // "exact" | "kernel"
   size_t evaluations = 0;
   size_t samples = 0;     // KernelSHAP only
@@ -54,6 +55,11 @@ Options parse_options(const nlohmann::json& options, const std::vector<std::stri
 // values as a plain array; the JS side turns it into a Float32Array.
 nlohmann::ordered_json to_json(const Explanation& e);
 
+// Context models (models/FORMAT.md: input.channels 2 and input.context): a beat is its window of windowSize()
+// floats (channels x windowLength, NCW) plus its contextFeatures() context floats. Every entry point takes the
+// context as an optional last argument: nullptr for single-beat models, required (else
+// av::Error("model_context_required")) for context models. SHAP perturbs time segments of every channel of the
+// window against the baseline and holds the beat's context fixed.
 class Explainer {
  public:
   // The engine must outlive the explainer. Uses the model's explain.gradcamLayer.
@@ -61,29 +67,35 @@ class Explainer {
 
   nn::Engine& engine() { return engine_; }
   const GradcamHead& head() const { return head_; }
-  int windowLength() const { return window_; }
+  int windowLength() const { return window_; }        // samples per channel: the length of values
+  int windowSize() const { return windowSize_; }      // floats per beat window: channels x windowLength
+  int contextFeatures() const { return contextFeatures_; }  // F, 0 for single-beat models
   const std::vector<std::string>& classes() const { return classes_; }
-  // Mean of the model's explain.background windows (empty if the model ships none).
+  // Mean of the model's explain.background windows (windowSize floats; empty if the model ships none).
   const std::vector<float>& background() const { return background_; }
 
-  Explanation gradcam(const float* window, int classIndex = -1);
+  Explanation gradcam(const float* window, int classIndex = -1, const float* context = nullptr);
   // Grad-CAM of n windows at once (one engine call per maxBatch). classes: n entries, -1 = predicted.
-  std::vector<Explanation> gradcam_batch(const float* windows, size_t n, const int* classes);
+  // contexts: n x contextFeatures() floats.
+  std::vector<Explanation> gradcam_batch(const float* windows, size_t n, const int* classes,
+                                         const float* contexts = nullptr);
 
-  // SHAP of `window` against `baseline` (windowLength floats) in probability space of the class.
+  // SHAP of `window` against `baseline` (windowSize floats) in probability space of the class.
   Explanation shap(const float* window, const float* baseline, const std::string& baselineName,
-                   const Options& options);
+                   const Options& options, const float* context = nullptr);
 
-  // Class probabilities of n windows.
-  std::vector<float> probabilities(const float* windows, size_t n);
+  // Class probabilities of n windows (contexts: n x contextFeatures() floats).
+  std::vector<float> probabilities(const float* windows, size_t n, const float* contexts = nullptr);
 
  private:
   nn::Engine& engine_;
   GradcamHead head_;
   int window_ = 0;
+  int windowSize_ = 0;
+  int contextFeatures_ = 0;
   std::vector<std::string> classes_;
   std::vector<float> background_;
-  std::vector<float> mixed_, probs_, captured_, logits_;
+  std::vector<float> mixed_, probs_, captured_, logits_, contexts_;
 };
 
 // Per-sample median of the windows with the given indices (n x length, row-major). Empty if idx is empty.

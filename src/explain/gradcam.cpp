@@ -70,8 +70,14 @@ GradcamHead::GradcamHead(const json& meta, const float* weights, size_t count, c
   Shape shape{input.value("channels", 1), input.value("length", 0), 0.0, 1.0};
   if (shape.l <= 0 || shape.c <= 0 || shape.l > (1 << 20)) invalid("model input shape is missing or invalid");
   window_ = shape.l;
+  int contextFeatures = 0;
+  if (auto ctx = input.find("context"); ctx != input.end()) {
+    if (!ctx->is_object()) invalid("input.context must be an object");
+    contextFeatures = int_field(*ctx, "features");
+  }
 
   std::map<std::string, Shape> shapes;
+  if (contextFeatures > 0) shapes["context"] = Shape{contextFeatures, 0, 0.0, 1.0};
   std::map<std::string, int> node;  // tail node index by layer name
   auto tail = std::make_unique<Tail>();
   std::string previous;
@@ -153,6 +159,10 @@ GradcamHead::GradcamHead(const json& meta, const float* weights, size_t count, c
     op.l = out.l;
     if (captured) {
       for (const auto& s : inputs) {
+        if (s == "context" && contextFeatures > 0) {  // the beat's context vector: a leaf of the tape
+          op.in.push_back(tail->context_node(contextFeatures));
+          continue;
+        }
         auto it = node.find(s);
         if (it == node.end())
           throw Error("explain_unsupported", "layer '" + name + "' after the Grad-CAM layer '" + layer_ +
@@ -196,9 +206,14 @@ GradcamHead& GradcamHead::operator=(GradcamHead&& o) noexcept {
   return *this;
 }
 
-GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex) const {
+int GradcamHead::contextFeatures() const { return tail_ ? tail_->contextFeatures : 0; }
+
+GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex, const float* context) const {
   if (!tail_ || classIndex < 0 || classIndex >= classes_)
     throw Error("explain_invalid_class", "class index " + std::to_string(classIndex) + " is out of range");
+  if (tail_->contextFeatures > 0 && !context)
+    throw Error("model_context_required", "Grad-CAM of this model needs the beat's " +
+                                              std::to_string(tail_->contextFeatures) + " context features");
   const auto& ops = tail_->ops;
   auto size = [](int c, int l) { return static_cast<size_t>(c) * static_cast<size_t>(std::max(l, 1)); };
   // Forward through the tail, keeping every node's value (a tiny tape).
@@ -208,11 +223,15 @@ GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex) con
   shapeOf[0] = {tail_->c0, tail_->l0};
   for (size_t i = 0; i < ops.size(); ++i) {
     const auto& op = ops[i];
+    shapeOf[i + 1] = {op.c, op.l};
+    if (op.type == "context") {
+      x[i + 1].assign(context, context + op.c);
+      continue;
+    }
     const auto& a = x[static_cast<size_t>(op.in[0])];
     const auto [ic, il] = shapeOf[static_cast<size_t>(op.in[0])];
     auto& y = x[i + 1];
     y.assign(size(op.c, op.l), 0.0);
-    shapeOf[i + 1] = {op.c, op.l};
     if (op.type == "conv1d") {
       const int inG = op.inC / op.groups, outG = op.c / op.groups;
       for (int o = 0; o < op.c; ++o) {
@@ -258,6 +277,7 @@ GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex) con
   g.back()[static_cast<size_t>(classIndex)] = 1.0;
   for (size_t i = ops.size(); i-- > 0;) {
     const auto& op = ops[i];
+    if (op.type == "context") continue;  // a leaf: its gradient is not needed
     const auto& gy = g[i + 1];
     const auto in0 = static_cast<size_t>(op.in[0]);
     const auto& a = x[in0];

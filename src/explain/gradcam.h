@@ -4,6 +4,10 @@
 // The engine captures the feature maps A [C, L'] of the Grad-CAM layer; this class holds the rest of the
 // network (the "tail": the Grad-CAM layer's successors up to the logits) and backpropagates the class logit
 // through it exactly. With the usual tail (global_avg_pool -> dense) that gradient is W[c,k] / L'.
+// A context model's head also reads the beat's context vector (the reserved input "context", models/FORMAT.md):
+// pool -> head_wave + head_context(ctx) -> add -> ReLU -> dense, so that the gradient depends on the beat's
+// context, W_dense[c,:] diag(relu'(h)) W_head_wave / L' with h = head_wave(pool) + head_context(ctx); compute()
+// then needs that vector.
 //
 // Alignment convention: feature position t sits at the centre of its receptive field in input samples,
 // centre(t) = offset + t * jump, where for every conv1d on the way from the input
@@ -39,6 +43,7 @@ class GradcamHead {
   int featureLength() const { return length_; }        // L' of the feature maps
   int windowLength() const { return window_; }         // input samples
   int classes() const { return classes_; }
+  int contextFeatures() const;                         // F if the tail reads the context input, else 0
   double centreOffset() const { return offset_; }
   double centreJump() const { return jump_; }
 
@@ -50,7 +55,9 @@ class GradcamHead {
     double maxActivation = 0.0;     // max of raw (the scale divided out)
   };
   // features: C * L' floats, channel-major (the layer's output for one beat). classIndex < classes().
-  Cam compute(const float* features, int classIndex) const;
+  // context: the beat's contextFeatures() floats; required (else av::Error("model_context_required")) when
+  // contextFeatures() > 0, ignored otherwise.
+  Cam compute(const float* features, int classIndex, const float* context = nullptr) const;
 
  private:
   struct Tail;

@@ -41,6 +41,8 @@ GradcamHead::GradcamHead(const nn::Graph& graph, const std::string& layer) : lay
       continue;
     }
     auto input = [&](int v) {
+      if (v == graph.context && graph.context >= 0)  // the beat's context vector: a leaf of the tape
+        return tail->context_node(graph.values.at(static_cast<size_t>(v)).channels);
       auto it = node.find(v);
       if (it == node.end())
         throw Error("explain_unsupported", "op '" + op.name + "' after the Grad-CAM layer reads a value before it");

@@ -53,15 +53,40 @@ RecordExplainer::RecordExplainer(Explainer& explainer, const Record& record, con
   if (samples.empty()) throw Error("empty_signal", "the lead has no samples");
   const auto spec = spec_of(explainer.engine().model().info());
   if (spec.length() != W()) throw Error("model_invalid", "window length disagrees with the model input");
+  if (S() != W() || F() > 0)
+    throw Error("explain_unsupported", "a context model's beat inputs (two-channel windows, context features) come "
+                                       "from the pipeline: pass them as BeatInputs");
   std::vector<int64_t> ref;
   if (reference) ref = reference_positions(record);
   auto prepared = dsp::prepare_beats(std::span<const float>(samples), record.sampleRate, spec, reference ? &ref : nullptr);
   samples_ = std::move(prepared.sample);
   windows_ = std::move(prepared.windows);
-  const size_t n = samples_.size(), C = explainer.classes().size();
+  classify();
+}
+
+RecordExplainer::RecordExplainer(Explainer& explainer, const Record& record, BeatInputs beats, const std::string& lead)
+    : explainer_(explainer), record_(record) {
+  if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
+    throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
+  lead_ = resolve_lead(record, lead);
+  const size_t n = beats.samples.size();
+  if (beats.windows.size() != n * static_cast<size_t>(S()))
+    throw Error("invalid_argument", "BeatInputs.windows must hold " + std::to_string(S()) + " floats per beat");
+  if (beats.contexts.size() != n * static_cast<size_t>(F()))
+    throw Error("invalid_argument", "BeatInputs.contexts must hold " + std::to_string(F()) + " floats per beat");
+  if (!std::is_sorted(beats.samples.begin(), beats.samples.end()))
+    throw Error("invalid_argument", "BeatInputs.samples must be in ascending order");
+  samples_ = std::move(beats.samples);
+  windows_ = std::move(beats.windows);
+  contexts_ = std::move(beats.contexts);
+  classify();
+}
+
+void RecordExplainer::classify() {
+  const size_t n = samples_.size(), C = explainer_.classes().size();
   labels_.assign(n, 0);
   if (n > 0) {
-    const auto p = explainer.probabilities(windows_.data(), n);
+    const auto p = explainer_.probabilities(windows_.data(), n, F() > 0 ? contexts_.data() : nullptr);
     for (size_t i = 0; i < n; ++i)
       labels_[i] = static_cast<int>(std::max_element(p.begin() + static_cast<long>(i * C),
                                                      p.begin() + static_cast<long>((i + 1) * C)) -
@@ -81,7 +106,7 @@ const std::vector<float>& RecordExplainer::baseline(const std::string& wanted, s
       std::vector<size_t> normal;
       for (size_t i = 0; i < labels_.size(); ++i)
         if (labels_[i] == 0) normal.push_back(i);
-      medianNormal_ = median_window(windows_.data(), static_cast<size_t>(W()), normal);
+      medianNormal_ = median_window(windows_.data(), static_cast<size_t>(S()), normal);
       medianDone_ = true;
     }
     if (!medianNormal_.empty()) {
@@ -101,6 +126,9 @@ std::vector<float> RecordExplainer::prepare_one(int64_t sample) {
   const auto& samples = record_.leads[static_cast<size_t>(lead_)].samples;
   if (sample < 0 || static_cast<size_t>(sample) >= samples.size())
     throw Error("explain_beat_out_of_range", "beat sample " + std::to_string(sample) + " is outside the record");
+  if (S() != W() || F() > 0)
+    throw Error("explain_unsupported", "sample " + std::to_string(sample) +
+                                           " is not one of the beats: a context model's inputs cannot be prepared alone");
   // The same steps as dsp::prepare_beats for one reference position, with the classification signal kept.
   if (cls_.empty()) cls_ = dsp::classification_signal(dsp::resample(samples, record_.sampleRate), dsp::kModelRate);
   const int64_t n360 = static_cast<int64_t>(cls_.size());
@@ -114,10 +142,10 @@ std::vector<float> RecordExplainer::prepare_one(int64_t sample) {
 
 Explanation RecordExplainer::explain_beat(size_t beat, const Options& options) {
   if (beat >= samples_.size()) throw Error("explain_beat_out_of_range", "beat index out of range");
-  if (options.method == Method::Gradcam) return explainer_.gradcam(window(beat), options.classIndex);
+  if (options.method == Method::Gradcam) return explainer_.gradcam(window(beat), options.classIndex, context(beat));
   std::string name;
   const auto& base = baseline(options.baseline, &name);
-  return explainer_.shap(window(beat), base.data(), name, options);
+  return explainer_.shap(window(beat), base.data(), name, options, context(beat));
 }
 
 Explanation RecordExplainer::explain(int64_t sample, const Options& options) {
@@ -133,7 +161,7 @@ GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
   GlobalExplanation g;
   g.segments = options.segments;
   g.segmentBounds = make_segments(W(), options.segments);
-  const size_t Wn = static_cast<size_t>(W());
+  const size_t Wn = static_cast<size_t>(W()), Sn = static_cast<size_t>(S()), Fn = static_cast<size_t>(F());
   const auto& classes = explainer_.classes();
   std::vector<float> base;
   if (options.shap) base = baseline(options.baseline, &g.baseline);
@@ -147,18 +175,20 @@ GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
     p.label = classes[c];
     p.beats = members.size();
     std::vector<double> avg(Wn, 0.0), cam(Wn, 0.0);
-    std::vector<float> batch;
+    std::vector<float> batch, batchContexts;
     const size_t chunk = 256;
     for (size_t first = 0; first < members.size(); first += chunk) {
       const size_t count = std::min(chunk, members.size() - first);
-      batch.resize(count * Wn);
+      batch.resize(count * Sn);
+      batchContexts.resize(count * Fn);
       for (size_t i = 0; i < count; ++i) {
         const float* w = window(members[first + i]);
-        std::copy(w, w + Wn, batch.data() + i * Wn);
-        for (size_t t = 0; t < Wn; ++t) avg[t] += w[t];
+        std::copy(w, w + Sn, batch.data() + i * Sn);
+        if (Fn) std::copy(context(members[first + i]), context(members[first + i]) + Fn, batchContexts.data() + i * Fn);
+        for (size_t t = 0; t < Wn; ++t) avg[t] += w[t];  // channel 0: the z-scored beat
       }
       const std::vector<int> cls(count, static_cast<int>(c));
-      for (const auto& e : explainer_.gradcam_batch(batch.data(), count, cls.data()))
+      for (const auto& e : explainer_.gradcam_batch(batch.data(), count, cls.data(), Fn ? batchContexts.data() : nullptr))
         for (size_t t = 0; t < Wn; ++t) cam[t] += e.values[t];
     }
     for (size_t t = 0; t < Wn; ++t) {
@@ -175,7 +205,7 @@ GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
       for (size_t k : class_subsample(members.size(), options.maxShapBeats)) {
         const size_t beat = members[k];
         p.shapBeats.push_back(beat);
-        const auto e = explainer_.shap(window(beat), base.data(), g.baseline, o);
+        const auto e = explainer_.shap(window(beat), base.data(), g.baseline, o, context(beat));
         for (size_t t = 0; t < Wn; ++t) abs[t] += std::fabs(e.values[t]);
         for (size_t s = 0; s < e.segments.size(); ++s) p.meanAbsSegments[s] += std::fabs(e.segments[s].value);
       }

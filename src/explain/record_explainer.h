@@ -41,21 +41,39 @@ struct GlobalExplanation {
 // Evenly spaced, deterministic subsample of n items: floor((k + 1/2) n / cap) for k < cap (all if n <= cap).
 std::vector<size_t> class_subsample(size_t n, size_t cap);
 
+// The model inputs of a recording's beats as the caller prepared them (for a context model, the pipeline's
+// two-channel windows and context features; src/dsp/beat_context.h).
+struct BeatInputs {
+  std::vector<int64_t> samples;  // input-rate positions, ascending
+  std::vector<float> windows;    // samples.size() x Explainer::windowSize() floats
+  std::vector<float> contexts;   // samples.size() x Explainer::contextFeatures() floats (empty for single-beat models)
+};
+
 class RecordExplainer {
  public:
   // lead: index or name, empty = the pipeline's default. reference: explain the record's annotated beat positions
   // (like analyze --beats reference) instead of detected ones. The record must outlive this object.
+  // Prepares one-channel windows itself: a context model (2 channels or context features) needs the constructor
+  // below, else av::Error("explain_unsupported").
   RecordExplainer(Explainer& explainer, const Record& record, const std::string& lead = {}, bool reference = false);
+  // Beats whose inputs the caller prepared. Throws av::Error("invalid_argument") if the sizes do not fit the model.
+  // explain(sample) of a position that is not one of these beats prepares it alone: single-beat models only.
+  RecordExplainer(Explainer& explainer, const Record& record, BeatInputs beats, const std::string& lead = {});
 
   size_t beatCount() const { return samples_.size(); }
   const std::vector<int64_t>& samples() const { return samples_; }   // input-rate positions
   const std::vector<int>& labels() const { return labels_; }          // predicted classes
-  const float* window(size_t beat) const { return windows_.data() + beat * static_cast<size_t>(W()); }
+  // The beat's model input: windowSize() floats (channels x windowLength).
+  const float* window(size_t beat) const { return windows_.data() + beat * static_cast<size_t>(S()); }
+  // The beat's context features (contextFeatures() floats), nullptr for single-beat models.
+  const float* context(size_t beat) const {
+    return F() > 0 ? contexts_.data() + beat * static_cast<size_t>(F()) : nullptr;
+  }
   // The beat index at this input-rate sample, or nullopt.
   std::optional<size_t> find(int64_t sample) const;
 
-  // The recording's median normal beat: per-sample median over the windows predicted N; when no beat is,
-  // the model's background. name says which ("median-normal" | "background").
+  // The recording's median normal beat: per-sample median over the windows predicted N (windowSize floats); when
+  // no beat is, the model's background. name says which ("median-normal" | "background").
   const std::vector<float>& baseline(const std::string& wanted, std::string* name);
 
   // Explains the beat at `sample`: its window from this recording (prepared alone if it is not one of the beats).
@@ -66,13 +84,17 @@ class RecordExplainer {
 
  private:
   int W() const { return explainer_.windowLength(); }
+  int S() const { return explainer_.windowSize(); }
+  int F() const { return explainer_.contextFeatures(); }
   std::vector<float> prepare_one(int64_t sample);
+  void classify();
 
   Explainer& explainer_;
   const Record& record_;
   int lead_ = 0;
   std::vector<int64_t> samples_;
   std::vector<float> windows_;
+  std::vector<float> contexts_;
   std::vector<int> labels_;
   std::vector<float> medianNormal_;
   bool medianDone_ = false;

@@ -18,16 +18,18 @@ const char* backend_name(Backend kind);  // "simd" | "xnnpack"
 class BackendImpl {
  public:
   virtual ~BackendImpl() = default;
-  // windows: n beats in NCW layout ([channels][length] each); n <= maxBatch.
+  // windows: n beats in NCW layout ([channels][length] each); n <= maxBatch. context: n x F floats, the graph's
+  // context input (graph.context), or nullptr when the graph has none.
   // logits: n x classes. If capture >= 0, that value's output is copied to captured as n x [C][L].
-  virtual void run(const float* windows, size_t n, float* logits, int capture, float* captured) = 0;
+  virtual void run(const float* windows, const float* context, size_t n, float* logits, int capture,
+                   float* captured) = 0;
 };
 
 // Throws av::Error("backend_unavailable") if this build lacks the backend.
 std::unique_ptr<BackendImpl> make_backend(Backend kind, std::shared_ptr<const Graph> graph, size_t maxBatch);
 
 // Assigns each value a reusable buffer by liveness: values that are never alive at the same time share
-// memory. bufferOf[v] is the buffer of value v (-1 for the input, which backends handle themselves);
+// memory. bufferOf[v] is the buffer of value v (-1 for the inputs, which backends handle themselves);
 // sizes[b] is the largest per-beat size (in elements of `elementsOf(shape)`) stored in buffer b.
 struct BufferPlan {
   std::vector<int> bufferOf;

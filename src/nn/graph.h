@@ -42,9 +42,13 @@ struct Op {
 };
 
 struct Graph {
-  std::vector<Shape> values;       // value 0 is the input window [inputChannels, windowLength]
+  // Value 0 is the input window [inputChannels, windowLength]. A context model's second input, the flat vector of
+  // its F context features, is value 1 (`context`); layers name it "context" in their "inputs". Neither input is
+  // produced by an op: the backends fill them from run()'s arguments.
+  std::vector<Shape> values;
   std::vector<Op> ops;             // in execution order; op i produces value ops[i].output
   int logits = -1;                 // the value fed to softmax
+  int context = -1;                // the context input [F] (flat), -1 if the model has none (F == 0)
   std::map<std::string, int> named;  // layer name -> value, for layers whose exact output exists
   std::vector<int> lastUse;        // value -> index of the last op reading it (-1: never read)
 };

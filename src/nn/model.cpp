@@ -203,9 +203,25 @@ void parse_top(const json& doc, ModelInfo& info) {
 
   const json& input = field(doc, "input", where);
   if (string_field(input, "layout", "input") != "NCW") fail("input", "\"layout\" must be \"NCW\"");
-  info.inputChannels = static_cast<int>(int_field(input, "channels", "input", 1, kMaxChannels));
+  info.inputChannels = static_cast<int>(int_field(input, "channels", "input", 1, kMaxInputChannels));
   if (int_field(input, "length", "input", 1, kMaxLength) != info.windowLength)
     fail("input", "\"length\" must equal window.before + window.after");
+  if (auto ctx = input.find("context"); ctx != input.end()) {
+    const std::string at = "input.context";
+    info.contextFeatures = static_cast<int>(int_field(*ctx, "features", at, 0, kMaxContextFeatures));
+    const json& names = field(*ctx, "names", at);
+    if (!names.is_array()) fail(at, "\"names\" must be an array of strings");
+    if (names.size() != static_cast<size_t>(info.contextFeatures))
+      fail(at, "\"names\" lists " + std::to_string(names.size()) + " names but \"features\" = " +
+                   std::to_string(info.contextFeatures));
+    std::set<std::string> seen;
+    for (const json& n : names) {
+      if (!n.is_string() || n.get<std::string>().empty() || n.get<std::string>().size() > 200)
+        fail(at, "\"names\" must hold strings of 1 to 200 characters");
+      if (!seen.insert(n.get<std::string>()).second) fail(at, "duplicate context name \"" + n.get<std::string>() + "\"");
+      info.contextNames.push_back(n.get<std::string>());
+    }
+  }
   info.parameters = int_field(doc, "parameters", where, 0, kMaxWeightCount);
 }
 
@@ -260,6 +276,12 @@ void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
   graph.values.push_back(Shape{info.inputChannels, info.windowLength, false});
   b.outs["input"] = {0, -1};
   b.uses["input"] = 0;
+  if (info.contextFeatures > 0) {  // the second input, value 1
+    graph.values.push_back(Shape{info.contextFeatures, 1, true});
+    graph.context = 1;
+    b.outs[kContextInput] = {graph.context, -1};
+    b.uses[kContextInput] = 0;
+  }
 
   // First pass: names, types, inputs and how often each output is read.
   std::vector<std::vector<std::string>> inputs(layers.size());
@@ -270,9 +292,13 @@ void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
     names[i] = string_field(layers[i], "name", where);
     types[i] = string_field(layers[i], "type", where);
     if (names[i].empty() || names[i].size() > 200) fail(where, "layer names must be 1 to 200 characters");
+    if (names[i] == kContextInput) fail(where, "the layer name \"context\" is reserved for the context input");
     if (b.uses.count(names[i])) fail(where, "duplicate layer name \"" + names[i] + "\"");
     inputs[i] = layer_inputs(layers[i], previous, where);
     for (const std::string& in : inputs[i]) {
+      if (in == kContextInput && info.contextFeatures == 0)
+        fail(where, "input \"context\" is the context input, but the model declares none (input.context)");
+      if (in == kContextInput && types[i] != "dense") fail(where, "only a dense layer can read the context input");
       if (!b.uses.count(in)) fail(where, "input \"" + in + "\" is not an earlier layer");
       ++b.uses[in];
     }
@@ -280,7 +306,8 @@ void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
     previous = names[i];
   }
   if (types.back() != "softmax") fail("architecture", "the last layer must be softmax");
-  if (!info.gradcamLayer.empty() && (!b.uses.count(info.gradcamLayer) || info.gradcamLayer == names.back()))
+  if (!info.gradcamLayer.empty() && (!b.uses.count(info.gradcamLayer) || info.gradcamLayer == names.back() ||
+                                     info.gradcamLayer == kContextInput))
     fail("explain", "gradcamLayer \"" + info.gradcamLayer + "\" is not a layer of the network");
 
   for (size_t i = 0; i < layers.size(); ++i) {

@@ -1,6 +1,7 @@
 #pragma once
 // An ArrhythmiNet model file (models/FORMAT.md): metadata JSON + float32 weights, validated strictly and
 // turned into a Graph at load. Errors are av::Error with code "model_invalid" (or "model_file_unreadable").
+// The reserved layer-input name "context" (kContextInput) is a context model's feature vector.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -12,6 +13,10 @@
 
 namespace av::nn {
 
+inline constexpr const char* kContextInput = "context";  // the name layers use in "inputs" for the context vector
+inline constexpr int kMaxInputChannels = 2;
+inline constexpr int kMaxContextFeatures = 64;
+
 struct ModelInfo {
   std::string name;
   std::string version;
@@ -20,7 +25,11 @@ struct ModelInfo {
   int windowBefore = 0;       // samples before the R peak
   int windowAfter = 0;        // samples after it
   int windowLength = 0;       // before + after: the R peak sits at index windowBefore
-  int inputChannels = 1;
+  int inputChannels = 1;      // 1, or 2 for the context models (channel 1: the beat minus the patient's template)
+  // A context model's second input (input.context): contextFeatures floats per beat, in the order of contextNames
+  // (names chosen by the training, e.g. "logPreLocal"; the pipeline computes them). 0 and empty for single-beat models.
+  int contextFeatures = 0;
+  std::vector<std::string> contextNames;
   double stdFloor = 0.01;     // normalization: (x - mean) / max(std, stdFloor)
   long long parameters = 0;   // Keras count, checked against the architecture
   long long flops = 0;        // multiply-adds x 2 per beat, computed from the architecture

@@ -1,5 +1,6 @@
 // Every shipped model against its PyTorch reference set (models/reference/NAME.json, written by the
 // training scripts): both backends, probabilities within 1e-4 and the same argmax; backends within 1e-5.
+// Context models' sets give each window's context vector ("context"), fed with it.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -20,7 +21,7 @@ namespace {
 struct Reference {
   std::string name;
   size_t count = 0;
-  std::vector<float> inputs, logits, probs;
+  std::vector<float> inputs, contexts, logits, probs;  // contexts: context models only
 };
 
 std::vector<std::pair<fs::path, Reference>> shipped_models() {
@@ -37,6 +38,9 @@ std::vector<std::pair<fs::path, Reference>> shipped_models() {
     r.count = j.at("count").get<size_t>();
     for (const auto& w : j.at("inputs"))
       for (float x : w) r.inputs.push_back(x);
+    if (j.contains("context"))
+      for (const auto& c : j.at("context"))
+        for (float x : c) r.contexts.push_back(x);
     for (const auto& w : j.at("logits"))
       for (float x : w) r.logits.push_back(x);
     for (const auto& w : j.at("probabilities"))
@@ -59,7 +63,9 @@ TEST_CASE("shipped models match their PyTorch reference outputs on every backend
     Model model = Model::load_file(path.string());
     CHECK(model.info().name == ref.name);
     const size_t classes = model.info().classes.size();
-    REQUIRE(ref.inputs.size() == ref.count * static_cast<size_t>(model.info().windowLength));
+    REQUIRE(ref.inputs.size() == ref.count * static_cast<size_t>(model.info().windowLength * model.info().inputChannels));
+    REQUIRE(ref.contexts.size() == ref.count * static_cast<size_t>(model.info().contextFeatures));
+    const float* contexts = ref.contexts.empty() ? nullptr : ref.contexts.data();
     REQUIRE(ref.probs.size() == ref.count * classes);
 
     std::vector<std::vector<float>> probsBy;
@@ -73,9 +79,9 @@ TEST_CASE("shipped models match their PyTorch reference outputs on every backend
       std::vector<float> captured;
       if (!layer.empty()) {
         captured.resize(ref.count * model.layer_shape(layer).size());
-        engine.run(ref.inputs.data(), ref.count, probs.data(), logits.data(), layer, captured.data());
+        engine.run(ref.inputs.data(), contexts, ref.count, probs.data(), logits.data(), layer, captured.data());
       } else {
-        engine.run(ref.inputs.data(), ref.count, probs.data(), logits.data());
+        engine.run(ref.inputs.data(), contexts, ref.count, probs.data(), logits.data());
       }
       float worst = 0;
       for (size_t i = 0; i < probs.size(); ++i) worst = std::max(worst, std::abs(probs[i] - ref.probs[i]));

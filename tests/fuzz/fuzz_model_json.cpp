@@ -10,10 +10,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool hasWeights = json.size() < size;
   try {
     const av::nn::Model m = av::nn::Model::load(json, hasWeights ? tail : std::span<const uint8_t>(v1));
-    // A model that loads must run: one beat of zeros through the engine.
+    // A model that loads must run: one beat of zeros (and a zero context vector) through the engine.
     av::nn::Engine engine(m, av::nn::default_backend(), 1);
     std::vector<float> window(engine.window_size(), 0.0f), probs(engine.classes());
-    engine.run(window.data(), 1, probs.data());
+    std::vector<float> context(engine.context_features(), 0.0f);
+    engine.run(window.data(), context.empty() ? nullptr : context.data(), 1, probs.data());
   } catch (const av::Error&) {
   }
   return 0;

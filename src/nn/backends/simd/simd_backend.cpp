@@ -49,20 +49,25 @@ class SimdBackend final : public BackendImpl {
     size_t total = 0;
     for (size_t sz : plan_.sizes) total += sz;
     const size_t inputFloats = inputDirect_ ? 0 : static_cast<size_t>(in.length) * stride_[0];
-    arena_.assign(total + inputFloats, 0.0f);
+    // The context vector of the beat being run, zero-padded to its stride like any flat value.
+    const size_t contextFloats = g_->context >= 0 ? stride_[static_cast<size_t>(g_->context)] : 0;
+    arena_.assign(total + inputFloats + contextFloats, 0.0f);
     size_t at = 0;
     for (size_t sz : plan_.sizes) {
       buffers_.push_back(arena_.data() + at);
       at += sz;
     }
     inputBuffer_ = arena_.data() + at;
+    if (g_->context >= 0) contextBuffer_ = inputBuffer_ + inputFloats;
 
     for (const Op& op : g_->ops) steps_.push_back(pack(op));
   }
 
-  void run(const float* windows, size_t n, float* logits, int capture, float* captured) override {
+  void run(const float* windows, const float* context, size_t n, float* logits, int capture,
+           float* captured) override {
     const Shape in = g_->values[0];
     const size_t windowSize = in.size();
+    const size_t contextSize = g_->context >= 0 ? g_->values[static_cast<size_t>(g_->context)].size() : 0;
     const Shape out = g_->values[static_cast<size_t>(g_->logits)];
     const size_t captureSize = capture >= 0 ? g_->values[static_cast<size_t>(capture)].size() : 0;
     for (size_t i = 0; i < n; ++i) {
@@ -72,6 +77,7 @@ class SimdBackend final : public BackendImpl {
           for (size_t l = 0; l < static_cast<size_t>(in.length); ++l)
             inputBuffer_[l * stride_[0] + ch] = window[ch * static_cast<size_t>(in.length) + l];
       }
+      if (contextSize) std::memcpy(contextBuffer_, context + i * contextSize, sizeof(float) * contextSize);
       for (const Step& s : steps_) {
         run_step(s, window);
         if (s.op->output == capture) copy_out(capture, captured + i * captureSize);
@@ -138,6 +144,7 @@ class SimdBackend final : public BackendImpl {
 
   float* value(int v, const float* window) {
     if (v == 0) return inputDirect_ ? const_cast<float*>(window) : inputBuffer_;
+    if (v == g_->context) return contextBuffer_;
     return buffers_[static_cast<size_t>(plan_.bufferOf[static_cast<size_t>(v)])];
   }
 
@@ -214,6 +221,7 @@ class SimdBackend final : public BackendImpl {
   std::vector<float> arena_;
   std::vector<float*> buffers_;
   float* inputBuffer_ = nullptr;
+  float* contextBuffer_ = nullptr;
   std::vector<Step> steps_;
 };
 

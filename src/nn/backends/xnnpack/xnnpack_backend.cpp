@@ -46,7 +46,8 @@ class XnnpackBackend final : public BackendImpl {
   XnnpackBackend(std::shared_ptr<const Graph> graph, size_t maxBatch) : g_(std::move(graph)) {
     init_xnnpack();
     plan_ = plan_buffers(*g_, [](const Shape& s) { return s.size(); });
-    size_t total = g_->values[0].size();  // the input, transposed to channels-last
+    contextSize_ = g_->context >= 0 ? g_->values[static_cast<size_t>(g_->context)].size() : 0;
+    size_t total = g_->values[0].size() + contextSize_;  // the inputs: the window transposed to channels-last, the context
     for (size_t sz : plan_.sizes) total += sz;
     // Whole batches live in memory at once here: keep them within kMaxArenaFloats, whatever maxBatch says.
     maxBatch_ = std::clamp<size_t>(kMaxArenaFloats / std::max<size_t>(total, 1), 1, maxBatch);
@@ -55,6 +56,8 @@ class XnnpackBackend final : public BackendImpl {
     float* at = arena_.data();
     input_ = at;
     at += g_->values[0].size() * maxBatch_;
+    context_ = at;  // operators are set up on fixed pointers: the caller's context rows are copied here
+    at += contextSize_ * maxBatch_;
     for (size_t sz : plan_.sizes) {
       buffers_.push_back(at);
       at += sz * maxBatch_;
@@ -62,25 +65,27 @@ class XnnpackBackend final : public BackendImpl {
     for (const Op& op : g_->ops) ops_.push_back(create(op));
   }
 
-  void run(const float* windows, size_t n, float* logits, int capture, float* captured) override {
+  void run(const float* windows, const float* context, size_t n, float* logits, int capture,
+           float* captured) override {
     const size_t per = g_->values[0].size(), classes = g_->values[static_cast<size_t>(g_->logits)].size();
     const size_t perCapture = capture >= 0 ? g_->values[static_cast<size_t>(capture)].size() : 0;
     for (size_t done = 0; done < n; done += maxBatch_) {
       const size_t count = std::min(maxBatch_, n - done);
-      run_chunk(windows + done * per, count, logits + done * classes, capture,
-                captured ? captured + done * perCapture : nullptr);
+      run_chunk(windows + done * per, contextSize_ ? context + done * contextSize_ : nullptr, count,
+                logits + done * classes, capture, captured ? captured + done * perCapture : nullptr);
     }
   }
 
  private:
   static constexpr size_t kMaxArenaFloats = 64u << 20;  // 256 MiB
 
-  void run_chunk(const float* windows, size_t n, float* logits, int capture, float* captured) {
+  void run_chunk(const float* windows, const float* context, size_t n, float* logits, int capture, float* captured) {
     const Shape in = g_->values[0];
     const size_t C = static_cast<size_t>(in.channels), L = static_cast<size_t>(in.length);
     for (size_t b = 0; b < n; ++b)  // NCW -> NWC
       for (size_t c = 0; c < C; ++c)
         for (size_t l = 0; l < L; ++l) input_[(b * L + l) * C + c] = windows[(b * C + c) * L + l];
+    if (contextSize_) std::memcpy(context_, context, sizeof(float) * n * contextSize_);
     if (n != setupFor_) setup(n);
     for (size_t k = 0; k < g_->ops.size(); ++k) {
       const Op& op = g_->ops[k];
@@ -92,7 +97,11 @@ class XnnpackBackend final : public BackendImpl {
     std::memcpy(logits, value(g_->logits), sizeof(float) * n * out.size());
   }
 
-  float* value(int v) { return v == 0 ? input_ : buffers_[static_cast<size_t>(plan_.bufferOf[static_cast<size_t>(v)])]; }
+  float* value(int v) {
+    if (v == 0) return input_;
+    if (v == g_->context) return context_;
+    return buffers_[static_cast<size_t>(plan_.bufferOf[static_cast<size_t>(v)])];
+  }
 
   OpPtr create(const Op& op) {
     xnn_operator_t x = nullptr;
@@ -190,6 +199,8 @@ class XnnpackBackend final : public BackendImpl {
   BufferPlan plan_;
   std::vector<float> arena_;
   float* input_ = nullptr;
+  float* context_ = nullptr;
+  size_t contextSize_ = 0;
   std::vector<float*> buffers_;
   std::vector<OpPtr> ops_;
   size_t setupFor_ = 0;
