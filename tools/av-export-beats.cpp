@@ -1,15 +1,19 @@
-// Exports labelled beat windows for training, through exactly the reading, filtering, resampling, R-peak
-// refinement, windowing and z-scoring code that inference uses (av::io::read_wfdb_file,
-// av::dsp::prepare_beats with the reference annotation positions), on each record's default lead.
-// Only beats labelled N, L, R, A or V are kept.
+// Exports labelled beats for training through exactly the road inference takes: the record is read
+// (av::io::read_wfdb_file) and every lead runs the chunked analysis (pipeline/stream.h) at the reference
+// annotation positions, with a Classifier that records the model inputs it is given instead of classifying:
+// the two-channel window (z-scored beat, beat minus the running template) and every context feature of
+// dsp/beat_context.h. Only beats labelled N, L, R, A or V are written; RR and template context come from all
+// annotated beats, as they would from all detected ones.
 //
-//   av-export-beats <wfdb dir> <out.bin> [record ...]     (default: every *.hea in <wfdb dir>, sorted)
+//   av-export-beats <wfdb dir> <out.bin> [--default-lead] [record ...]   (default: every *.hea, sorted; all leads)
 //
 // Output (little-endian), read by models/training/train.py:
-//   "AVBEATS1", uint32 count, uint32 windowLength, uint32 before, uint32 after,
-//   float16 windows[count][windowLength], int8 label[count] (0..4 = N L R A V),
-//   int16 record[count] (record number, -1 if the name is not a number), int64 sample[count]
-//   (the reference annotation position at the record's own rate).
+//   "AVBEATS2", uint32 count, channels, windowLength, before, after, features, nameBytes,
+//   char names[nameBytes] (the feature names, each ending in '\0'),
+//   float16 windows[count][channels][windowLength], float32 context[count][features],
+//   int8 label[count] (0..4 = N L R A V), int16 record[count] (-1 if the name is not a number),
+//   int8 lead[count] (signal index; the record's default lead is flagged in isDefault), int8 isDefault[count],
+//   int64 sample[count] (the reference annotation position at the record's own rate).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -17,18 +21,21 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/annotation.h"
 #include "core/error.h"
 #include "core/record.h"
-#include "dsp/beats.h"
+#include "dsp/beat_context.h"
 #include "io/files.h"
+#include "pipeline/input_recorder.h"
+#include "pipeline/stream.h"
 
 namespace {
 
-// IEEE binary16 from binary32, round to nearest even (z-scored windows are well inside its range).
+// IEEE binary16 from binary32, round to nearest even (the windows are well inside its range).
 uint16_t to_half(float value) {
   uint32_t f;
   std::memcpy(&f, &value, 4);
@@ -57,16 +64,22 @@ void put(std::ofstream& out, const std::vector<T>& v) {
   out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
 }
 
+constexpr int kChannels = 2;
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: av-export-beats <wfdb dir> <out.bin> [record ...]\n";
+    std::cerr << "usage: av-export-beats <wfdb dir> <out.bin> [--default-lead] [record ...]\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
   std::vector<std::string> names;
-  for (int i = 3; i < argc; ++i) names.emplace_back(argv[i]);
+  bool defaultLeadOnly = false;
+  for (int i = 3; i < argc; ++i) {
+    if (std::string(argv[i]) == "--default-lead") defaultLeadOnly = true;
+    else names.emplace_back(argv[i]);
+  }
   if (names.empty()) {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec))
@@ -78,52 +91,77 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const av::dsp::BeatWindowSpec spec;  // 90 before, 166 after, stdFloor 0.01: the models' window
+  const av::dsp::BeatWindowSpec spec;
   std::vector<uint16_t> windows;
-  std::vector<int8_t> labels;
+  std::vector<float> context;
+  std::vector<int8_t> labels, leads, isDefault;
   std::vector<int16_t> records;
   std::vector<int64_t> samples;
   try {
     for (const auto& name : names) {
       const av::Record rec = av::io::read_wfdb_file((dir / (name + ".hea")).string());
-      const int lead = av::default_lead_index(rec);
-      if (lead < 0) throw av::Error("no_leads", "record has no leads", name);
-      const auto& x = rec.leads[static_cast<size_t>(lead)].samples;
+      const int defaultLead = av::default_lead_index(rec);
+      if (defaultLead < 0) throw av::Error("no_leads", "record has no leads", name);
+      // Beat annotations in position order with their classes (stable: the order the stream reports them).
+      std::vector<std::pair<int64_t, int>> beats;
+      for (const auto& a : rec.annotations)
+        if (av::is_beat_annotation(a.code) && a.sample >= 0 && a.sample < static_cast<int64_t>(rec.length()))
+          beats.emplace_back(a.sample, av::class_index_for_code(a.code));
+      std::stable_sort(beats.begin(), beats.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
       std::vector<int64_t> positions;
-      std::vector<int8_t> classes;
-      for (const auto& a : rec.annotations) {
-        const int c = av::class_index_for_code(a.code);
-        if (c < 0 || a.sample < 0 || a.sample >= static_cast<int64_t>(x.size())) continue;
-        positions.push_back(a.sample);
-        classes.push_back(static_cast<int8_t>(c));
-      }
-      const av::dsp::PreparedBeats beats = av::dsp::prepare_beats(x, rec.sampleRate, spec, &positions);
-      if (beats.count() != positions.size())
-        throw av::Error("beat_count_mismatch", "prepare_beats returned " + std::to_string(beats.count()) +
-                        " windows for " + std::to_string(positions.size()) + " positions", name);
+      for (const auto& b : beats) positions.push_back(b.first);
       char* end = nullptr;
       const long number = std::strtol(name.c_str(), &end, 10);
       const int16_t id = (end && *end == '\0' && number >= 0 && number < 32768) ? static_cast<int16_t>(number) : -1;
-      for (float v : beats.windows) windows.push_back(to_half(v));
-      labels.insert(labels.end(), classes.begin(), classes.end());
-      records.insert(records.end(), positions.size(), id);
-      samples.insert(samples.end(), positions.begin(), positions.end());
-      std::cerr << name << " (" << rec.leads[static_cast<size_t>(lead)].name << "): " << positions.size()
-                << " beats\n";
+      for (int lead = 0; lead < static_cast<int>(rec.leads.size()); ++lead) {
+        if (defaultLeadOnly && lead != defaultLead) continue;
+        av::pipeline::InputRecorder recorder(kChannels);
+        av::pipeline::StreamOptions so;
+        so.analyze.beats = av::pipeline::BeatSource::Reference;
+        const av::pipeline::Result r = av::pipeline::analyze_chunked(
+            std::make_unique<av::pipeline::RecordLeadSource>(rec, lead),
+            {rec.name, rec.leads[static_cast<size_t>(lead)].name, lead, positions}, &recorder, so);
+        if (r.beats.size() != beats.size())
+          throw av::Error("beat_count_mismatch", "the analysis returned " + std::to_string(r.beats.size()) +
+                                                     " beats for " + std::to_string(beats.size()) + " annotations", name);
+        const size_t len = static_cast<size_t>(spec.length()) * kChannels;
+        size_t kept = 0;
+        for (size_t i = 0; i < beats.size(); ++i) {
+          if (beats[i].second < 0) continue;
+          for (size_t k = 0; k < len; ++k) windows.push_back(to_half(recorder.windows[i * len + k]));
+          context.insert(context.end(), recorder.context.begin() + static_cast<std::ptrdiff_t>(i * av::dsp::kContextFeatureCount),
+                         recorder.context.begin() + static_cast<std::ptrdiff_t>((i + 1) * av::dsp::kContextFeatureCount));
+          labels.push_back(static_cast<int8_t>(beats[i].second));
+          records.push_back(id);
+          leads.push_back(static_cast<int8_t>(lead));
+          isDefault.push_back(lead == defaultLead ? 1 : 0);
+          samples.push_back(beats[i].first);
+          ++kept;
+        }
+        std::cerr << name << " (" << rec.leads[static_cast<size_t>(lead)].name << "): " << kept << " beats\n";
+      }
     }
   } catch (const av::Error& e) {
     std::cerr << "error: " << e.code() << ": " << e.what() << "\n";
     return 2;
   }
 
+  std::string featureNames;
+  for (auto n : av::dsp::kContextFeatureNames) featureNames.append(n).push_back('\0');
   std::ofstream out(argv[2], std::ios::binary);
-  const uint32_t header[4] = {static_cast<uint32_t>(labels.size()), static_cast<uint32_t>(spec.length()),
-                              static_cast<uint32_t>(spec.before), static_cast<uint32_t>(spec.after)};
-  out.write("AVBEATS1", 8);
+  const uint32_t header[7] = {static_cast<uint32_t>(labels.size()), kChannels, static_cast<uint32_t>(spec.length()),
+                              static_cast<uint32_t>(spec.before), static_cast<uint32_t>(spec.after),
+                              static_cast<uint32_t>(av::dsp::kContextFeatureCount),
+                              static_cast<uint32_t>(featureNames.size())};
+  out.write("AVBEATS2", 8);
   out.write(reinterpret_cast<const char*>(header), sizeof header);
+  out.write(featureNames.data(), static_cast<std::streamsize>(featureNames.size()));
   put(out, windows);
+  put(out, context);
   put(out, labels);
   put(out, records);
+  put(out, leads);
+  put(out, isDefault);
   put(out, samples);
   if (!out) {
     std::cerr << "error: write_failed: " << argv[2] << "\n";

@@ -35,8 +35,9 @@ def make_data(tmp):
     if os.path.exists(tool) and all(os.path.exists(os.path.join(mitdb, r + ".hea")) for r in RECORDS):
         subprocess.run([tool, mitdb, path] + RECORDS, check=True, stderr=subprocess.DEVNULL)
         d = train.read_beats_bin(path)
-        assert d["windows"].shape[1] == an.WINDOW and set(np.unique(d["records"])) == {int(r) for r in RECORDS}
-        w = d["windows"].astype(np.float32)
+        assert d["windows"].shape[1:] == (2, an.WINDOW) and set(np.unique(d["records"])) == {int(r) for r in RECORDS}
+        assert d["context"].shape == (d["labels"].size, len(d["contextNames"])) and np.isfinite(d["context"]).all()
+        w = d["windows"][:, 0].astype(np.float32)
         assert np.allclose(w.mean(axis=1), 0, atol=2e-2) and np.allclose(w.std(axis=1), 1, atol=2e-2)
         return path, "av-export-beats on records " + " ".join(RECORDS)
     windows, labels = export_model.synthetic_beats(1500, seed=3)

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_DATA = os.path.join(HERE, "data", "mitdb_beats.bin")
+DEFAULT_DATA = os.path.join(HERE, "data", "mitdb_ctx.bin")  # tools/av-export-beats (all leads)
 DS1 = [101, 106, 108, 109, 112, 114, 115, 116, 118, 119, 122, 124, 201, 203, 205, 207, 208, 209, 215, 220,
        223, 230]
 DS2 = [100, 103, 105, 111, 113, 117, 121, 123, 200, 202, 210, 212, 213, 214, 219, 221, 222, 228, 231, 232,
@@ -45,31 +45,52 @@ SHIFT = 3
 
 
 def read_beats_bin(path):
-    """The file written by tools/av-export-beats (layout in that file's header comment)."""
+    """The file written by tools/av-export-beats (layout in that file's header comment). AVBEATS2 files hold
+    two-channel windows and every context feature; AVBEATS1 (older) single-channel windows only."""
     raw = np.fromfile(path, dtype=np.uint8)
-    if raw[:8].tobytes() != b"AVBEATS1":
+    magic = raw[:8].tobytes()
+    if magic == b"AVBEATS1":
+        n, w, before, after = (int(v) for v in raw[8:24].view("<u4"))
+        channels, features, names, o = 1, 0, [], 24
+    elif magic == b"AVBEATS2":
+        n, channels, w, before, after, features, name_bytes = (int(v) for v in raw[8:36].view("<u4"))
+        names = raw[36:36 + name_bytes].tobytes().decode("ascii").split("\0")[:-1]
+        o = 36 + name_bytes
+    else:
         raise ValueError(f"{path}: not an av-export-beats file")
-    n, w, before, after = (int(v) for v in raw[8:24].view("<u4"))
     if (before, after) != (an.WINDOW_BEFORE, an.WINDOW_AFTER):
         raise ValueError(f"{path}: window {before}+{after}, the models use {an.WINDOW_BEFORE}+{an.WINDOW_AFTER}")
-    o = 24
-    windows = raw[o:o + 2 * n * w].view("<f2").reshape(n, w)
-    o += 2 * n * w
+    windows = raw[o:o + 2 * n * channels * w].view("<f2").reshape(n, channels, w)
+    o += 2 * n * channels * w
+    context = raw[o:o + 4 * n * features].view("<f4").reshape(n, features)
+    o += 4 * n * features
     labels = raw[o:o + n].view(np.int8)
     o += n
     records = raw[o:o + 2 * n].view("<i2")
     o += 2 * n
+    if magic == b"AVBEATS2":
+        leads = raw[o:o + n].view(np.int8)
+        is_default = raw[o + n:o + 2 * n].view(np.int8)
+        o += 2 * n
+    else:
+        leads, is_default = np.zeros(n, np.int8), np.ones(n, np.int8)
     samples = raw[o:o + 8 * n].view("<i8")
     if o + 8 * n != raw.size:
         raise ValueError(f"{path}: size does not match {n} beats")
-    return {"windows": windows, "labels": labels, "records": records, "samples": samples,
-            "source": "tools/av-export-beats"}
+    return {"windows": windows, "context": context, "contextNames": names, "labels": labels, "records": records,
+            "leads": leads, "isDefault": is_default, "samples": samples, "source": "tools/av-export-beats"}
 
 
 def load_data(path):
+    """Single-beat training data: the default lead's z-scored windows (channel 0 of an AVBEATS2 file)."""
     d = read_beats_bin(path) if path.endswith(".bin") else np.load(path)
-    return {"windows": d["windows"], "labels": d["labels"].astype(np.int64),
-            "records": d["records"].astype(np.int64), "samples": d["samples"].astype(np.int64),
+    windows = d["windows"]
+    keep = np.ones(len(d["labels"]), bool)
+    if windows.ndim == 3:
+        keep = d["isDefault"].astype(bool) if "isDefault" in d else keep
+        windows = windows[:, 0]
+    return {"windows": windows[keep], "labels": d["labels"][keep].astype(np.int64),
+            "records": d["records"][keep].astype(np.int64), "samples": d["samples"][keep].astype(np.int64),
             "source": str(d["source"]) if "source" in d else path}
 
 

@@ -10,20 +10,26 @@
 
 namespace av::dsp {
 
-void extract_window(std::span<const float> signal, int64_t r, const BeatWindowSpec& spec, float* out) {
+void cut_window(std::span<const float> signal, int64_t r, const BeatWindowSpec& spec, float* out) {
   const int64_t n = static_cast<int64_t>(signal.size());
+  for (int i = 0; i < spec.length(); ++i)
+    out[i] = signal[static_cast<size_t>(std::clamp<int64_t>(r - spec.before + i, 0, n - 1))];
+}
+
+void zscore_window(const float* raw, const BeatWindowSpec& spec, float* out) {
   const int len = spec.length();
   double sum = 0.0;
-  for (int i = 0; i < len; ++i) {
-    const int64_t idx = std::clamp<int64_t>(r - spec.before + i, 0, n - 1);
-    out[i] = signal[static_cast<size_t>(idx)];
-    sum += out[i];
-  }
+  for (int i = 0; i < len; ++i) sum += raw[i];
   const double mean = sum / len;
   double var = 0.0;
-  for (int i = 0; i < len; ++i) var += (out[i] - mean) * (out[i] - mean);
+  for (int i = 0; i < len; ++i) var += (raw[i] - mean) * (raw[i] - mean);
   const double sd = std::max(std::sqrt(var / len), static_cast<double>(spec.stdFloor));
-  for (int i = 0; i < len; ++i) out[i] = static_cast<float>((out[i] - mean) / sd);
+  for (int i = 0; i < len; ++i) out[i] = static_cast<float>((raw[i] - mean) / sd);
+}
+
+void extract_window(std::span<const float> signal, int64_t r, const BeatWindowSpec& spec, float* out) {
+  cut_window(signal, r, spec, out);
+  zscore_window(out, spec, out);
 }
 
 PreparedBeats prepare_beats(std::span<const float> samples, double fs, const BeatWindowSpec& spec,

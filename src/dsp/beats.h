@@ -29,6 +29,12 @@ struct PreparedBeats {
 PreparedBeats prepare_beats(std::span<const float> samples, double fs, const BeatWindowSpec& spec,
                             const std::vector<int64_t>* referencePositions = nullptr);
 
+// Writes the window centred on `r` as it is (index `spec.before` = r); samples beyond the signal take the
+// edge value.
+void cut_window(std::span<const float> signal, int64_t r, const BeatWindowSpec& spec, float* out);
+// z-scores a cut window (models/FORMAT.md); `out` may be `raw`.
+void zscore_window(const float* raw, const BeatWindowSpec& spec, float* out);
+
 // Writes the z-scored window centred on `r` (index `spec.before` = r) into `out` (spec.length()
 // floats); samples beyond the signal take the edge value.
 void extract_window(std::span<const float> signal, int64_t r, const BeatWindowSpec& spec, float* out);

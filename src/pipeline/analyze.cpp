@@ -62,59 +62,21 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
     result.modelParameters = classifier->parameters();
   }
 
-  const dsp::BeatWindowSpec spec = classifier ? classifier->windowSpec() : dsp::BeatWindowSpec{};
-  const size_t batch = std::max<size_t>(1, options.batchSize);
-  std::vector<float> probabilities(batch * 5);
-  // Appends prepared beats to the result (at `positions` when given), classified in batches; `from`..`to` is
-  // the share of the job this call covers, for progress.
-  auto take = [&](const dsp::PreparedBeats& prepared, const std::vector<int64_t>* positions, double from, double to) {
-    const size_t n = prepared.count(), first = result.beats.size();
-    result.beats.resize(first + n);
-    for (size_t i = 0; i < n; ++i) result.beats[first + i].sample = positions ? (*positions)[i] : prepared.sample[i];
-    if (!classifier || n == 0) return;
-    auto classifyStart = Clock::now();
-    const size_t windowLength = static_cast<size_t>(spec.length());
-    for (size_t done = 0; done < n; done += batch) {
-      const size_t count = std::min(batch, n - done);
-      classifier->classify(prepared.windows.data() + done * windowLength, count, probabilities.data());
-      for (size_t i = 0; i < count; ++i) {
-        auto& beat = result.beats[first + done + i];
-        std::copy_n(probabilities.data() + i * 5, 5, beat.probabilities.begin());
-        beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
-                                      beat.probabilities.begin());
-      }
-      report(options, "classify", from + (to - from) * static_cast<double>(done + count) / static_cast<double>(n));
-    }
-    result.timing.classifyMs += ms_since(classifyStart);
-  };
-
+  // One road for detected and reference beats: the lead as a source, the chunked analysis run to the end
+  // (pipeline/stream.h), whose values equal a whole-record computation whatever the chunk size.
   report(options, "detect", 0.0);
-  const std::span<const float> samples(lead.samples);
-  if (options.beats == BeatSource::Reference) {
-    // Reference beats: one window per annotated beat, reported at the annotation's own position (dsp refines
-    // the peak only to centre the window).
-    auto detectStart = Clock::now();
-    const std::vector<int64_t> reference = reference_beats(record);
-    const dsp::PreparedBeats prepared = dsp::prepare_beats(samples, record.sampleRate, spec, &reference);
-    result.timing.detectMs = ms_since(detectStart);
-    report(options, "detect", classifier ? 0.3 : 0.95);
-    take(prepared, prepared.count() == reference.size() ? &reference : nullptr, 0.3, 0.95);
-  } else {
-    // Detected beats, in bounded memory, through the chunked analysis of pipeline/stream.h: the detector's
-    // state carries across chunk boundaries and every filter is evaluated with full context, so the beats,
-    // windows and probabilities equal those of the whole-record prepare_beats() exactly (dsp::BeatStream's
-    // independent overlapping segments can lose or add a beat at a segment boundary: records 203, 207).
-    StreamOptions so;
-    so.analyze = options;
-    so.analyze.progress = [&](std::string_view stage, double fraction) {
-      if (stage != "done") report(options, "detect", 0.95 * fraction);
-    };
-    const Result chunked = analyze_chunked(std::make_unique<RecordLeadSource>(record, leadIndex),
-                                           {record.name, lead.name, leadIndex, {}}, classifier, so);
-    result.beats = chunked.beats;
-    result.timing.detectMs = chunked.timing.detectMs;
-    result.timing.classifyMs = chunked.timing.classifyMs;
-  }
+  StreamOptions so;
+  so.analyze = options;
+  so.analyze.progress = [&](std::string_view stage, double fraction) {
+    if (stage != "done") report(options, "detect", 0.95 * fraction);
+  };
+  std::vector<int64_t> reference;
+  if (options.beats == BeatSource::Reference) reference = reference_beats(record);
+  const Result chunked = analyze_chunked(std::make_unique<RecordLeadSource>(record, leadIndex),
+                                         {record.name, lead.name, leadIndex, std::move(reference)}, classifier, so);
+  result.beats = chunked.beats;
+  result.timing.detectMs = chunked.timing.detectMs;
+  result.timing.classifyMs = chunked.timing.classifyMs;
   const size_t n = result.beats.size();
 
   std::vector<BeatLabel> labels(n);

@@ -16,15 +16,25 @@
 
 namespace av::pipeline {
 
-// What the pipeline needs from a model: its identity, its beat window and batched class probabilities.
+// What the pipeline needs from a model: its identity, its inputs and batched class probabilities.
+// A single-beat model takes one z-scored window per beat. A context model takes inputChannels() channels
+// per beat (channel 1: the beat minus the patient's running template) and the named context features of
+// dsp/beat_context.h.
 class Classifier {
  public:
   virtual ~Classifier() = default;
   virtual std::string name() const = 0;
   virtual int64_t parameters() const = 0;
   virtual dsp::BeatWindowSpec windowSpec() const = 0;
+  virtual int inputChannels() const { return 1; }
+  virtual std::vector<std::string> contextFeatures() const { return {}; }
   // `count` windows of windowSpec's length, back to back → count × 5 probabilities (N L R A V).
   virtual void classify(const float* windows, size_t count, float* probabilities) = 0;
+  // Context models: count × inputChannels() windows and count × contextFeatures().size() features.
+  virtual void classify(const float* windows, const float* context, size_t count, float* probabilities) {
+    (void)context;
+    classify(windows, count, probabilities);
+  }
 };
 
 enum class BeatSource { Detect, Reference };

@@ -14,8 +14,13 @@ class EngineClassifier : public Classifier {
     const auto& info = engine_.model().info();
     return {info.windowBefore, info.windowAfter, static_cast<float>(info.stdFloor)};
   }
+  int inputChannels() const override { return engine_.model().info().inputChannels; }
+  std::vector<std::string> contextFeatures() const override { return engine_.model().info().contextNames; }
   void classify(const float* windows, size_t count, float* probabilities) override {
     engine_.run(windows, count, probabilities);
+  }
+  void classify(const float* windows, const float* context, size_t count, float* probabilities) override {
+    engine_.run(windows, context, count, probabilities);
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "dsp/beat_context.h"
 #include "dsp/beats.h"
 #include "dsp/filters.h"
 #include "dsp/qrs.h"
@@ -153,7 +154,7 @@ struct StreamAnalyzer::State {
   std::vector<float> x360;  // scratch
   ClsBuffer cls;
 
-  // Detected beats: appended refined peaks not yet final (could still be reordered), with their windows.
+  // Detected beats: appended refined peaks not yet final (could still be reordered), with their raw windows.
   int64_t lastAppended = INT64_MIN;
   struct Pending { int64_t r; std::vector<float> window; };
   std::vector<Pending> pending;
@@ -170,7 +171,12 @@ struct StreamAnalyzer::State {
 
   // Beats in final order waiting for a classifier batch, and the results so far.
   std::vector<int64_t> batchR;
-  std::vector<float> batchWindows;
+  std::vector<float> batchWindows, batchContext;
+  // Context models: channels per window, the model's features (indices into dsp::ContextFeature) and the
+  // tracker that gives each beat its context (one beat of look-ahead); null for single-beat models.
+  int channels = 1;
+  std::vector<int> featureIndex;
+  std::unique_ptr<dsp::BeatContextTracker> context;
   std::vector<int64_t> outR;  // 360 Hz peak per result beat (detect mode: the sort key)
   Result result;
   bool finished = false, outOfOrder = false;
@@ -201,11 +207,11 @@ struct StreamAnalyzer::State {
     return (b.first == 0 || c - reachBefore >= b.first) && (b.end() == n360 || c + reachAfter <= b.end());
   }
 
-  // The z-scored window at refined peak r, from a buffer that covers it (values equal the whole record's
-  // because extract_window clamps only at the buffer ends, which are the record's ends where it matters).
+  // The raw window at refined peak r, from a buffer that covers it (values equal the whole record's
+  // because cut_window clamps only at the buffer ends, which are the record's ends where it matters).
   std::vector<float> window_at(const ClsBuffer& b, int64_t r) const {
     std::vector<float> w(static_cast<size_t>(spec.length()));
-    dsp::extract_window(b.cls, r - b.first, spec, w.data());
+    dsp::cut_window(b.cls, r - b.first, spec, w.data());
     return w;
   }
 
@@ -288,10 +294,31 @@ struct StreamAnalyzer::State {
     }
   }
 
-  void enqueue(int64_t r360, const float* window) {
-    batchR.push_back(r360);
-    batchWindows.insert(batchWindows.end(), window, window + spec.length());
-    if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
+  // A decided beat (raw window) goes to the classifier batch, through the context tracker for context models.
+  void enqueue(int64_t r360, const float* raw) {
+    const size_t len = static_cast<size_t>(spec.length());
+    if (!context) {
+      batchR.push_back(r360);
+      batchWindows.resize(batchWindows.size() + len);
+      dsp::zscore_window(raw, spec, batchWindows.data() + batchWindows.size() - len);
+      if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
+      return;
+    }
+    context->push(r360, std::vector<float>(raw, raw + len));
+    take_context_beats();
+  }
+
+  void take_context_beats() {
+    const size_t len = static_cast<size_t>(spec.length()), channelsLen = len * static_cast<size_t>(channels);
+    for (dsp::ContextBeat& b : context->ready()) {
+      batchR.push_back(b.r);
+      batchWindows.resize(batchWindows.size() + channelsLen);
+      batchContext.resize(batchContext.size() + featureIndex.size());
+      dsp::context_model_input(b, spec, channels, featureIndex, batchWindows.data() + batchWindows.size() - channelsLen,
+                               batchContext.data() + batchContext.size() - featureIndex.size());
+      if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
+    }
+    context->ready().clear();
   }
 
   void flush_batch() {
@@ -300,7 +327,8 @@ struct StreamAnalyzer::State {
     std::vector<float> probs(count * 5);
     if (classifier) {
       const auto t = Clock::now();
-      classifier->classify(batchWindows.data(), count, probs.data());
+      if (context) classifier->classify(batchWindows.data(), batchContext.data(), count, probs.data());
+      else classifier->classify(batchWindows.data(), count, probs.data());
       classifyMs += ms_since(t);
     }
     for (size_t i = 0; i < count; ++i) {
@@ -315,6 +343,7 @@ struct StreamAnalyzer::State {
     }
     batchR.clear();
     batchWindows.clear();
+    batchContext.clear();
   }
 
   void run_chunk() {
@@ -343,7 +372,13 @@ struct StreamAnalyzer::State {
       }
     }
     next = b;
-    if (next >= n360) flush_batch();
+    if (next >= n360) {
+      if (context) {
+        context->finish();
+        take_context_beats();
+      }
+      flush_batch();
+    }
     workMs += ms_since(t);
     if (options.analyze.progress) options.analyze.progress("analyze", static_cast<double>(next) / static_cast<double>(n360));
   }
@@ -405,6 +440,17 @@ StreamAnalyzer::StreamAnalyzer(std::unique_ptr<SampleSource> source, StreamRecor
   s.spec = classifier ? classifier->windowSpec() : dsp::BeatWindowSpec{};
   if (s.spec.before < 0 || s.spec.after <= 0 || s.spec.length() > 100000 || !(s.spec.stdFloor > 0.0f))
     throw Error("invalid_window", "beat window needs before >= 0, after > 0 and stdFloor > 0");
+  if (classifier) {
+    s.channels = classifier->inputChannels();
+    if (s.channels < 1 || s.channels > 2)
+      throw Error("model_input_invalid", "a model takes 1 or 2 input channels, not " + std::to_string(s.channels));
+    for (const std::string& f : classifier->contextFeatures()) {
+      const int k = dsp::context_feature_index(f);
+      if (k < 0) throw Error("model_input_invalid", "the model asks for an unknown context feature '" + f + "'");
+      s.featureIndex.push_back(k);
+    }
+    if (s.channels > 1 || !s.featureIndex.empty()) s.context = std::make_unique<dsp::BeatContextTracker>(s.spec);
+  }
   s.n360 = dsp::resampled_length(s.n, s.fs, kFs);
   const double chunkSec = std::isfinite(s.options.chunkSeconds) ? std::max(1.0, s.options.chunkSeconds) : 1e9;
   s.chunk = static_cast<int64_t>(std::min(chunkSec * kFs, 1e15));

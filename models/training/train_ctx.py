@@ -1,0 +1,397 @@
+"""Trains the context models (ArrhythmiNet V1/V2 with the patient's context) on beats exported by
+tools/av-export-beats (AVBEATS2: two-channel windows and the context features of src/dsp/beat_context.h,
+computed by the product's own chunked analysis).
+
+  python3 models/training/train_ctx.py --model v1 --protocol cv --epochs 16           # 5-fold CV inside DS1
+  python3 models/training/train_ctx.py --model v1 --protocol interpatient --epochs 12 --calibration-from CV.json
+  python3 models/training/train_ctx.py --model v1 --protocol paper --epochs 16
+
+Protocols:
+  cv            leave-records-out cross-validation inside DS1 (5 folds by record, fixed assignment). Nothing
+                from DS2 is read. Writes the pooled out-of-fold metrics of every epoch, the epoch with the best
+                pooled macro-F1, and per-class logit offsets chosen on the pooled out-of-fold logits of that
+                epoch. This is where every modelling choice is made.
+  interpatient  trains on all of DS1 for --epochs (chosen by cv) with the offsets of --calibration-from, then
+                scores DS2 once (default lead, reference beats). Every such run is a look at the test set: it is
+                logged in models/training/experiments/ by the caller.
+  paper         random stratified 80/10/10 split of the beats of all 48 records (a beat's two leads stay in one
+                part), epoch chosen on validation, metrics on the test part (default lead).
+Training uses every lead of every record (--leads all), so the model is not tied to MLII; validation and test use
+the default lead, as the product does. Balancing: each epoch draws at most --cap beats of a class and oversamples
+the others up to --balance x --cap. Augmentation: time stretch and shift about the R peak (both channels), baseline
+tilt, noise, amplitude of the difference channel, jitter of the RR features.
+"""
+import argparse
+import copy
+import datetime
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arrhythminet as an  # noqa: E402
+from train import (DS1, DS2, PACED, SHIFT, calibrate_bias, confusion, metrics_from_confusion,  # noqa: E402
+                   read_beats_bin)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_DATA = os.path.join(HERE, "data", "mitdb_ctx.bin")
+CV_FOLDS = 5
+
+
+def cv_folds(seed=0):
+    """DS1 records in CV_FOLDS groups (a fixed shuffle), so every fold validates on patients it never saw."""
+    recs = np.random.default_rng(seed).permutation(sorted(DS1)).tolist()
+    return [sorted(recs[i::CV_FOLDS]) for i in range(CV_FOLDS)]
+
+
+def select_features(names, spec):
+    if spec == "none":
+        return []
+    if spec == "all":
+        return list(names)
+    wanted = spec.split(",")
+    for w in wanted:
+        if w not in names:
+            raise ValueError(f"unknown context feature {w}; the data has {names}")
+    return wanted
+
+
+def epoch_indices(train_idx, labels, cap, balance, rng):
+    """One epoch: at most `cap` beats of each class (drawn without replacement), smaller classes oversampled
+    up to balance x cap."""
+    picks = []
+    target = int(balance * cap)
+    for c in range(len(an.CLASSES)):
+        idx = train_idx[labels[train_idx] == c]
+        if idx.size == 0:
+            continue
+        if idx.size > cap:
+            picks.append(rng.choice(idx, size=cap, replace=False))
+        else:
+            picks.append(idx)
+            if idx.size < target:
+                picks.append(rng.choice(idx, size=target - idx.size, replace=True))
+    return rng.permutation(np.concatenate(picks))
+
+
+class Augmenter:
+    def __init__(self, names, stretch, rr_jitter, amp_jitter):
+        self.names = names
+        self.stretch, self.rr_jitter, self.amp_jitter = stretch, rr_jitter, amp_jitter
+        self.k = {n: i for i, n in enumerate(names)}
+
+    def __call__(self, x, ctx, rng):
+        """x [B, C, W] (channel 0 z-scored), ctx [B, F] raw features."""
+        b, c, w = x.shape
+        factor = rng.uniform(1 - self.stretch, 1 + self.stretch, size=(b, 1))
+        shift = rng.integers(-SHIFT, SHIFT + 1, size=(b, 1))
+        pos = np.clip(an.WINDOW_BEFORE + (np.arange(w)[None, :] - an.WINDOW_BEFORE) * factor + shift, 0, w - 1)
+        i0 = np.minimum(pos.astype(np.int64), w - 2)
+        frac = (pos - i0).astype(np.float32)[:, None, :]
+        rows = np.arange(b)[:, None, None]
+        chans = np.arange(c)[None, :, None]
+        x = x[rows, chans, i0[:, None, :]] * (1 - frac) + x[rows, chans, i0[:, None, :] + 1] * frac
+        t = np.linspace(-1.0, 1.0, w, dtype=np.float32)
+        x = x + rng.normal(0, 0.3, size=(b, c, 1)).astype(np.float32) * t
+        x = x + rng.normal(0, 1, size=(b, c, w)).astype(np.float32) * rng.uniform(0, 0.05, size=(b, 1, 1)).astype(np.float32)
+        x[:, 0] = an.zscore(x[:, 0])
+        if c > 1:
+            x[:, 1:] *= np.exp(rng.normal(0, self.amp_jitter, size=(b, 1, 1))).astype(np.float32)
+        ctx = ctx.copy()
+        k = self.k
+        if self.rr_jitter > 0 and "preRrSec" in k:
+            e_pre = rng.normal(0, self.rr_jitter, size=b).astype(np.float32)
+            e_post = rng.normal(0, self.rr_jitter, size=b).astype(np.float32)
+            for name, delta in (("logPreLocal", e_pre), ("logPostLocal", e_post), ("logPostPre", e_post - e_pre),
+                                ("logPreLong", e_pre)):
+                if name in k:
+                    ctx[:, k[name]] += delta
+            ctx[:, k["preRrSec"]] *= np.exp(e_pre)
+            if "postRrSec" in k:
+                ctx[:, k["postRrSec"]] *= np.exp(e_post)
+        if "logAmplitudeRatio" in k:
+            ctx[:, k["logAmplitudeRatio"]] += rng.normal(0, self.amp_jitter, size=b).astype(np.float32)
+        return x.astype(np.float32), ctx
+
+
+def make_model(args, features):
+    return an.init_weights(an.ArrhythmiNet(args.model, in_channels=args.channels, context=features), args.seed)
+
+
+@torch.no_grad()
+def predict_logits(model, data, idx, norm, batch=4096):
+    model.eval()
+    out = []
+    for s in range(0, idx.size, batch):
+        i = idx[s:s + batch]
+        x = torch.from_numpy(data["x"][i].astype(np.float32))
+        c = torch.from_numpy(((data["ctx"][i] - norm[0]) / norm[1]).astype(np.float32)) if data["ctx"].shape[1] else None
+        out.append(model(x, c).float())
+    return torch.cat(out).numpy() if out else np.zeros((0, len(an.CLASSES)), np.float32)
+
+
+def fit(args, data, train_idx, val_idx, log_prefix=""):
+    """Trains one model; returns (model with the epoch of best validation macro-F1 or the last epoch,
+    history, per-epoch validation logits, feature normalization)."""
+    torch.manual_seed(args.seed)
+    labels = data["labels"]
+    features = data["ctx"].shape[1]
+    model = make_model(args, features)
+    ctx_train = data["ctx"][train_idx]
+    norm = (ctx_train.mean(axis=0).astype(np.float32), np.maximum(ctx_train.std(axis=0), 1e-3).astype(np.float32)) \
+        if features else (np.zeros(0, np.float32), np.ones(0, np.float32))
+    decay = [p for n, p in model.named_parameters() if p.dim() > 1]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() <= 1]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    rng = np.random.default_rng(args.seed + 1)
+    aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter)
+    steps_per_epoch = -(-len(epoch_indices(train_idx, labels, args.cap, args.balance, np.random.default_rng(0))) // args.batch)
+    if args.max_batches:
+        steps_per_epoch = min(steps_per_epoch, args.max_batches)
+    total = max(1, steps_per_epoch * args.epochs)
+    warmup = max(1, min(steps_per_epoch, total // 10))
+
+    def lr_at(step):
+        if step < warmup:
+            return args.lr * (step + 1) / warmup
+        p = (step - warmup) / max(1, total - warmup)
+        return args.lr * (0.01 + 0.99 * 0.5 * (1 + np.cos(np.pi * p)))
+
+    history, val_logits, best, step = [], [], None, 0
+    for epoch in range(1, args.epochs + 1):
+        t0 = time.time()
+        model.train()
+        order = epoch_indices(train_idx, labels, args.cap, args.balance, rng)
+        loss_sum, seen = 0.0, 0
+        for b in range(steps_per_epoch):
+            idx = order[b * args.batch:(b + 1) * args.batch]
+            if idx.size == 0:
+                break
+            xb, cb = data["x"][idx].astype(np.float32), data["ctx"][idx].astype(np.float32)
+            if not args.no_augment:
+                xb, cb = aug(xb, cb, rng)
+            cb = (cb - norm[0]) / norm[1]
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step)
+            logits = model(torch.from_numpy(xb), torch.from_numpy(cb) if features else None)
+            loss = F.cross_entropy(logits, torch.from_numpy(labels[idx]))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            loss_sum += float(loss.detach()) * idx.size
+            seen += idx.size
+        h = {"epoch": epoch, "trainLoss": round(loss_sum / max(seen, 1), 5), "seconds": round(time.time() - t0, 1)}
+        if val_idx is not None and val_idx.size:
+            vl = predict_logits(model, data, val_idx, norm)
+            val_logits.append(vl)
+            vm = metrics_from_confusion(confusion(labels[val_idx], vl.argmax(1)))
+            h.update(valAccuracy=vm["accuracy"], valMacroF1=vm["macroF1"])
+            if best is None or vm["macroF1"] > best[0]:
+                best = (vm["macroF1"], epoch, copy.deepcopy(model.state_dict()))
+        history.append(h)
+        print(log_prefix + json.dumps(h), flush=True)
+    if best is not None and not args.last_epoch:
+        model.load_state_dict(best[2])
+    return model, history, val_logits, norm, (best[1] if best is not None and not args.last_epoch else args.epochs)
+
+
+def fold_normalization(model, norm):
+    """Folds the feature standardization into head_context, so the saved model takes raw features."""
+    if "head_context" not in model.mods:
+        return
+    lin = model.mods["head_context"]
+    mean, std = torch.from_numpy(norm[0]), torch.from_numpy(norm[1])
+    with torch.no_grad():
+        lin.weight.div_(std[None, :])
+        lin.bias.sub_(lin.weight @ mean)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", choices=["v1", "v2"], required=True)
+    ap.add_argument("--protocol", choices=["cv", "interpatient", "paper"], required=True)
+    ap.add_argument("--epochs", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--out", default=os.path.join(HERE, "runs"))
+    ap.add_argument("--name")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--weight-decay", type=float, default=1e-4)
+    ap.add_argument("--cap", type=int, default=12000, help="most beats of one class per epoch")
+    ap.add_argument("--balance", type=float, default=0.5, help="oversample classes up to this x cap")
+    ap.add_argument("--channels", type=int, choices=[1, 2], default=2)
+    ap.add_argument("--features", default="all", help="all | none | comma-separated feature names")
+    ap.add_argument("--leads", choices=["all", "default"], default="all", help="leads used for training")
+    ap.add_argument("--stretch", type=float, default=0.05)
+    ap.add_argument("--rr-jitter", type=float, default=0.03)
+    ap.add_argument("--amp-jitter", type=float, default=0.1)
+    ap.add_argument("--no-augment", action="store_true")
+    ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
+    ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
+    ap.add_argument("--folds", default="", help="cv: comma-separated fold numbers to run (default all)")
+    ap.add_argument("--max-batches", type=int, default=0, help="smoke test: batches per epoch")
+    ap.add_argument("--subset", type=int, default=0, help="smoke test: at most this many beats per class")
+    args = ap.parse_args(argv)
+    t_start = time.time()
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+
+    raw = read_beats_bin(args.data)
+    names = select_features(raw["contextNames"], args.features)
+    cols = [raw["contextNames"].index(n) for n in names]
+    data = {"x": raw["windows"][:, :args.channels], "ctx": raw["context"][:, cols].astype(np.float32),
+            "names": names, "labels": raw["labels"].astype(np.int64), "records": raw["records"].astype(np.int64),
+            "isDefault": raw["isDefault"].astype(bool), "samples": raw["samples"].astype(np.int64)}
+    if args.subset:
+        r0 = np.random.default_rng(args.seed)
+        keep = np.sort(np.concatenate([r0.permutation(np.flatnonzero(data["labels"] == c))[:args.subset]
+                                       for c in range(len(an.CLASSES))]))
+        data = {k: (v[keep] if isinstance(v, np.ndarray) else v) for k, v in data.items()}
+    labels, records, default = data["labels"], data["records"], data["isDefault"]
+    use_lead = np.ones_like(default) if args.leads == "all" else default
+    suffix = {"cv": "-cv", "interpatient": "-ds1", "paper": ""}[args.protocol]
+    name = args.name or f"arrhythminet-{args.model}-ctx{suffix}"
+    print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
+    common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
+              "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "lr": args.lr, "batch": args.batch,
+              "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "model": args.model,
+              "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
+
+    if args.protocol == "cv":
+        folds = cv_folds()
+        run_folds = [int(f) for f in args.folds.split(",")] if args.folds else list(range(CV_FOLDS))
+        oof_labels, oof_logits, per_fold = [], [], []
+        for f in run_folds:
+            val_recs = folds[f]
+            train_recs = [r for r in DS1 if r not in val_recs]
+            tr = np.flatnonzero(np.isin(records, train_recs) & use_lead)
+            va = np.flatnonzero(np.isin(records, val_recs) & default)
+            _, hist, vlogits, _, _ = fit(args, data, tr, va, log_prefix=f"fold {f} ")
+            oof_labels.append(labels[va])
+            oof_logits.append(np.stack(vlogits))  # [epochs, n, 5]
+            per_fold.append({"fold": f, "validationRecords": val_recs, "history": hist})
+        y = np.concatenate(oof_labels)
+        lg = np.concatenate(oof_logits, axis=1)
+        pooled = [metrics_from_confusion(confusion(y, lg[e].argmax(1))) for e in range(lg.shape[0])]
+        best_epoch = int(np.argmax([m["macroF1"] for m in pooled])) + 1
+        offsets, cal_f1 = calibrate_bias(lg[best_epoch - 1], y)
+        cal = metrics_from_confusion(confusion(y, (lg[best_epoch - 1] + offsets).argmax(1)))
+        summary = lambda m: {"accuracy": m["accuracy"], "macroF1": m["macroF1"],  # noqa: E731
+                             **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
+        out = {"name": name, "protocol": "cv", "date": datetime.date.today().isoformat(), "settings": common,
+               "folds": [{"fold": f, "validationRecords": folds[f]} for f in run_folds],
+               "pooledPerEpoch": [summary(m) for m in pooled], "bestEpoch": best_epoch,
+               "pooledBest": summary(pooled[best_epoch - 1]),
+               "calibration": {"offsets": dict(zip(an.CLASSES, offsets.round(3).tolist())), "pooled": summary(cal),
+                               "method": "per-class logit offsets maximising pooled out-of-fold macro-F1"},
+               "perFold": per_fold, "seconds": round(time.time() - t_start)}
+        os.makedirs(args.out, exist_ok=True)
+        path = os.path.join(args.out, name + ".json")
+        with open(path, "w") as fh:
+            json.dump(out, fh, indent=1)
+        print(f"{name}: best epoch {best_epoch}, pooled macro-F1 {pooled[best_epoch - 1]['macroF1']}, "
+              f"calibrated {cal['macroF1']} -> {path}", flush=True)
+        return path, out
+
+    if args.protocol == "interpatient":
+        tr = np.flatnonzero(np.isin(records, DS1) & use_lead)
+        te = np.flatnonzero(np.isin(records, DS2) & default)
+        args.last_epoch = True
+        model, hist, _, norm, chosen = fit(args, data, tr, None)
+        split_info = {"protocol": "interpatient", "trainRecords": DS1, "testRecords": DS2, "excluded": PACED,
+                      "epochChoice": "fixed epoch count chosen by leave-records-out CV inside DS1"}
+        val_metrics = None
+    else:
+        key = records * 10_000_000 + data["samples"]  # one id per beat, shared by its leads
+        rng = np.random.default_rng(args.seed)
+        uniq, first = np.unique(key, return_index=True)
+        part = np.empty(uniq.size, np.int8)
+        for c in range(len(an.CLASSES)):
+            idx = rng.permutation(np.flatnonzero(labels[first] == c))
+            n_t = int(round(0.1 * idx.size))
+            part[idx[:n_t]], part[idx[n_t:2 * n_t]], part[idx[2 * n_t:]] = 2, 1, 0
+        beat_part = part[np.searchsorted(uniq, key)]
+        tr = np.flatnonzero((beat_part == 0) & use_lead)
+        va = np.flatnonzero((beat_part == 1) & default)
+        te = np.flatnonzero((beat_part == 2) & default)
+        model, hist, _, norm, chosen = fit(args, data, tr, va)
+        split_info = {"protocol": "paper", "method": "random stratified 80/10/10 split of beats (both leads of a "
+                      "beat in one part), numpy default_rng(seed)", "records": sorted(set(records.tolist()))}
+        val_metrics = metrics_from_confusion(confusion(labels[va], predict_logits(model, data, va, norm).argmax(1)))
+
+    cal = None
+    if args.calibration_from:
+        with open(args.calibration_from) as fh:
+            cv = json.load(fh)
+        offsets = np.array([cv["calibration"]["offsets"][c] for c in an.CLASSES], np.float32)
+        with torch.no_grad():
+            model.mods["dense"].bias.add_(torch.from_numpy(offsets))
+        cal = {"offsets": cv["calibration"]["offsets"], "from": os.path.basename(args.calibration_from),
+               "method": cv["calibration"]["method"]}
+    test_logits = predict_logits(model, data, te, norm)
+    test_metrics = metrics_from_confusion(confusion(labels[te], test_logits.argmax(1)))
+    fold_normalization(model, norm)
+    # The folded model on raw features must give the same logits.
+    check = predict_logits(model, data, te[:256], (np.zeros_like(norm[0]), np.ones_like(norm[1])))
+    assert np.allclose(check, test_logits[:256], atol=1e-3), "normalization folding changed the outputs"
+    elapsed = time.time() - t_start
+    print(f"{name}: epoch {chosen}, test accuracy {test_metrics['accuracy']}, macro-F1 {test_metrics['macroF1']}, "
+          f"{elapsed:.0f} s", flush=True)
+
+    counts = {"train": {c: int((labels[tr] == i).sum()) for i, c in enumerate(an.CLASSES)},
+              "test": {c: int((labels[te] == i).sum()) for i, c in enumerate(an.CLASSES)}}
+    training = {
+        "trained": True,
+        "data": {"source": "MIT-BIH Arrhythmia Database (48 records), every lead for training, the default lead "
+                 "(MLII) for validation and test; beats at reference annotation positions labelled N, L, R, A or "
+                 "V, inputs from tools/av-export-beats (the product's own chunked analysis and context features)",
+                 "file": os.path.relpath(os.path.abspath(args.data), os.path.join(HERE, "..", "..")),
+                 "beats": int(labels.size)},
+        "split": split_info, "seed": args.seed, "counts": counts,
+        "balancing": {"method": f"per epoch at most {args.cap} beats of a class, smaller classes oversampled "
+                      f"with replacement up to {args.balance} x {args.cap}"},
+        "augmentation": None if args.no_augment else (
+            f"time stretch x U({1 - args.stretch:g}, {1 + args.stretch:g}) and shift +-{SHIFT} samples (both "
+            f"channels), baseline tilt sd 0.3, noise sd U(0, 0.05), difference-channel gain and amplitude-ratio "
+            f"jitter sd {args.amp_jitter}, RR jitter sd {args.rr_jitter} (log units)"),
+        "optimizer": {"name": "AdamW", "lr": args.lr, "weightDecay": args.weight_decay, "batch": args.batch,
+                      "schedule": "linear warm-up, cosine to 1 %"},
+        "loss": "cross-entropy", "epochs": args.epochs, "epochsRun": len(hist), "selectedEpoch": chosen,
+        "calibration": cal, "contextFeatures": names, "inputChannels": args.channels,
+        "device": "cpu", "torch": torch.__version__, "seconds": round(elapsed), "command": common["command"],
+    }
+    key_name = "paper" if args.protocol == "paper" else "interpatient"
+    metrics = {key_name: dict(test_metrics, evaluatedOn="test split (10 %), default lead" if key_name == "paper"
+                              else "DS2 (22 records), default lead, reference beat positions")}
+    if val_metrics:
+        metrics["validation"] = dict(val_metrics, protocol=key_name)
+    run_dir = os.path.join(args.out, name)
+    os.makedirs(run_dir, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(run_dir, "model.pt"))
+    from export_model import pick_reference  # noqa: E402
+    ref = te[pick_reference(labels[te], 8, args.seed)]
+    background = data["x"][tr[:20000]].astype(np.float64).mean(axis=0)
+    np.savez(os.path.join(run_dir, "reference.npz"), windows=data["x"][ref].astype(np.float32),
+             context=data["ctx"][ref].astype(np.float32), labels=labels[ref], background=background,
+             backgroundContext=np.median(data["ctx"][tr], axis=0).astype(np.float32))
+    with open(os.path.join(run_dir, "result.json"), "w") as fh:
+        json.dump({"name": name, "variant": args.model, "contextNames": names, "inputChannels": args.channels,
+                   "training": training, "metrics": metrics, "history": hist,
+                   "referenceSource": {"kind": "test split" if key_name == "paper" else "DS2",
+                                       "records": records[ref].tolist(), "samples": data["samples"][ref].tolist()}},
+                  fh, indent=1)
+    return run_dir, test_metrics
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+#pragma once
+// Context of each beat relative to the patient's own recent beats, for the context models: RR intervals
+// normalized to the local and the long-term rhythm, and morphology against a running template (the
+// element-wise median of the previous beats' windows). Beats go in in time order; a beat comes out once the
+// next one is known (its post-RR), so the look-ahead is one beat and a chunked analysis computes exactly the
+// values of a whole-record one. Only past beats shape the template and the rhythm averages.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string_view>
+#include <vector>
+
+#include "dsp/beats.h"
+#include "dsp/resample.h"
+
+namespace av::dsp {
+
+// The features, in this order (names as models list them in their metadata).
+enum ContextFeature {
+  kPreRrSec,            // RR before the beat, s (clipped to [0.15, 4])
+  kPostRrSec,           // RR after the beat, s
+  kLocalRrSec,          // mean of the previous (up to) 10 RR intervals, s
+  kLogPreLocal,         // ln(pre / local)   (all log ratios clipped to [-2, 2])
+  kLogPostLocal,        // ln(post / local)
+  kLogPostPre,          // ln(post / pre)
+  kLogPreLong,          // ln(pre / long), long = mean RR over the previous 5 minutes
+  kLogLocalLong,        // ln(local / long)
+  kTemplateCorrQrs,     // Pearson correlation with the template, QRS region (-100 ms .. +150 ms)
+  kTemplateCorrWindow,  // the same over the whole window
+  kTemplateDiffQrs,     // RMS(beat - template) / max(RMS(template), 0.05 mV), QRS region, clipped to [0, 4]
+  kLogAmplitudeRatio,   // ln(peak-to-peak of the QRS region / median of the previous beats' values)
+  kQrsWidthSec,         // QRS width estimate: 5 %..95 % span of the slope energy within +-150 ms, s
+  kLogWidthRatio,       // ln(width / the template's width)
+  kContextFeatureCount
+};
+inline constexpr std::array<std::string_view, kContextFeatureCount> kContextFeatureNames = {
+    "preRrSec",        "postRrSec",          "localRrSec",      "logPreLocal",       "logPostLocal",
+    "logPostPre",      "logPreLong",         "logLocalLong",    "templateCorrQrs",   "templateCorrWindow",
+    "templateDiffQrs", "logAmplitudeRatio", "qrsWidthSec",     "logWidthRatio"};
+// Index of a feature name, or -1.
+int context_feature_index(std::string_view name);
+
+struct ContextSpec {
+  double fs = kModelRate;  // rate of the positions and windows
+  int templateBeats = 24;  // previous beats whose median is the template
+  int localBeats = 10;     // RR intervals in the local mean
+  double longSec = 300;    // span of the long-term RR mean
+};
+
+// One beat with its model inputs.
+struct ContextBeat {
+  int64_t r = 0;                                // position (ContextSpec::fs)
+  std::vector<float> raw;                       // the window as cut (spec.length() values, mV)
+  std::vector<float> difference;                // (raw - template) / max(std(template), 0.05 mV); zeros without a template
+  std::array<float, kContextFeatureCount> features{};
+};
+
+class BeatContextTracker {
+ public:
+  BeatContextTracker(const BeatWindowSpec& window, const ContextSpec& spec = {});
+  // The next beat in time order, with its raw window (window.length() values of the classification signal).
+  void push(int64_t r, std::vector<float> raw);
+  // No more beats: the last one comes out (its post-RR is taken as its pre-RR).
+  void finish();
+  // Beats whose context is complete, in order; the caller takes them.
+  std::vector<ContextBeat>& ready() { return ready_; }
+
+ private:
+  void emit(int64_t nextR, bool hasNext);
+  void remember(const ContextBeat& beat, float amplitude);
+
+  BeatWindowSpec window_;
+  ContextSpec spec_;
+  bool holding_ = false;
+  ContextBeat held_;
+  std::deque<std::vector<float>> pastWindows_;  // newest last, at most templateBeats
+  std::deque<float> pastAmplitudes_;
+  std::deque<double> localRr_;                  // newest last, at most localBeats
+  std::deque<std::pair<int64_t, double>> longRr_;  // (end position, RR s) within longSec of the newest
+  double longSum_ = 0;
+  int64_t lastR_ = 0;
+  bool hasLast_ = false;
+  std::vector<ContextBeat> ready_;
+};
+
+// The model input of one beat: channel 0 the z-scored window, channel 1 (when channels == 2) the difference
+// channel; features picked by index. Writes channels x window.length() floats to `window` and
+// featureIndex.size() floats to `features`.
+void context_model_input(const ContextBeat& beat, const BeatWindowSpec& spec, int channels,
+                         const std::vector<int>& featureIndex, float* window, float* features);
+
+}  // namespace av::dsp

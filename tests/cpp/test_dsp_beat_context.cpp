@@ -1,0 +1,146 @@
+// Context features of dsp/beat_context.h against values computed by hand on synthetic beats, and the
+// context inputs of the chunked analysis: identical at every chunk size, on a real record.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dsp/beat_context.h"
+#include "io/files.h"
+#include "pipeline/input_recorder.h"
+#include "pipeline/stream.h"
+
+using namespace av;
+using namespace av::dsp;
+
+namespace {
+
+// A beat shape: a Gaussian QRS of the given amplitude (mV) and width (samples, sd) at the R peak.
+std::vector<float> beat(const BeatWindowSpec& spec, double amplitude, double sd) {
+  std::vector<float> w(static_cast<size_t>(spec.length()));
+  for (int i = 0; i < spec.length(); ++i) {
+    const double t = i - spec.before;
+    w[static_cast<size_t>(i)] = static_cast<float>(amplitude * std::exp(-0.5 * t * t / (sd * sd)));
+  }
+  return w;
+}
+
+std::vector<ContextBeat> run(const std::vector<int64_t>& r, const std::vector<std::vector<float>>& windows) {
+  BeatContextTracker t(BeatWindowSpec{});
+  std::vector<ContextBeat> out;
+  for (size_t i = 0; i < r.size(); ++i) {
+    t.push(r[i], windows[i]);
+    for (auto& b : t.ready()) out.push_back(std::move(b));
+    t.ready().clear();
+  }
+  t.finish();
+  for (auto& b : t.ready()) out.push_back(std::move(b));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("RR context: prematurity against the local and long rhythm, defined at the edges", "[context]") {
+  const BeatWindowSpec spec;
+  // Ten beats 0.8 s apart (288 samples at 360 Hz), then one 0.5 s early beat, a 1.1 s pause, and one more.
+  std::vector<int64_t> r;
+  for (int i = 0; i < 10; ++i) r.push_back(1000 + 288 * i);
+  r.push_back(r.back() + 180);
+  r.push_back(r.back() + 396);
+  r.push_back(r.back() + 288);
+  const std::vector<std::vector<float>> w(r.size(), beat(spec, 1.0, 8));
+  const auto out = run(r, w);
+  REQUIRE(out.size() == r.size());
+  for (size_t i = 0; i < out.size(); ++i) CHECK(out[i].r == r[i]);
+
+  // First beat: no pre-RR, so it takes the post-RR (0.8 s); ratios are 1.
+  CHECK(out[0].features[kPreRrSec] == Approx(0.8));
+  CHECK(out[0].features[kLogPreLocal] == Approx(0.0).margin(1e-6));
+  // The premature beat (index 10): pre 0.5 s, local mean of the previous nine 0.8 s intervals, post 1.1 s.
+  const auto& p = out[10].features;
+  CHECK(p[kPreRrSec] == Approx(0.5));
+  CHECK(p[kPostRrSec] == Approx(1.1));
+  CHECK(p[kLocalRrSec] == Approx(0.8));
+  CHECK(p[kLogPreLocal] == Approx(std::log(0.5 / 0.8)));
+  CHECK(p[kLogPostLocal] == Approx(std::log(1.1 / 0.8)));
+  CHECK(p[kLogPostPre] == Approx(std::log(1.1 / 0.5)));
+  CHECK(p[kLogPreLong] == Approx(std::log(0.5 / 0.8)));
+  // The beat after the pause: its pre-RR is the pause; local = the ten intervals before it (nine of 0.8 s
+  // and the 0.5 s one).
+  const auto& q = out[11].features;
+  CHECK(q[kPreRrSec] == Approx(1.1));
+  CHECK(q[kLocalRrSec] == Approx((9 * 0.8 + 0.5) / 10));
+  // Last beat: no post-RR, so it takes its pre-RR.
+  CHECK(out.back().features[kPostRrSec] == Approx(out.back().features[kPreRrSec]));
+  CHECK(out.back().features[kLogPostPre] == Approx(0.0).margin(1e-6));
+}
+
+TEST_CASE("morphology context: template correlation, difference, amplitude and width", "[context]") {
+  const BeatWindowSpec spec;
+  std::vector<int64_t> r;
+  std::vector<std::vector<float>> w;
+  for (int i = 0; i < 30; ++i) {
+    r.push_back(1000 + 288 * i);
+    w.push_back(beat(spec, 1.0, 8));
+  }
+  // Beat 20: inverted and wide (a ventricular-looking beat); beat 25: same shape, twice the amplitude.
+  w[20] = beat(spec, -1.0, 20);
+  w[25] = beat(spec, 2.0, 8);
+  const auto out = run(r, w);
+  // The first beat has no template: defined defaults, zero difference channel.
+  CHECK(out[0].features[kTemplateCorrQrs] == 1.0f);
+  CHECK(out[0].features[kTemplateDiffQrs] == 0.0f);
+  for (float v : out[0].difference) CHECK(v == 0.0f);
+  // A normal beat equals the median template: correlation 1, no difference.
+  CHECK(out[10].features[kTemplateCorrQrs] == Approx(1.0));
+  CHECK(out[10].features[kTemplateDiffQrs] == Approx(0.0).margin(1e-6));
+  CHECK(out[10].features[kLogAmplitudeRatio] == Approx(0.0).margin(1e-6));
+  // The inverted beat anti-correlates; its width ratio is positive (wider than the template).
+  CHECK(out[20].features[kTemplateCorrQrs] < -0.5f);
+  CHECK(out[20].features[kLogWidthRatio] > 0.5f);
+  CHECK(out[20].features[kTemplateDiffQrs] > 1.0f);
+  // The inverted beat does not become the template (median of the past 24): the next beat is normal again.
+  CHECK(out[21].features[kTemplateCorrQrs] == Approx(1.0));
+  // Twice the amplitude: log ratio ln 2, same shape (correlation 1), difference = the beat itself.
+  CHECK(out[25].features[kLogAmplitudeRatio] == Approx(std::log(2.0)).epsilon(1e-4));
+  CHECK(out[25].features[kTemplateCorrQrs] == Approx(1.0));
+  // The difference channel at the R peak: (2 - 1) / std(template).
+  const auto tmpl = beat(spec, 1.0, 8);
+  double mean = 0, var = 0;
+  for (float v : tmpl) mean += v;
+  mean /= tmpl.size();
+  for (float v : tmpl) var += (v - mean) * (v - mean);
+  const double sd = std::sqrt(var / tmpl.size());
+  CHECK(out[25].difference[static_cast<size_t>(spec.before)] == Approx(1.0 / sd).epsilon(1e-4));
+  // QRS width of a Gaussian of sd s: its squared slope is proportional to t^2 exp(-t^2 / s^2), so |t| sqrt(2) / s
+  // follows a chi distribution with 3 degrees of freedom, whose 90 % quantile is sqrt(6.251) = 2.500; the 5..95 %
+  // span is 2 x 2.500 s / sqrt(2) = 3.54 s (28.3 samples for s = 8), plus up to one sample of discretization.
+  CHECK(out[10].features[kQrsWidthSec] * 360.0 == Approx(28.3 + 0.5).margin(1.5));
+}
+
+TEST_CASE("context inputs of the chunked analysis are the same at every chunk size", "[context][stream]") {
+  const std::string path = std::string(AV_SOURCE_DIR) + "/examples/data/208.hea";
+  const Record rec = io::read_wfdb_file(path);
+  const int lead = default_lead_index(rec);
+  for (auto beats : {pipeline::BeatSource::Detect, pipeline::BeatSource::Reference}) {
+    pipeline::InputRecorder whole(2);
+    pipeline::StreamOptions o;
+    o.analyze.beats = beats;
+    o.chunkSeconds = 1e9;
+    const pipeline::StreamRecordInfo info{rec.name, rec.leads[0].name, lead,
+                                          beat_annotation_samples(rec.annotations, static_cast<int64_t>(rec.length()))};
+    pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &whole, o);
+    REQUIRE(whole.context.size() > 2500 * kContextFeatureCount);
+    for (double chunk : {3.7, 60.0}) {
+      INFO("chunk " << chunk << " s");
+      pipeline::InputRecorder part(2);
+      o.chunkSeconds = chunk;
+      pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &part, o);
+      REQUIRE(part.context == whole.context);
+      REQUIRE(part.windows == whole.windows);
+    }
+  }
+}
