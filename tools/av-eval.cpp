@@ -3,16 +3,18 @@
 // per-record table and totals; with --model it also scores the classification end to end.
 //
 //   av-eval <dir> [--records 100,105,... | --set DS1|DS2] [--window-ms 150] [--lead <index|name>]
-//                 [--no-flutter-suppression] [--input-rate Hz] [--chunk-sec S]
-//   av-eval <dir> --model <v1|v2|v1-ds1|v2-ds1|path/NAME.json> [--beats detect|reference]
-//                 [--records ... | --set DS1|DS2] [--window-ms 150] [--lead <index|name>] [--json out.json]
+//                 [--no-flutter-suppression] [--input-rate Hz]
+//   av-eval <dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>
+//                 [--beats detect|reference] [--records ... | --set DS1|DS2] [--window-ms 150]
+//                 [--lead <index|name>] [--input-rate Hz] [--json out.json]
 //
 // --set picks de Chazal's inter-patient record lists (DESIGN section 3): DS1 (the training half) or DS2
 // (the test half). --no-flutter-suppression turns off the detector's ventricular flutter/fibrillation
 // stage (which reports no beats in sustained near-sinusoidal fast activity), to show its effect.
-// --input-rate resamples each record to that rate before detection and scores at that rate, to check
-// that the detector does not depend on the input rate. --chunk-sec detects through dsp::BeatStream
-// (bounded memory, overlapping segments) instead of the whole-record call.
+// --input-rate resamples each record (every lead and the annotations) to that rate first and scores at that
+// rate, to check that detection and classification do not depend on the input rate. Detection is scored on
+// the shipped road, pipeline::analyze() (the chunked analysis), with or without a model; only
+// --no-flutter-suppression calls the whole-record detector directly, with that stage off.
 // Reference beats are the annotations for which is_beat_annotation() holds. The totals are printed
 // twice: over everything, and with ventricular flutter episodes ('[' to ']') left out as EC57 does.
 //
@@ -46,7 +48,6 @@
 #include "core/error.h"
 #include "core/record.h"
 #include "dsp/match_beats.h"
-#include "dsp/beat_stream.h"
 #include "dsp/qrs.h"
 #include "dsp/resample.h"
 #include "io/files.h"
@@ -65,9 +66,10 @@ using av::pipeline::kScoreClasses;
 
 constexpr const char* kUsage =
     "usage: av-eval <wfdb dir> [--records 100,105 | --set DS1|DS2] [--window-ms 150] [--lead <index|name>]\n"
-    "               [--no-flutter-suppression] [--input-rate Hz] [--chunk-sec S]\n"
-    "       av-eval <wfdb dir> --model <v1|v2|v1-ds1|v2-ds1|path/NAME.json> [--beats detect|reference]\n"
-    "               [--records 100,105 | --set DS1|DS2] [--window-ms 150] [--lead <index|name>] [--json out.json]";
+    "               [--no-flutter-suppression] [--input-rate Hz]\n"
+    "       av-eval <wfdb dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>\n"
+    "               [--beats detect|reference] [--records 100,105 | --set DS1|DS2] [--window-ms 150]\n"
+    "               [--lead <index|name>] [--input-rate Hz] [--json out.json]";
 
 // de Chazal et al. 2004 inter-patient split (DESIGN section 3).
 const std::vector<std::string> kDS1 = {"101", "106", "108", "109", "112", "114", "115", "116", "118", "119", "122",
@@ -82,7 +84,6 @@ struct Options {
   double windowMs = 150.0;
   std::string lead;  // empty: first MLII, else 0
   av::dsp::QrsParams detector;
-  double chunkSec = 0;   // > 0: detect through dsp::BeatStream with segments of this length
   double inputRate = 0;  // > 0: resample each record to this rate first (checks rate independence)
   std::string model;     // metadata .json path (resolved); empty: detection only
   bool referenceBeats = false;  // --beats reference: classify at the reference positions
@@ -98,6 +99,7 @@ struct RecordResult {
   std::vector<int> label;                    // label of each detection (with a model)
   av::dsp::BeatMatch match;  // over all beats; pairs are (reference index, detection index)
   ClassScore classes;        // with a model
+  ClassScore aami;           // the same labels scored in the AAMI classes (N, SVEB, VEB, F, Q)
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -117,8 +119,11 @@ std::vector<std::string> split_list(const std::string& s) {
 std::string resolve_model(const std::string& value, const char* argv0) {
   namespace fs = std::filesystem;
   if (value.size() > 5 && value.compare(value.size() - 5, 5, ".json") == 0) return value;
-  if (value != "v1" && value != "v2" && value != "v1-ds1" && value != "v2-ds1")
-    throw av::Error("usage", "--model must be v1, v2, v1-ds1, v2-ds1 or a path to a model's .json, got '" + value + "'");
+  static const std::vector<std::string> kNames = {"v1-ctx", "v2-ctx", "v1-ctx-ds1", "v2-ctx-ds1",
+                                                  "v1",     "v2",     "v1-ds1",     "v2-ds1"};
+  if (std::find(kNames.begin(), kNames.end(), value) == kNames.end())
+    throw av::Error("usage", "--model must be v1-ctx, v2-ctx, v1-ctx-ds1, v2-ctx-ds1, v1, v2, v1-ds1, v2-ds1 or a "
+                             "path to a model's .json, got '" + value + "'");
   const fs::path rel = fs::path("models") / ("arrhythminet-" + value + ".json");
   if (fs::exists(rel)) return rel.string();
   std::error_code ec;
@@ -150,11 +155,7 @@ Options parse(int argc, char** argv) {
       if (!(o.windowMs > 0 && o.windowMs < 10000)) throw av::Error("usage", "--window-ms must be in (0, 10000)");
     } else if (a == "--lead") o.lead = value();
     else if (a == "--no-flutter-suppression") o.detector.flutterLeakage = 0;
-    else if (a == "--chunk-sec") {
-      const std::string v = value();
-      try { o.chunkSec = std::stod(v); } catch (...) { throw av::Error("usage", "--chunk-sec needs a number, got '" + v + "'"); }
-      if (!(o.chunkSec >= 1 && o.chunkSec <= 86400)) throw av::Error("usage", "--chunk-sec must be in [1, 86400]");
-    } else if (a == "--input-rate") {
+    else if (a == "--input-rate") {
       const std::string v = value();
       try { o.inputRate = std::stod(v); } catch (...) { throw av::Error("usage", "--input-rate needs a number, got '" + v + "'"); }
       if (!(o.inputRate >= 50 && o.inputRate <= 10000)) throw av::Error("usage", "--input-rate must be in [50, 10000] Hz");
@@ -172,12 +173,10 @@ Options parse(int argc, char** argv) {
     else if (o.dir.empty()) o.dir = a;
     else throw av::Error("usage", "more than one directory given");
   }
-  if (o.chunkSec > 0 && o.detector.flutterLeakage == 0)
-    throw av::Error("usage", "--chunk-sec runs the shipped detector; it does not combine with --no-flutter-suppression");
   if (o.model.empty() && beatsGiven) throw av::Error("usage", "--beats needs --model");
-  if (!o.model.empty() && (o.chunkSec > 0 || o.inputRate > 0 || o.detector.flutterLeakage == 0))
-    throw av::Error("usage", "--model runs the product's pipeline as shipped; it does not combine with --chunk-sec, "
-                             "--input-rate or --no-flutter-suppression");
+  if (!o.model.empty() && o.detector.flutterLeakage == 0)
+    throw av::Error("usage", "--model runs the product's pipeline as shipped; it does not combine with "
+                             "--no-flutter-suppression");
   if (o.dir.empty()) throw av::Error("usage", kUsage);
   if (!o.set.empty()) {
     if (!o.records.empty()) throw av::Error("usage", "give --records or --set, not both");
@@ -214,34 +213,31 @@ RecordResult evaluate(const Options& o, const std::string& name, av::pipeline::C
   const int lead = av::resolve_lead(rec, o.lead);
   r.lead = rec.leads[static_cast<size_t>(lead)].name;
   r.seconds = rec.durationSec();
-  const std::vector<float>& original = rec.leads[static_cast<size_t>(lead)].samples;
   const double fs = o.inputRate > 0 ? o.inputRate : rec.sampleRate;
-  if (classifier) {
-    // The product's pipeline: the same lead, its own detection (or the reference positions) and labels.
+  // --input-rate: the whole record (every lead, the annotations) as if recorded at that rate.
+  av::Record resampled;
+  if (o.inputRate > 0) {
+    resampled = rec;
+    resampled.sampleRate = o.inputRate;
+    for (auto& l : resampled.leads) l.samples = av::dsp::resample(l.samples, rec.sampleRate, o.inputRate);
+    for (auto& a : resampled.annotations) a.sample = av::dsp::map_index(a.sample, rec.sampleRate, o.inputRate);
+  }
+  const av::Record& input = o.inputRate > 0 ? resampled : rec;
+  if (o.detector.flutterLeakage > 0) {
+    // The shipped road: pipeline::analyze() on the same lead, its own detection (or the reference positions),
+    // and the labels when there is a model.
     av::pipeline::AnalyzeOptions ao;
     ao.lead = o.lead;
     ao.beats = o.referenceBeats ? av::pipeline::BeatSource::Reference : av::pipeline::BeatSource::Detect;
-    const av::pipeline::Result result = av::pipeline::analyze(rec, classifier, ao);
+    const av::pipeline::Result result = av::pipeline::analyze(input, classifier, ao);
     for (const auto& b : result.beats) r.detected.push_back(b.sample), r.label.push_back(b.label);
     sort_with(r.detected, r.label);
     r.detectMs = result.timing.detectMs;
     r.classifyMs = result.timing.classifyMs;
   } else {
-    const std::vector<float> resampled = o.inputRate > 0 ? av::dsp::resample(original, rec.sampleRate, fs) : std::vector<float>{};
+    // Diagnostic: the whole-record detector with its flutter stage off.
     const auto t0 = std::chrono::steady_clock::now();
-    const std::span<const float> signal(o.inputRate > 0 ? resampled : original);
-    if (o.chunkSec > 0) {
-      // The bounded-memory path: the record fed in 1 s pieces through overlapping segments.
-      av::dsp::BeatStream stream(fs, {}, o.chunkSec);
-      av::dsp::PreparedBeats beats;
-      const size_t piece = static_cast<size_t>(std::max(1.0, fs));
-      for (size_t at = 0; at < signal.size(); at += piece)
-        stream.push(signal.subspan(at, std::min(piece, signal.size() - at)), beats);
-      stream.finish(beats);
-      r.detected = std::move(beats.sample);
-    } else {
-      r.detected = av::dsp::detect_qrs(signal, fs, o.detector);
-    }
+    r.detected = av::dsp::detect_qrs(input.leads[static_cast<size_t>(lead)].samples, fs, o.detector);
     r.detectMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
   for (const av::Annotation& a : rec.annotations)
@@ -262,6 +258,10 @@ RecordResult evaluate(const Options& o, const std::string& name, av::pipeline::C
     std::vector<int> refClass(r.referenceCode.size());
     for (size_t i = 0; i < refClass.size(); ++i) refClass[i] = av::class_index_for_code(r.referenceCode[i]);
     r.classes = av::pipeline::score_classes(r.match, refClass, r.label);
+    std::vector<int> aamiRef(r.referenceCode.size()), aamiLabel(r.label.size());
+    for (size_t i = 0; i < aamiRef.size(); ++i) aamiRef[i] = av::aami_class_for_code(r.referenceCode[i]);
+    for (size_t i = 0; i < aamiLabel.size(); ++i) aamiLabel[i] = av::aami_class_for_label(r.label[i]);
+    r.aami = av::pipeline::score_classes(r.match, aamiRef, aamiLabel);
   }
   return r;
 }
@@ -287,13 +287,13 @@ void print_row(const char* name, const char* lead, const av::dsp::DetectionScore
   std::printf("\n");
 }
 
-void print_classes(const ClassScore& s) {
-  std::printf("\nConfusion matrix (rows: reference class, columns: predicted label; matched beats)\n");
+void print_classes(const ClassScore& s, const char* const* symbols = av::kClassSymbols, const char* title = "") {
+  std::printf("\n%sConfusion matrix (rows: reference class, columns: predicted label; matched beats)\n", title);
   std::printf("%-10s", "ref\\pred");
-  for (int c = 0; c < kScoreClasses; ++c) std::printf(" %7s", av::kClassSymbols[c]);
+  for (int c = 0; c < kScoreClasses; ++c) std::printf(" %7s", symbols[c]);
   std::printf(" %7s\n", "missed");
   for (int r = 0; r < kScoreClasses; ++r) {
-    std::printf("%-10s", av::kClassSymbols[r]);
+    std::printf("%-10s", symbols[r]);
     for (int c = 0; c < kScoreClasses; ++c) std::printf(" %7zu", s.confusion[r][c]);
     std::printf(" %7zu\n", s.missed[r]);
   }
@@ -302,10 +302,10 @@ void print_classes(const ClassScore& s) {
   std::printf("\n\n");
   std::printf("%-5s %7s %7s %7s %8s %8s %8s\n", "class", "ref", "pred", "TP", "Se %", "PPV %", "F1 %");
   for (int c = 0; c < kScoreClasses; ++c)
-    std::printf("%-5s %7zu %7zu %7zu %s %s %s\n", av::kClassSymbols[c], s.reference(c), s.predicted(c),
+    std::printf("%-5s %7zu %7zu %7zu %s %s %s\n", symbols[c], s.reference(c), s.predicted(c),
                 s.truePositives(c), fixed(pct(s.sensitivity(c))).c_str(),
                 fixed(pct(s.positivePredictivity(c))).c_str(), fixed(pct(s.f1(c))).c_str());
-  std::printf("accuracy %s %% over %zu matched N/L/R/A/V beats, macro-F1 %s %%\n", fixed(pct(s.accuracy()), 0).c_str(),
+  std::printf("accuracy %s %% over %zu matched beats, macro-F1 %s %%\n", fixed(pct(s.accuracy()), 0).c_str(),
               s.matched(), fixed(pct(s.macroF1()), 0).c_str());
 }
 
@@ -381,7 +381,6 @@ int main(int argc, char** argv) {
       std::printf("QRS detection vs reference beats, %.0f ms window, flutter suppression %s", o.windowMs,
                   o.detector.flutterLeakage > 0 ? "on" : "off");
       if (o.inputRate > 0) std::printf(", records resampled to %g Hz first", o.inputRate);
-      if (o.chunkSec > 0) std::printf(", streamed in %g s segments", o.chunkSec);
       if (!o.set.empty()) std::printf(", records %s", o.set.c_str());
       std::printf("\n");
     }
@@ -389,7 +388,7 @@ int main(int argc, char** argv) {
     if (classifier) std::printf("  %7s %7s %8s", "beats", "matched", "acc %");
     std::printf("\n");
     av::dsp::DetectionScore total, totalWithoutFlutter;
-    ClassScore classTotal;
+    ClassScore classTotal, aamiTotal;
     std::map<std::string, size_t> excludedBySymbol;  // reference symbol of detections left out of the class score
     double seconds = 0, detectMs = 0, classifyMs = 0;
     json records = json::array();
@@ -403,6 +402,7 @@ int main(int argc, char** argv) {
       classifyMs += r.classifyMs;
       if (classifier) {
         classTotal += r.classes;
+        aamiTotal += r.aami;
         for (const auto& [ri, di] : r.match.pairs)
           if (av::class_index_for_code(r.referenceCode[ri]) < 0)
             ++excludedBySymbol[std::string(av::annotation_symbol(r.referenceCode[ri]))];
@@ -423,6 +423,9 @@ int main(int argc, char** argv) {
                   classTotal.excludedTotal(), symbols.empty() ? "none" : symbols.c_str());
       std::printf("Se = TP / reference beats of the class (misses included); PPV = TP / detections labelled the class "
                   "(false detections included); macro-F1 over classes with reference beats\n");
+      print_classes(aamiTotal, av::kAamiSymbols,
+                    "AAMI classes (N = N L R e j, S = SVEB: A a J S, V = VEB: V E, F, Q = / f Q; labels N L R -> N, "
+                    "A -> S, V -> V)\n");
     }
     const double wallSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     std::printf("%zu records, %.1f h of signal, detection %.0f ms", o.records.size(), seconds / 3600.0, detectMs);
@@ -445,6 +448,7 @@ int main(int argc, char** argv) {
                 {"total", {{"detection", detection_json(total)}, {"detectionWithoutFlutter", detection_json(totalWithoutFlutter)}}}};
       if (classifier) {
         j["total"]["classes"] = av::pipeline::to_json(classTotal);
+        j["total"]["aami"] = av::pipeline::to_json(aamiTotal);
         j["total"]["excludedByReferenceSymbol"] = excludedBySymbol;
         if (meta) j["metadataInterpatient"] = *meta;
       }

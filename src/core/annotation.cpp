@@ -49,6 +49,22 @@ int class_index_for_code(int code) {
   }
 }
 
+int aami_class_for_code(int code) {
+  switch (code) {
+    case 1: case 2: case 3: case 11: case 25: case 34: return 0;  // N L R j B e
+    case 4: case 7: case 8: case 9: case 35: return 1;            // a J A S n
+    case 5: case 10: case 41: return 2;                           // V E r
+    case 6: return 3;                                             // F
+    case 12: case 13: case 38: return 4;                          // / Q f
+    default: return -1;
+  }
+}
+
+int aami_class_for_label(int label) {
+  static constexpr int kMap[5] = {0, 0, 0, 1, 2};
+  return label >= 0 && label < 5 ? kMap[label] : -1;
+}
+
 std::vector<int64_t> beat_annotation_samples(const std::vector<Annotation>& annotations, int64_t length) {
   std::vector<int64_t> positions;
   for (const auto& a : annotations)

@@ -30,4 +30,12 @@ inline constexpr const char* kClassSymbols[5] = {"N", "L", "R", "A", "V"};
 // Class index 0..4 for a beat code of class N, L, R, A or V; -1 for every other code.
 int class_index_for_code(int code);
 
+// The AAMI EC57 beat classes the literature reports (de Chazal 2004): N (N L R e j B), S = SVEB (A a J S n),
+// V = VEB (V E r), F (F), Q (/ f Q).
+inline constexpr const char* kAamiSymbols[5] = {"N", "S", "V", "F", "Q"};
+// AAMI class 0..4 of a beat code; -1 for codes that are not beats.
+int aami_class_for_code(int code);
+// AAMI class of a model label 0..4 (N L R -> N, A -> S, V -> V).
+int aami_class_for_label(int label);
+
 }  // namespace av

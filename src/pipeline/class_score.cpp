@@ -100,23 +100,27 @@ ClassScore score_classes(const dsp::BeatMatch& match, std::span<const int> refer
   return s;
 }
 
-nlohmann::ordered_json to_json(const ClassScore& s) {
+nlohmann::ordered_json to_json(const ClassScore& s, const char* const* symbols) {
   using json = nlohmann::ordered_json;
   auto number = [](double v) { return std::isnan(v) ? json(nullptr) : json(std::round(v * 1e6) / 1e6); };
-  auto counts = [](const ClassScore::Counts& c) {
+  auto counts = [symbols](const ClassScore::Counts& c) {
     json j = json::object();
-    for (int k = 0; k < kScoreClasses; ++k) j[kClassSymbols[k]] = c[k];
+    for (int k = 0; k < kScoreClasses; ++k) j[symbols[k]] = c[k];
     return j;
   };
   json confusion = json::array(), perClass = json::object();
   for (int r = 0; r < kScoreClasses; ++r) {
     confusion.push_back(s.confusion[r]);
-    perClass[kClassSymbols[r]] = {{"reference", s.reference(r)}, {"predicted", s.predicted(r)},
+    perClass[symbols[r]] = {{"reference", s.reference(r)}, {"predicted", s.predicted(r)},
                                   {"tp", s.truePositives(r)},   {"se", number(s.sensitivity(r))},
                                   {"ppv", number(s.positivePredictivity(r))}, {"f1", number(s.f1(r))}};
   }
   return {{"confusion", confusion},
-          {"confusionLayout", "rows: reference class, columns: predicted label, order N L R A V (matched beats)"},
+          {"confusionLayout", "rows: reference class, columns: predicted label, order " + [&] {
+             std::string order;
+             for (int k = 0; k < kScoreClasses; ++k) order += std::string(k ? " " : "") + symbols[k];
+             return order;
+           }() + " (matched beats)"},
           {"missed", counts(s.missed)},
           {"falseDetections", counts(s.falseDetections)},
           {"excluded", counts(s.excluded)},

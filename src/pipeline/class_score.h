@@ -15,6 +15,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/annotation.h"
 #include "dsp/match_beats.h"
 
 namespace av::pipeline {
@@ -52,6 +53,6 @@ ClassScore score_classes(const dsp::BeatMatch& match, std::span<const int> refer
 
 // {"confusion": 5x5, "confusionLayout", "missed", "falseDetections", "excluded", "perClass": {N: {reference,
 // predicted, tp, se, ppv, f1}, ...}, "matched", "accuracy", "macroF1"}; NaN ratios are written as null.
-nlohmann::ordered_json to_json(const ClassScore& score);
+nlohmann::ordered_json to_json(const ClassScore& score, const char* const* symbols = kClassSymbols);
 
 }  // namespace av::pipeline
