@@ -2,8 +2,8 @@
 //   av-bench MODEL.json [--beats N] [--batch B] [--min-ms T]
 //       times every native backend on N windows (batched by B, one thread) and prints one JSON line per
 //       backend: {"model", "backend", "beats", "msPerBeat", ...}.
-//   av-bench --dump MODEL.json WINDOWS.f32
-//       runs every backend on the raw float32 windows and prints {"simd": [...], "xnnpack": [...]}
+//   av-bench --dump MODEL.json WINDOWS.f32 [CONTEXT.f32]
+//       runs every backend on the raw float32 windows (and context features) and prints {"simd": [...], "xnnpack": [...]}
 //       (probabilities), for the Node parity test.
 #include <algorithm>
 #include <chrono>
@@ -65,20 +65,29 @@ double cpu_ms() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
-int dump(const std::string& modelPath, const std::string& windowsPath) {
-  Model model = Model::load_file(modelPath);
-  std::ifstream f(windowsPath, std::ios::binary);
+std::vector<float> read_floats(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(f)), {});
+  std::vector<float> v(bytes.size() / 4);
+  std::memcpy(v.data(), bytes.data(), v.size() * 4);
+  return v;
+}
+
+int dump(const std::string& modelPath, const std::string& windowsPath, const std::string& contextPath) {
+  Model model = Model::load_file(modelPath);
   const size_t per = static_cast<size_t>(model.info().windowLength * model.info().inputChannels);
-  const size_t n = bytes.size() / 4 / per, k = model.info().classes.size();
-  std::vector<float> windows(n * per);
-  std::memcpy(windows.data(), bytes.data(), windows.size() * 4);
+  const std::vector<float> windows = read_floats(windowsPath);
+  const std::vector<float> context = contextPath.empty() ? std::vector<float>{} : read_floats(contextPath);
+  const size_t n = windows.size() / per, k = model.info().classes.size();
+  if (context.size() != n * static_cast<size_t>(model.info().contextFeatures))
+    throw av::Error("invalid_argument", "the context file must hold " + std::to_string(model.info().contextFeatures) +
+                                            " floats per window");
   std::printf("{");
   bool first = true;
   for (Backend b : native_backends()) {
     Engine engine(model, b);
     std::vector<float> probs(n * k);
-    engine.run(windows.data(), n, probs.data());
+    engine.run(windows.data(), context.empty() ? nullptr : context.data(), n, probs.data());
     std::printf("%s\"%s\": [", first ? "" : ", ", backend_name(b));
     for (size_t i = 0; i < probs.size(); ++i) std::printf("%s%.9g", i ? ", " : "", probs[i]);
     std::printf("]");
@@ -93,9 +102,9 @@ int dump(const std::string& modelPath, const std::string& windowsPath) {
 int main(int argc, char** argv) {
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.size() == 3 && args[0] == "--dump") return dump(args[1], args[2]);
+    if ((args.size() == 3 || args.size() == 4) && args[0] == "--dump") return dump(args[1], args[2], args.size() == 4 ? args[3] : "");
     if (args.empty() || args[0].rfind("--", 0) == 0) {
-      std::cerr << "usage: av-bench MODEL.json [--beats N] [--batch B] [--min-ms T] | --dump MODEL.json WINDOWS.f32\n";
+      std::cerr << "usage: av-bench MODEL.json [--beats N] [--batch B] [--min-ms T] | --dump MODEL.json WINDOWS.f32 [CONTEXT.f32]\n";
       return 2;
     }
     size_t beats = 4096, batch = 256;
@@ -108,17 +117,26 @@ int main(int argc, char** argv) {
     Model model = Model::load_file(args[0]);
     const ModelInfo& info = model.info();
     std::vector<float> windows = synthetic_windows(beats, info.windowLength, info.windowBefore);
+    if (info.inputChannels == 2) {  // a context model: channel 1 (the difference from the template) small
+      std::vector<float> two(windows.size() * 2);
+      const size_t L = static_cast<size_t>(info.windowLength);
+      for (size_t b = 0; b < beats; ++b)
+        for (size_t i = 0; i < L; ++i) two[b * 2 * L + i] = windows[b * L + i], two[b * 2 * L + L + i] = 0.1f * windows[b * L + i];
+      windows.swap(two);
+    }
+    const std::vector<float> context(beats * static_cast<size_t>(info.contextFeatures), 0.5f);
+    const float* ctx = info.contextFeatures > 0 ? context.data() : nullptr;
     std::vector<float> probs(beats * info.classes.size());
     for (Backend b : native_backends()) {
       Engine engine(model, b, batch);
-      engine.run(windows.data(), std::min<size_t>(beats, batch), probs.data());  // warm-up
+      engine.run(windows.data(), ctx, std::min<size_t>(beats, batch), probs.data());  // warm-up
       // Repeat whole passes until minMs have gone by; report the best pass (least disturbed by others).
       double best = 1e300, bestCpu = 1e300, total = 0;
       int passes = 0;
       while (total < minMs || passes < 3) {
         auto t0 = std::chrono::steady_clock::now();
         const double c0 = cpu_ms();
-        engine.run(windows.data(), beats, probs.data());
+        engine.run(windows.data(), ctx, beats, probs.data());
         bestCpu = std::min(bestCpu, cpu_ms() - c0);
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         best = std::min(best, ms);

@@ -147,6 +147,7 @@ class ArrhythmiNet(nn.Module):
         self.variant = variant
         self.in_channels = in_channels
         self.context = context
+        self.dropout = 0.0  # training only: dropout on the pooled waveform features (identity in eval mode)
         self.layers = graph.layers
         self.mods = nn.ModuleDict(graph.modules)
         # The layer whose output Grad-CAM uses: the last one before global_avg_pool.
@@ -171,6 +172,8 @@ class ArrhythmiNet(nn.Module):
             elif kind == "global_avg_pool":
                 features = prev
                 y = prev.mean(dim=2)
+                if self.dropout > 0:
+                    y = F.dropout(y, self.dropout, self.training)
             elif kind == "softmax":
                 break  # logits are returned; see probabilities()
             else:

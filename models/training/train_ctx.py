@@ -120,7 +120,9 @@ class Augmenter:
 
 
 def make_model(args, features):
-    return an.init_weights(an.ArrhythmiNet(args.model, in_channels=args.channels, context=features), args.seed)
+    model = an.init_weights(an.ArrhythmiNet(args.model, in_channels=args.channels, context=features), args.seed)
+    model.dropout = args.dropout
+    return model
 
 
 @torch.no_grad()
@@ -235,6 +237,7 @@ def main(argv=None):
     ap.add_argument("--rr-jitter", type=float, default=0.03)
     ap.add_argument("--amp-jitter", type=float, default=0.1)
     ap.add_argument("--no-augment", action="store_true")
+    ap.add_argument("--dropout", type=float, default=0.0, help="dropout on the pooled waveform features (training)")
     ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
     ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
     ap.add_argument("--folds", default="", help="cv: comma-separated fold numbers to run (default all)")
@@ -263,7 +266,7 @@ def main(argv=None):
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
-              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "lr": args.lr, "batch": args.batch,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "lr": args.lr, "batch": args.batch,
               "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 

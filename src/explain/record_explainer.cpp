@@ -1,5 +1,7 @@
 #include "explain/record_explainer.h"
 
+#include "explain/analysis_inputs.h"
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -24,13 +26,6 @@ dsp::BeatWindowSpec spec_of(const nn::ModelInfo& info) {
   return spec;
 }
 
-std::vector<int64_t> reference_positions(const Record& record) {
-  std::vector<int64_t> positions = beat_annotation_samples(record.annotations, static_cast<int64_t>(record.length()));
-  if (positions.empty())
-    throw Error("no_reference_annotations", "reference beats need beat annotations (an .atr beside the header)");
-  return positions;
-}
-
 }  // namespace
 
 std::vector<size_t> class_subsample(size_t n, size_t cap) {
@@ -44,25 +39,9 @@ std::vector<size_t> class_subsample(size_t n, size_t cap) {
   return idx;
 }
 
+// The analysis' own beats and inputs (explain/analysis_inputs.h): no second detection path.
 RecordExplainer::RecordExplainer(Explainer& explainer, const Record& record, const std::string& lead, bool reference)
-    : explainer_(explainer), record_(record) {
-  if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
-    throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
-  lead_ = resolve_lead(record, lead);
-  const auto& samples = record.leads[static_cast<size_t>(lead_)].samples;
-  if (samples.empty()) throw Error("empty_signal", "the lead has no samples");
-  const auto spec = spec_of(explainer.engine().model().info());
-  if (spec.length() != W()) throw Error("model_invalid", "window length disagrees with the model input");
-  if (S() != W() || F() > 0)
-    throw Error("explain_unsupported", "a context model's beat inputs (two-channel windows, context features) come "
-                                       "from the pipeline: pass them as BeatInputs");
-  std::vector<int64_t> ref;
-  if (reference) ref = reference_positions(record);
-  auto prepared = dsp::prepare_beats(std::span<const float>(samples), record.sampleRate, spec, reference ? &ref : nullptr);
-  samples_ = std::move(prepared.sample);
-  windows_ = std::move(prepared.windows);
-  classify();
-}
+    : RecordExplainer(explainer, record, analysis_beat_inputs(explainer.engine(), record, lead, reference), lead) {}
 
 RecordExplainer::RecordExplainer(Explainer& explainer, const Record& record, BeatInputs beats, const std::string& lead)
     : explainer_(explainer), record_(record) {

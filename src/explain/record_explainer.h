@@ -53,8 +53,8 @@ class RecordExplainer {
  public:
   // lead: index or name, empty = the pipeline's default. reference: explain the record's annotated beat positions
   // (like analyze --beats reference) instead of detected ones. The record must outlive this object.
-  // Prepares one-channel windows itself: a context model (2 channels or context features) needs the constructor
-  // below, else av::Error("explain_unsupported").
+  // The beats and inputs are the analysis' own (pipeline::analyze through explain/analysis_inputs.h), for
+  // single-beat and context models alike.
   RecordExplainer(Explainer& explainer, const Record& record, const std::string& lead = {}, bool reference = false);
   // Beats whose inputs the caller prepared. Throws av::Error("invalid_argument") if the sizes do not fit the model.
   // explain(sample) of a position that is not one of these beats prepares it alone: single-beat models only.

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// arrhythmiavision analyze <input> [--model v1|v2|<model.json>] [--lead <index|name>] [--beats detect|reference]
+// arrhythmiavision analyze <input> [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|<model.json>]
+//                         [--lead <index|name>] [--beats detect|reference]
 //                         [--format json|text]
 // Exit 0 on success; 2 with one line `error: <code>: <message>` on stderr for bad input or arguments.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
+import { createAnalyzer, ArrhythmiaVisionError, DEFAULT_MODEL, MODELS } from './index.js';
 import { formatText } from './text.js';
 import { addExplanations, isExplainList } from './cli-explain.js';
 
-const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf> [--model v1|v2|<model.json>]
+const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf>
+                        [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|<model.json>]
                         [--lead <index|name>] [--beats detect|reference] [--format json|text]
                         [--sample-rate <Hz>]   (CSV without a time column)
                         [--explain gradcam|shap|global] [--beat <index>] [--segments <n>]
@@ -64,11 +66,13 @@ async function readInputFile(file) {
 
 const exists = (file) => fs.stat(file).then((s) => s.isFile(), () => false);
 
-// Model option → what createAnalyzer takes. The default v1 is used when it ships (and no model otherwise).
+// Model option → what createAnalyzer takes. The default model is used when it ships (and no model otherwise).
 async function modelOption(model) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  if (model === undefined) return (await exists(path.join(here, '../../models/arrhythminet-v1.json'))) ? 'v1' : null;
-  if (model === 'v1' || model === 'v2' || model === 'none') return model === 'none' ? null : model;
+  if (model === undefined)
+    return (await exists(path.join(here, `../../models/arrhythminet-${DEFAULT_MODEL}.json`))) ? DEFAULT_MODEL : null;
+  if (model === 'none') return null;
+  if (MODELS.includes(model)) return model;
   const jsonBytes = await readInputFile(model);
   let meta;
   try {

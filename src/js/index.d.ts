@@ -12,6 +12,11 @@ export declare class ArrhythmiaVisionError extends Error {
 
 export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
 
+/** The shipped models: the context models (default 'v1-ctx'; '-ds1' = trained on DS1 only) and the paper's single-beat ones. */
+export type ModelName = 'v1-ctx' | 'v2-ctx' | 'v1-ctx-ds1' | 'v2-ctx-ds1' | 'v1' | 'v2' | 'v1-ds1' | 'v2-ds1';
+export declare const MODELS: readonly ModelName[];
+export declare const DEFAULT_MODEL: 'v1-ctx';
+
 export interface ModelFiles {
   /** Model metadata (models/FORMAT.md): its text, the bytes of the file, or the parsed JSON. */
   json: string | Bytes | object;
@@ -20,8 +25,8 @@ export interface ModelFiles {
 }
 
 export interface AnalyzerOptions {
-  /** Default 'v1'; null for no model (beats are then detected but not labelled). */
-  model?: 'v1' | 'v2' | ModelFiles | null;
+  /** Default 'v1-ctx' (the context model); null for no model (beats are then detected but not labelled). */
+  model?: ModelName | ModelFiles | null;
 }
 
 export interface AnalyzerInfo {
@@ -32,6 +37,10 @@ export interface AnalyzerInfo {
   windowLength: number;
   windowBefore: number;
   backend: string;
+  /** 1 for the single-beat models, 2 for the context models (channel 1: the beat minus the patient's template). */
+  inputChannels?: number;
+  /** A context model's features, in input order (src/dsp/beat_context.h); empty for single-beat models. */
+  contextFeatures?: string[];
 }
 
 export interface Annotation {
@@ -235,8 +244,9 @@ export interface Analyzer {
   };
   /** WebAssembly memory in use by the core (it only grows: also the peak). */
   memoryUsage(): { heapBytes: number };
-  /** n windows of info.windowLength samples → n × 5 probabilities. */
-  classifyWindows(windows: Float32Array, n?: number): Float32Array;
+  /** n windows of info.inputChannels × info.windowLength samples → n × 5 probabilities; a context model also takes
+   * n × info.contextFeatures.length context values. */
+  classifyWindows(windows: Float32Array, n?: number, context?: Float32Array): Float32Array;
   explain(record: EcgRecord, beat: Beat, options?: ExplainOptions): Explanation;
   /** Per-class (global) explanation panels over the record's beats. */
   explainGlobal(record: EcgRecord, options?: GlobalExplainOptions): GlobalExplanation;

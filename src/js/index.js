@@ -6,10 +6,19 @@ import createCoreModule from '../../dist/arrhythmiavision-core.mjs';
 export const CLASSES = Object.freeze(['N', 'L', 'R', 'A', 'V']);
 // Package files as literal `new URL(..., import.meta.url)`, the form bundlers (Vite, webpack 5) recognise and copy.
 const WASM_URL = new URL('../../dist/arrhythmiavision-core.wasm', import.meta.url);
+// The shipped models by short name ('v1-ctx' is the default). Each URL is written out so that bundlers see it.
 const MODEL_URLS = {
+  'v1-ctx': { json: new URL('../../models/arrhythminet-v1-ctx.json', import.meta.url), weights: new URL('../../models/arrhythminet-v1-ctx.bin', import.meta.url) },
+  'v2-ctx': { json: new URL('../../models/arrhythminet-v2-ctx.json', import.meta.url), weights: new URL('../../models/arrhythminet-v2-ctx.bin', import.meta.url) },
+  'v1-ctx-ds1': { json: new URL('../../models/arrhythminet-v1-ctx-ds1.json', import.meta.url), weights: new URL('../../models/arrhythminet-v1-ctx-ds1.bin', import.meta.url) },
+  'v2-ctx-ds1': { json: new URL('../../models/arrhythminet-v2-ctx-ds1.json', import.meta.url), weights: new URL('../../models/arrhythminet-v2-ctx-ds1.bin', import.meta.url) },
   v1: { json: new URL('../../models/arrhythminet-v1.json', import.meta.url), weights: new URL('../../models/arrhythminet-v1.bin', import.meta.url) },
   v2: { json: new URL('../../models/arrhythminet-v2.json', import.meta.url), weights: new URL('../../models/arrhythminet-v2.bin', import.meta.url) },
+  'v1-ds1': { json: new URL('../../models/arrhythminet-v1-ds1.json', import.meta.url), weights: new URL('../../models/arrhythminet-v1-ds1.bin', import.meta.url) },
+  'v2-ds1': { json: new URL('../../models/arrhythminet-v2-ds1.json', import.meta.url), weights: new URL('../../models/arrhythminet-v2-ds1.bin', import.meta.url) },
 };
+export const MODELS = Object.freeze(Object.keys(MODEL_URLS));
+export const DEFAULT_MODEL = 'v1-ctx';
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
   typeof window === 'undefined' && typeof importScripts !== 'function';
 
@@ -70,7 +79,7 @@ async function modelFiles(model) {
   if (model == null || model === false || model === 'none') return null;
   if (typeof model === 'string') {
     const urls = MODEL_URLS[model];
-    if (!urls) throw new ArrhythmiaVisionError('model_not_found', `unknown model '${model}' (use 'v1', 'v2' or {json, weights})`);
+    if (!urls) throw new ArrhythmiaVisionError('model_not_found', `unknown model '${model}' (use ${MODELS.map((m) => `'${m}'`).join(', ')} or {json, weights})`);
     const [json, weights] = await Promise.all([packageFile(urls.json), packageFile(urls.weights)]);
     return { json: new TextDecoder().decode(json), weights };
   }
@@ -81,7 +90,7 @@ async function modelFiles(model) {
       : isBytes ? new TextDecoder().decode(asBytes(model.json, 'model.json')) : JSON.stringify(model.json);
     return { json, weights: asBytes(model.weights, 'model.weights') };
   }
-  throw new ArrhythmiaVisionError('invalid_argument', "model must be 'v1', 'v2', {json, weights} or null");
+  throw new ArrhythmiaVisionError('invalid_argument', `model must be one of ${MODELS.join(', ')}, {json, weights} or null`);
 }
 
 // Lead index by number or name, and the pipeline's default (first MLII, else 0).
@@ -343,14 +352,23 @@ class Analyzer {
     return { heapBytes: typeof core.heapBytes === 'function' ? core.heapBytes() : NaN };
   }
 
-  // Raw model access: n windows of info.windowLength samples → n × 5 probabilities.
-  classifyWindows(windows, n) {
+  // Raw model access: n windows of info.inputChannels × info.windowLength samples → n × 5 probabilities. A context
+  // model (info.contextFeatures lists its features) also takes n × contextFeatures.length context values.
+  classifyWindows(windows, n, context) {
     const core = this.#live();
     if (!this.#engine) throw new ArrhythmiaVisionError('model_not_loaded', 'this analyzer has no model');
     if (!(windows instanceof Float32Array)) throw new ArrhythmiaVisionError('invalid_argument', 'windows must be a Float32Array');
-    n ??= windows.length / this.info.windowLength;
-    if (!Number.isInteger(n) || n < 0 || windows.length !== n * this.info.windowLength)
-      throw new ArrhythmiaVisionError('invalid_argument', `windows must hold n × ${this.info.windowLength} samples`);
+    const per = this.info.windowLength * (this.info.inputChannels ?? 1);
+    n ??= windows.length / per;
+    if (!Number.isInteger(n) || n < 0 || windows.length !== n * per)
+      throw new ArrhythmiaVisionError('invalid_argument', `windows must hold n × ${per} samples`);
+    const features = this.info.contextFeatures?.length ?? 0;
+    if (features > 0 || context != null) {
+      if (!(context instanceof Float32Array) || context.length !== n * features)
+        throw new ArrhythmiaVisionError(context == null ? 'model_context_required' : 'invalid_argument',
+          `this model takes context: a Float32Array of n × ${features} values (${(this.info.contextFeatures ?? []).join(', ')})`);
+      return call(() => core.classifyWindowsWithContext(this.#engine, windows, context, n)).slice();
+    }
     return call(() => core.classifyWindows(this.#engine, windows, n)).slice();
   }
 
@@ -417,8 +435,8 @@ class Analyzer {
   }
 }
 
-// createAnalyzer({model: 'v1' | 'v2' | {json, weights} | null}) → Promise<Analyzer>.
-export async function createAnalyzer({ model = 'v1' } = {}) {
+// createAnalyzer({model: 'v1-ctx' (default) | 'v2-ctx' | 'v1' | ... | {json, weights} | null}) → Promise<Analyzer>.
+export async function createAnalyzer({ model = DEFAULT_MODEL } = {}) {
   const [core, files] = await Promise.all([loadCore(), modelFiles(model)]);
   const window = core.defaultWindow();
   let engine = null;

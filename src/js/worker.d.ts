@@ -22,7 +22,7 @@ export interface WorkerAnalyzer {
   fromSamples(samples: Float32Array | Float32Array[], options: { sampleRate: number; leads?: string[]; name?: string }): Promise<WorkerRecord>;
   samples(record: WorkerRecord, lead?: number | string): Promise<Float32Array>;
   analyze(record: WorkerRecord, options?: AnalyzeOptions): Promise<AnalysisResult>;
-  classifyWindows(windows: Float32Array, n?: number): Promise<Float32Array>;
+  classifyWindows(windows: Float32Array, n?: number, context?: Float32Array): Promise<Float32Array>;
   explain(record: WorkerRecord, beat: Beat, options?: ExplainOptions): Promise<Explanation>;
   explainGlobal(record: WorkerRecord, options?: GlobalExplainOptions): Promise<GlobalExplanation>;
   explainWindow(window: Float32Array, options?: Omit<ExplainOptions, 'lead'>): Promise<Explanation>;

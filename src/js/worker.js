@@ -45,7 +45,7 @@ export function serveAnalyzer(scope) {
     fromSamples: (samples, options) => adopt(analyzer().fromSamples(samples, options)),
     samples: (id, lead) => record(id).samples(lead),
     analyze: (id, options, progress) => analyzer().analyze(record(id), { ...options, onProgress: progress }),
-    classifyWindows: (windows, n) => analyzer().classifyWindows(windows, n),
+    classifyWindows: (windows, n, context) => analyzer().classifyWindows(windows, n, context),
     explain: (id, beat, options) => analyzer().explain(record(id), beat, options),
     explainGlobal: (id, options) => analyzer().explainGlobal(record(id), options),
     explainWindow: (window, options) => analyzer().explainWindow(window, options),
@@ -116,7 +116,7 @@ class WorkerAnalyzer {
   fromSamples(samples, options = {}) { return this.#send('fromSamples', [samples, options]); }
   samples(rec, lead = 0) { return this.#send('samples', [rec.id, lead]); }
   analyze(rec, { onProgress, ...options } = {}) { return this.#send('analyze', [rec.id, options], { onProgress }); }
-  classifyWindows(windows, n) { return this.#send('classifyWindows', [windows, n]); }
+  classifyWindows(windows, n, context) { return this.#send('classifyWindows', [windows, n, context]); }
   explain(rec, beat, options = {}) { return this.#send('explain', [rec.id, beat, options]); }
   explainGlobal(rec, options = {}) { return this.#send('explainGlobal', [rec.id, options]); }
   explainWindow(window, options = {}) { return this.#send('explainWindow', [window, options]); }

@@ -1,5 +1,6 @@
 // Embind bindings of the inference engine: loadModel(json, weights) -> Model handle (or an error value),
-// modelInfo(model) -> object, classifyWindows(model, Float32Array, n) -> Float32Array(n x classes).
+// modelInfo(model) -> object, classifyWindows(model, Float32Array, n) -> Float32Array(n x classes), and
+// classifyWindowsWithContext(model, windows, context, n) for context models.
 // Failures come back as {avError: true, code, message}, the convention src/js/index.js expects.
 #include "wasm/nn_bindings.h"
 
@@ -55,32 +56,55 @@ val model_info(const ModelHandle& h) {
   o.set("windowBefore", i.windowBefore);
   o.set("windowAfter", i.windowAfter);
   o.set("gradcamLayer", i.gradcamLayer);
+  o.set("inputChannels", i.inputChannels);
+  val context = val::array();
+  for (const std::string& c : i.contextNames) context.call<void>("push", c);
+  o.set("contextFeatures", context);
   o.set("backend", std::string(av::nn::backend_name(h.engine->backend())) == "simd" ? "wasm-simd128" : "xnnpack");
   return o;
 }
 
-// windows: Float32Array of at least n x windowLength samples (z-scored beat windows, NCW).
-val classify_windows(const ModelHandle& h, val windows, double count) {
+// windows: Float32Array of at least n x windowSize samples (normalized beat windows, NCW); context: for a context
+// model, a Float32Array of at least n x contextFeatures values (else null/undefined).
+val classify_windows_with_context(const ModelHandle& h, val windows, val context, double count) {
   return av::wasm::guarded("the model", [&] {
     if (!windows.instanceof(val::global("Float32Array")))
       throw av::Error("invalid_argument", "windows must be a Float32Array");
     if (!(count >= 0) || count != static_cast<double>(static_cast<size_t>(count)))
       throw av::Error("invalid_argument", "n must be a non-negative integer");
     const size_t n = static_cast<size_t>(count), per = h.engine->window_size(), classes = h.engine->classes();
+    const size_t features = h.engine->context_features();
     const size_t available = windows["length"].as<size_t>();
     if (per != 0 && n > available / per)
       throw av::Error("invalid_argument", "windows holds " + std::to_string(available) + " samples, fewer than n x " +
                                               std::to_string(per));
+    const bool hasContext = !context.isNull() && !context.isUndefined();
+    if (features > 0 && !hasContext)
+      throw av::Error("model_context_required", "this context model needs n x " + std::to_string(features) +
+                                                    " context features (classifyWindows with context)");
+    if (hasContext && !context.instanceof(val::global("Float32Array")))
+      throw av::Error("invalid_argument", "context must be a Float32Array");
+    if (features > 0 && n > context["length"].as<size_t>() / features)
+      throw av::Error("invalid_argument", "context must hold n x " + std::to_string(features) + " values");
     std::vector<float>& buf = *h.scratch;
-    const size_t need = n * per + n * classes;
+    const size_t need = n * per + n * features + n * classes;
     if (buf.size() < need) buf.resize(need);
-    val input = windows.call<val>("subarray", 0, static_cast<double>(n * per));
-    val(emscripten::typed_memory_view(n * per, buf.data())).call<void>("set", input);
-    float* probs = buf.data() + n * per;
-    h.engine->run(buf.data(), n, probs);
+    val(emscripten::typed_memory_view(n * per, buf.data()))
+        .call<void>("set", windows.call<val>("subarray", 0, static_cast<double>(n * per)));
+    float* ctx = buf.data() + n * per;
+    if (features > 0)
+      val(emscripten::typed_memory_view(n * features, ctx))
+          .call<void>("set", context.call<val>("subarray", 0, static_cast<double>(n * features)));
+    float* probs = ctx + n * features;
+    if (features > 0) h.engine->run(buf.data(), ctx, n, probs);
+    else h.engine->run(buf.data(), n, probs);
     // new Float32Array(view) copies out of the heap, so the result survives memory growth.
     return val::global("Float32Array").new_(emscripten::typed_memory_view(n * classes, probs));
   });
+}
+
+val classify_windows(const ModelHandle& h, val windows, double count) {
+  return classify_windows_with_context(h, windows, val::null(), count);
 }
 
 }  // namespace
@@ -90,6 +114,7 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision_nn) {
   emscripten::function("loadModel", &load_model);
   emscripten::function("modelInfo", &model_info);
   emscripten::function("classifyWindows", &classify_windows);
+  emscripten::function("classifyWindowsWithContext", &classify_windows_with_context);
 }
 
 }  // namespace av::wasm

@@ -4,6 +4,10 @@
 // PyTorch Grad-CAM maps: both backends against the PyTorch outputs, Grad-CAM against autograd, SHAP with
 // the context held fixed, and the loader's checks of the context metadata.
 #include <catch2/catch.hpp>
+
+#include "io/files.h"
+#include "pipeline/analyze.h"
+#include "pipeline/engine_classifier.h"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -283,7 +287,18 @@ TEST_CASE("context model: record explanations take the pipeline's beat inputs", 
   record.name = "synthetic";
   record.sampleRate = 360;
   record.leads.push_back(Lead{"MLII", "mV", std::vector<float>(360 * 10, 0.0f)});
-  CHECK(test::error_code_of([&] { (void)explain::RecordExplainer(ex, record); }) == "explain_unsupported");
+  {  // Built from a recording, the explainer takes the analysis' own beats and labels (no second detection).
+    const Record rec = io::read_wfdb_file(std::string(AV_SOURCE_DIR) + "/examples/data/208.hea");
+    pipeline::EngineClassifier classifier(engine);
+    const pipeline::Result analysed = pipeline::analyze(rec, &classifier, {});
+    explain::RecordExplainer fromRecord(ex, rec);
+    REQUIRE(fromRecord.beatCount() == analysed.beats.size());
+    REQUIRE(analysed.beats.size() > 2500);
+    for (size_t i = 0; i < analysed.beats.size(); ++i) {
+      REQUIRE(fromRecord.samples()[i] == analysed.beats[i].sample);
+      REQUIRE(fromRecord.labels()[i] == analysed.beats[i].label);
+    }
+  }
 
   explain::BeatInputs beats;
   for (size_t b = 0; b < fx.count; ++b) beats.samples.push_back(static_cast<int64_t>(300 + 360 * b));

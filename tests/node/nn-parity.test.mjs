@@ -47,8 +47,14 @@ for (const file of shipped) {
       assert.equal(info.windowLength, ref.windowLength);
       assert.equal(info.backend, 'wasm-simd128');
       const k = info.classes.length;
+      const channels = ref.channels ?? 1, F = ref.contextFeatures ?? 0, per = ref.windowLength * channels;
+      assert.equal(info.inputChannels, channels);
+      assert.equal(info.contextFeatures.length, F);
       const windows = Float32Array.from(ref.inputs.flat());
-      const probs = check(core.classifyWindows(model, windows, ref.count));
+      const context = F ? Float32Array.from(ref.context.flat()) : null;
+      const classify = (w, c, n) => check(F ? core.classifyWindowsWithContext(model, w, c, n) : core.classifyWindows(model, w, n));
+      if (F) assert.equal(core.classifyWindows(model, windows, ref.count).code, 'model_context_required');
+      const probs = classify(windows, context, ref.count);
       assert.ok(probs instanceof Float32Array);
       assert.equal(probs.length, ref.count * k);
       let worst = 0;
@@ -59,14 +65,19 @@ for (const file of shipped) {
       assert.ok(worst <= 1e-4, `max |p - p_torch| = ${worst}`);
 
       // A subset gives the same rows (batching does not mix beats).
-      const some = check(core.classifyWindows(model, windows.subarray(3 * ref.windowLength), 2));
+      const some = classify(windows.subarray(3 * per), F ? context.subarray(3 * F) : null, 2);
       for (let i = 0; i < 2 * k; ++i) assert.equal(some[i], probs[3 * k + i]);
 
       const bench = path.join(root, 'build/native/av-bench');
       if (fs.existsSync(bench)) {
         const tmp = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'av-nn-'));
         fs.writeFileSync(path.join(tmp, 'windows.f32'), Buffer.from(windows.buffer));
-        const out = execFileSync(bench, ['--dump', path.join(root, 'models', file), path.join(tmp, 'windows.f32')]);
+        const args = ['--dump', path.join(root, 'models', file), path.join(tmp, 'windows.f32')];
+        if (F) {
+          fs.writeFileSync(path.join(tmp, 'context.f32'), Buffer.from(context.buffer));
+          args.push(path.join(tmp, 'context.f32'));
+        }
+        const out = execFileSync(bench, args);
         fs.rmSync(tmp, { recursive: true });
         const native = JSON.parse(out.toString());
         for (const backend of Object.keys(native)) {
