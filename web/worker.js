@@ -1,17 +1,17 @@
 // The demo's analysis worker: owns the analyzer (WASM) and the decoded record, so that reading, analysing and
 // explaining never block the page. Messages: {id, type, ...args} in; {id, ok, value | error} or
 // {id, progress} out. Only the record's samples and results cross over, never the WASM objects.
-import { createAnalyzer } from '../src/js/index.js';
+import { createAnalyzer, MODELS } from '../src/js/index.js';
 import { minMaxPyramid } from './signal.js';
 
 let av = null;                 // the analyzer of the current model
 let avModel = null;
 let current = null;            // {rec, files, csvRate, result, leadIndex}
 
-// 'v1' and 'v2' are the package's names; other shipped models (such as the inter-patient 'v1-ds1') are fetched
-// from models/ beside the package and passed as {json, weights}.
+// The package's model names (MODELS) load from the package; other models are fetched from models/ beside it and
+// passed as {json, weights}.
 async function modelOption(model) {
-  if (model === 'v1' || model === 'v2') return model;
+  if (MODELS.includes(model)) return model;
   const fetchOk = async (url) => {
     const response = await fetch(url);
     if (!response.ok) throw inputError('model_not_found', `cannot fetch ${url.pathname}: HTTP ${response.status}`);

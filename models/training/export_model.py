@@ -355,7 +355,7 @@ def export_run(run_dir, out_dir=MODELS_DIR, context_names=None):
 def link_protocols(out_dir=MODELS_DIR):
     """Both protocols in every metadata file: arrhythminet-vX gets the DS2 metrics of arrhythminet-vX-ds1
     (same architecture, inter-patient training) and vice versa, marked with the model they belong to."""
-    for variant in ("v1", "v2"):
+    for variant in ("v1", "v2", "v1-ctx", "v2-ctx"):
         paths = {k: os.path.join(out_dir, f"arrhythminet-{variant}{s}.json") for k, s in
                  (("paper", ""), ("interpatient", "-ds1"))}
         if not all(os.path.exists(p) for p in paths.values()):

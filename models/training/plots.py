@@ -11,17 +11,23 @@ CLASSES = ["N", "L", "R", "A", "V"]
 
 
 def training_curves(history, selected_epoch, title, path):
+    """Loss and accuracy per epoch; validation curves where the run had a validation split."""
     ep = [h["epoch"] for h in history]
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
-    a.plot(ep, [h["trainLoss"] for h in history], label="train (balanced, augmented)")
-    a.plot(ep, [h["valLoss"] for h in history], label="validation")
+
+    def curve(axis, key, label):
+        if all(key in h for h in history):
+            axis.plot(ep, [h[key] for h in history], label=label)
+
+    curve(a, "trainLoss", "train (balanced, augmented)")
+    curve(a, "valLoss", "validation")
     a.set_xlabel("epoch")
     a.set_ylabel("cross-entropy")
     a.set_yscale("log")
     a.legend()
-    b.plot(ep, [h["trainAccuracy"] for h in history], label="train accuracy")
-    b.plot(ep, [h["valAccuracy"] for h in history], label="validation accuracy")
-    b.plot(ep, [h["valMacroF1"] for h in history], label="validation macro-F1")
+    curve(b, "trainAccuracy", "train accuracy")
+    curve(b, "valAccuracy", "validation accuracy")
+    curve(b, "valMacroF1", "validation macro-F1")
     b.axvline(selected_epoch, color="k", ls=":", lw=1, label=f"selected epoch {selected_epoch}")
     b.set_xlabel("epoch")
     b.legend(loc="lower right")

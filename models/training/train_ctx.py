@@ -279,6 +279,9 @@ def main(argv=None):
             train_recs = [r for r in DS1 if r not in val_recs]
             tr = np.flatnonzero(np.isin(records, train_recs) & use_lead)
             va = np.flatnonzero(np.isin(records, val_recs) & default)
+            if va.size == 0 or tr.size == 0:
+                print(f"fold {f}: no beats (records {val_recs} not in the data), skipped", flush=True)
+                continue
             _, hist, vlogits, _, _ = fit(args, data, tr, va, log_prefix=f"fold {f} ")
             oof_labels.append(labels[va])
             oof_logits.append(np.stack(vlogits))  # [epochs, n, 5]

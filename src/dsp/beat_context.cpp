@@ -72,7 +72,24 @@ int context_feature_index(std::string_view name) {
 }
 
 BeatContextTracker::BeatContextTracker(const BeatWindowSpec& window, const ContextSpec& spec)
-    : window_(window), spec_(spec) {}
+    : window_(window), spec_(spec) {
+  const size_t k = static_cast<size_t>(std::max(1, spec_.templateBeats));
+  pastWindows_.assign(static_cast<size_t>(window_.length()) * k, 0.0f);
+  pastAmplitudes_.assign(k, 0.0f);
+  template_.resize(static_cast<size_t>(window_.length()));
+  column_.resize(k);
+}
+
+namespace {
+// Median of v[0, n) (reorders v): the middle value, or the mean of the two middle values for even n.
+float median_of(float* v, int n) {
+  const int mid = n / 2;
+  std::nth_element(v, v + mid, v + n);
+  float m = v[mid];
+  if (n % 2 == 0) m = 0.5f * (m + *std::max_element(v, v + mid));
+  return m;
+}
+}  // namespace
 
 void BeatContextTracker::push(int64_t r, std::vector<float> raw) {
   if (holding_) emit(r, true);
@@ -119,26 +136,23 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
   const double width = slope_energy_width(x, w0, w1);
   f[kQrsWidthSec] = static_cast<float>(width / fs);
   b.difference.assign(static_cast<size_t>(len), 0.0f);
-  if (pastWindows_.empty()) {
+  if (pastCount_ == 0) {
     f[kTemplateCorrQrs] = 1;
     f[kTemplateCorrWindow] = 1;
     f[kTemplateDiffQrs] = 0;
     f[kLogAmplitudeRatio] = 0;
     f[kLogWidthRatio] = 0;
   } else {
-    std::vector<float> tmpl(static_cast<size_t>(len)), column(pastWindows_.size());
+    const int k = pastCount_, slots = static_cast<int>(pastAmplitudes_.size());
+    std::vector<float>& tmpl = template_;
     for (int i = 0; i < len; ++i) {
-      for (size_t k = 0; k < pastWindows_.size(); ++k) column[k] = pastWindows_[k][static_cast<size_t>(i)];
-      const size_t mid = column.size() / 2;
-      std::nth_element(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(mid), column.end());
-      float m = column[mid];
-      if (column.size() % 2 == 0) m = 0.5f * (m + *std::max_element(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(mid)));
-      tmpl[static_cast<size_t>(i)] = m;
+      std::copy_n(pastWindows_.begin() + static_cast<std::ptrdiff_t>(i) * slots, k, column_.begin());
+      tmpl[static_cast<size_t>(i)] = median_of(column_.data(), k);
     }
-    std::vector<float> amps(pastAmplitudes_.begin(), pastAmplitudes_.end());
-    const size_t mid = amps.size() / 2;
-    std::nth_element(amps.begin(), amps.begin() + static_cast<std::ptrdiff_t>(mid), amps.end());
-    const double medianAmp = amps[mid];
+    // The amplitude reference: the upper median of the previous amplitudes.
+    std::copy_n(pastAmplitudes_.begin(), k, column_.begin());
+    std::nth_element(column_.begin(), column_.begin() + k / 2, column_.begin() + k);
+    const double medianAmp = column_[static_cast<size_t>(k / 2)];
 
     f[kTemplateCorrQrs] = static_cast<float>(correlation(x, tmpl.data(), q0, q1));
     f[kTemplateCorrWindow] = static_cast<float>(correlation(x, tmpl.data(), 0, len));
@@ -180,12 +194,12 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
 }
 
 void BeatContextTracker::remember(const ContextBeat& beat, float amplitude) {
-  pastWindows_.push_back(beat.raw);
-  pastAmplitudes_.push_back(amplitude);
-  if (static_cast<int>(pastWindows_.size()) > spec_.templateBeats) {
-    pastWindows_.pop_front();
-    pastAmplitudes_.pop_front();
-  }
+  const int slots = static_cast<int>(pastAmplitudes_.size());
+  for (int i = 0; i < window_.length(); ++i)
+    pastWindows_[static_cast<size_t>(i) * static_cast<size_t>(slots) + static_cast<size_t>(pastSlot_)] = beat.raw[static_cast<size_t>(i)];
+  pastAmplitudes_[static_cast<size_t>(pastSlot_)] = amplitude;
+  pastSlot_ = (pastSlot_ + 1) % slots;
+  pastCount_ = std::min(pastCount_ + 1, slots);
 }
 
 void context_model_input(const ContextBeat& beat, const BeatWindowSpec& spec, int channels,

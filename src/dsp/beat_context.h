@@ -73,8 +73,12 @@ class BeatContextTracker {
   ContextSpec spec_;
   bool holding_ = false;
   ContextBeat held_;
-  std::deque<std::vector<float>> pastWindows_;  // newest last, at most templateBeats
-  std::deque<float> pastAmplitudes_;
+  // The previous templateBeats windows, transposed ([sample][slot], a ring over slots), so that the median of
+  // one sample over the beats is a contiguous run; and their QRS amplitudes.
+  std::vector<float> pastWindows_;
+  std::vector<float> pastAmplitudes_;
+  int pastCount_ = 0, pastSlot_ = 0;
+  std::vector<float> template_, column_;  // scratch
   std::deque<double> localRr_;                  // newest last, at most localBeats
   std::deque<std::pair<int64_t, double>> longRr_;  // (end position, RR s) within longSec of the newest
   double longSum_ = 0;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Trains and exports the four context models (models/README.md, "Context models"):
+#   1. the training data: every lead of the 48 records through tools/av-export-beats;
+#   2. leave-records-out CV inside DS1 for each trunk (the choices: epoch count, logit offsets);
+#   3. arrhythminet-v{1,2}-ctx-ds1 on all of DS1 with those choices, scored once on DS2 (logged);
+#   4. arrhythminet-v{1,2}-ctx on the paper protocol; then the export to models/.
+#   bash models/training/train_ctx_all.sh [extra train_ctx.py flags]     (CPU, about an hour on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-/usr/bin/python3}
+RUNS=${RUNS:-runs}
+DATA=data/mitdb_ctx.bin
+FLAGS=(--dropout 0.5 "$@")
+mkdir -p "$RUNS/cv" data
+[[ -f $DATA ]] || ../../build/native/av-export-beats ../../../shared/data/mitdb "$DATA"
+for v in v1 v2; do
+  cv="$RUNS/cv/cv-$v-ctx.json"
+  [[ -f $cv ]] || "$PY" train_ctx.py --model "$v" --protocol cv --epochs 14 --name "cv-$v-ctx" --out "$RUNS/cv" "${FLAGS[@]}"
+  epochs=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['bestEpoch'])" "$cv")
+  "$PY" train_ctx.py --model "$v" --protocol interpatient --epochs "$epochs" --calibration-from "$cv" --out "$RUNS" "${FLAGS[@]}"
+  "$PY" train_ctx.py --model "$v" --protocol paper --epochs 14 --out "$RUNS" "${FLAGS[@]}"
+done
+"$PY" export_model.py --run "$RUNS/arrhythminet-v1-ctx" --run "$RUNS/arrhythminet-v2-ctx" \
+  --run "$RUNS/arrhythminet-v1-ctx-ds1" --run "$RUNS/arrhythminet-v2-ctx-ds1"
