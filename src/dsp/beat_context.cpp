@@ -75,19 +75,33 @@ BeatContextTracker::BeatContextTracker(const BeatWindowSpec& window, const Conte
     : window_(window), spec_(spec) {
   const size_t k = static_cast<size_t>(std::max(1, spec_.templateBeats));
   pastWindows_.assign(static_cast<size_t>(window_.length()) * k, 0.0f);
+  pastSorted_.assign(pastWindows_.size(), 0.0f);
   pastAmplitudes_.assign(k, 0.0f);
   template_.resize(static_cast<size_t>(window_.length()));
   column_.resize(k);
 }
 
 namespace {
-// Median of v[0, n) (reorders v): the middle value, or the mean of the two middle values for even n.
-float median_of(float* v, int n) {
+// Median of the sorted run v[0, n): the middle value, or the mean of the two middle values for even n.
+float median_of_sorted(const float* v, int n) {
   const int mid = n / 2;
-  std::nth_element(v, v + mid, v + n);
-  float m = v[mid];
-  if (n % 2 == 0) m = 0.5f * (m + *std::max_element(v, v + mid));
-  return m;
+  return n % 2 == 0 ? 0.5f * (v[mid] + v[mid - 1]) : v[mid];
+}
+
+// In the sorted run v[0, n), replaces one occurrence of `out` (n == capacity) or appends (n < capacity) `in`,
+// keeping the run sorted.
+void replace_sorted(float* v, int n, int capacity, float out, float in) {
+  int size = n;
+  if (n == capacity) {
+    int j = 0;
+    while (j < n && !(v[j] == out || (std::isnan(v[j]) && std::isnan(out)))) ++j;
+    if (j == n) j = n - 1;  // not found (cannot happen): drop the largest
+    std::copy(v + j + 1, v + n, v + j);
+    size = n - 1;
+  }
+  const int at = static_cast<int>(std::upper_bound(v, v + size, in) - v);
+  std::copy_backward(v + at, v + size, v + size + 1);
+  v[at] = in;
 }
 }  // namespace
 
@@ -145,10 +159,8 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
   } else {
     const int k = pastCount_, slots = static_cast<int>(pastAmplitudes_.size());
     std::vector<float>& tmpl = template_;
-    for (int i = 0; i < len; ++i) {
-      std::copy_n(pastWindows_.begin() + static_cast<std::ptrdiff_t>(i) * slots, k, column_.begin());
-      tmpl[static_cast<size_t>(i)] = median_of(column_.data(), k);
-    }
+    for (int i = 0; i < len; ++i)
+      tmpl[static_cast<size_t>(i)] = median_of_sorted(pastSorted_.data() + static_cast<ptrdiff_t>(i) * slots, k);
     // The amplitude reference: the upper median of the previous amplitudes.
     std::copy_n(pastAmplitudes_.begin(), k, column_.begin());
     std::nth_element(column_.begin(), column_.begin() + k / 2, column_.begin() + k);
@@ -195,8 +207,12 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
 
 void BeatContextTracker::remember(const ContextBeat& beat, float amplitude) {
   const int slots = static_cast<int>(pastAmplitudes_.size());
-  for (int i = 0; i < window_.length(); ++i)
-    pastWindows_[static_cast<size_t>(i) * static_cast<size_t>(slots) + static_cast<size_t>(pastSlot_)] = beat.raw[static_cast<size_t>(i)];
+  for (int i = 0; i < window_.length(); ++i) {
+    const size_t row = static_cast<size_t>(i) * static_cast<size_t>(slots);
+    float& slot = pastWindows_[row + static_cast<size_t>(pastSlot_)];
+    replace_sorted(pastSorted_.data() + row, pastCount_, slots, slot, beat.raw[static_cast<size_t>(i)]);
+    slot = beat.raw[static_cast<size_t>(i)];
+  }
   pastAmplitudes_[static_cast<size_t>(pastSlot_)] = amplitude;
   pastSlot_ = (pastSlot_ + 1) % slots;
   pastCount_ = std::min(pastCount_ + 1, slots);

@@ -73,9 +73,9 @@ class BeatContextTracker {
   ContextSpec spec_;
   bool holding_ = false;
   ContextBeat held_;
-  // The previous templateBeats windows, transposed ([sample][slot], a ring over slots), so that the median of
-  // one sample over the beats is a contiguous run; and their QRS amplitudes.
-  std::vector<float> pastWindows_;
+  // The previous templateBeats windows, transposed ([sample][slot], a ring over slots), the same values kept
+  // sorted per sample (so that the template's median is a lookup), and their QRS amplitudes.
+  std::vector<float> pastWindows_, pastSorted_;
   std::vector<float> pastAmplitudes_;
   int pastCount_ = 0, pastSlot_ = 0;
   std::vector<float> template_, column_;  // scratch

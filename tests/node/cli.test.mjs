@@ -61,13 +61,22 @@ test('--beats reference classifies at the 2273 annotated beats of record 100', a
 });
 
 test('with the shipped V1, the reference beats of record 100 get the annotated classes (2239 N, 33 A, 1 V)', async () => {
-  const { code, stdout, stderr } = await runCli(['analyze', path.join(examples, '100.hea'), '--beats', 'reference']);
+  const { code, stdout, stderr } = await runCli(['analyze', path.join(examples, '100.hea'), '--beats', 'reference', '--model', 'v1']);
   assert.equal(code, 0, stderr);
   const r = JSON.parse(stdout);
   assert.equal(r.model.name, 'arrhythminet-v1');
   const { N, L, R, A, V } = r.summary.counts;
   assert.ok(Math.abs(N - 2239) <= 10 && Math.abs(A - 33) <= 8 && V >= 1 && L + R <= 5, JSON.stringify(r.summary.counts));
   assert.ok(Math.abs(r.summary.burden.A - (100 * A) / 2273) < 0.01);
+});
+
+test('the default model is the context model; on the reference beats of record 100 it gives the annotated classes', async () => {
+  const { code, stdout, stderr } = await runCli(['analyze', path.join(examples, '100.hea'), '--beats', 'reference']);
+  assert.equal(code, 0, stderr);
+  const r = JSON.parse(stdout);
+  assert.equal(r.model.name, 'arrhythminet-v1-ctx');
+  const { N, L, R, A, V } = r.summary.counts;
+  assert.ok(Math.abs(N - 2239) <= 10 && Math.abs(A - 33) <= 8 && V >= 1 && L + R <= 5, JSON.stringify(r.summary.counts));
 });
 
 test('--format text prints a readable summary', async () => {

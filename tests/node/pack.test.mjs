@@ -34,7 +34,7 @@ test('the packed tarball installs offline into a clean project; import and bin b
   `);
   const out = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8', timeout: 60000 }));
   assert.equal(out.beats, 2273);
-  assert.equal(out.info.model, 'arrhythminet-v1');
+  assert.equal(out.info.model, 'arrhythminet-v1-ctx');  // the default model
   assert.equal(out.labelled, true);
   assert.equal(out.code, 'csv_no_numbers');
   assert.equal(out.worker, 'function');
@@ -42,6 +42,6 @@ test('the packed tarball installs offline into a clean project; import and bin b
   const bin = path.join(project, 'node_modules/.bin/arrhythmiavision');
   const text = execFileSync(bin, ['analyze', hea, '--format', 'text'], { cwd: project, encoding: 'utf8', timeout: 60000 });
   assert.match(text, /^record 100: lead MLII/m);
-  assert.match(text, /^model: arrhythminet-v1/m);
+  assert.match(text, /^model: arrhythminet-v1-ctx/m);
   fs.rmSync(dir, { recursive: true, force: true });
 });
