@@ -1,59 +1,22 @@
 // The demo page: wires file input, the analysis worker, the strip chart, the summary and the explanation panels.
 import { StripChart, CLASS_COLORS } from './chart.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
+import { renderAgreement } from './agreementview.js';
+import { renderContextPlayers } from './contextview.js';
+import { createWorkerClient } from './workerclient.js';
+import { download, resultDocument } from './exporting.js';
 import { CLASSES, agreement, burden, rrStats, resultEvents, beatsCsv, formatTime } from './stats.js';
+import { $, el, chip, renderProbabilities } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-// Colours go through the CSSOM: the page's CSP allows no inline style attributes.
-function chip(c) {
-  const e = el('span', 'chip', c);
-  e.style.setProperty('--c', CLASS_COLORS[c] ?? '#6b7280');
-  return e;
-}
 const CLASS_NAMES = {
   N: 'Normal', L: 'Left bundle branch block', R: 'Right bundle branch block', A: 'Atrial premature', V: 'Premature ventricular',
 };
 
 // ---- worker client ----------------------------------------------------------------------------------------------
 // The engine lives in a worker; cancelling a long analysis terminates it and starts a fresh one.
-let worker = null;
-const pending = new Map();
-let nextId = 1;
-function rejectAll(code, message) {
-  for (const p of pending.values()) p.reject(Object.assign(new Error(message), { code }));
-  pending.clear();
-}
-function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onmessage = ({ data }) => {
-    const p = pending.get(data.id);
-    if (!p) return;
-    if ('progress' in data) return p.onProgress?.(data.progress);
-    pending.delete(data.id);
-    if (data.ok) p.resolve(data.value);
-    else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
-  };
-  worker.onerror = (e) => {
-    e.preventDefault?.();
-    showError({ code: 'worker_failed', message: e.message ||
-      'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error');
-    rejectAll('worker_failed', 'the analysis engine stopped');
-  };
-}
-startWorker();
-function call(type, args = {}, { onProgress, transfer = [] } = {}) {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject, onProgress });
-    worker.postMessage({ id, type, ...args }, transfer);
-  });
-}
+const engineWorker = createWorkerClient((e) => showError({ code: 'worker_failed', message: e.message ||
+  'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error'));
+const call = (type, args, options) => engineWorker.call(type, args, options);
 
 // ---- state ------------------------------------------------------------------------------------------------------
 const state = {
@@ -105,7 +68,6 @@ function formatSpan(sec) {
   if (sec < 3600) return `${(sec / 60).toFixed(1)} min`;
   return `${(sec / 3600).toFixed(1)} h`;
 }
-const pct = (x, digits = 2) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)} %` : '–');
 const num = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 // ---- status, progress, errors -----------------------------------------------------------------------------------
@@ -136,9 +98,7 @@ function setBusy(busy) {
 
 /** Stops whatever the engine is doing by replacing its worker; the record is gone with it. */
 function cancelWork() {
-  worker.terminate();
-  rejectAll('cancelled', 'cancelled');
-  startWorker();
+  engineWorker.restart();
   state.record = null;
   state.result = null;
   state.agreement = null;
@@ -257,7 +217,8 @@ async function runAnalysis() {
   state.agreement = annotations.length ? agreement(result.beats, annotations, state.record.sampleRate) : null;
   chart.setBeats(result.beats, state.agreement);
   renderSummary(result, wallMs);
-  renderAgreement();
+  showTrainingNote(result);
+  showAgreement();
   renderClassSelect();
   setProgress(null);
   setStatus(`${result.summary.beatCount.toLocaleString('en')} beats in ${(wallMs / 1000).toFixed(2)} s`);
@@ -269,6 +230,7 @@ function clearSummary() {
   for (const id of ['summary-meta', 'class-counts', 'heart-rate', 'burden', 'events', 'class-select']) $(id).replaceChildren();
   $('event-filter').hidden = true;
   $('agreement-card').hidden = true;
+  $('training-note').hidden = true;
 }
 
 // ---- summary ----------------------------------------------------------------------------------------------------
@@ -372,31 +334,19 @@ function renderEvents() {
   if (events.length > shown) list.append(el('li', 'muted', `… and ${events.length - shown} more (all in the JSON export)`));
 }
 
-function renderAgreement() {
+function showAgreement() {
   const a = state.agreement;
   $('agreement-card').hidden = !a;
-  if (!a) return;
-  $('agreement-note').textContent = `Detected beats matched to the .atr reference beats within ${a.toleranceMs} ms; ` +
-    'labels compared on matched beats whose reference is N, L, R, A or V. In the chart, hollow markers are detections ' +
-    'without a reference beat, boxed reference symbols were missed and red ones disagree.';
-  const box = $('agreement');
-  const stat = (label, value, sub) => `<div class="stat"><div class="stat-value">${value}</div>` +
-    `<div class="stat-label">${label}</div><div class="muted">${sub}</div></div>`;
-  const others = Object.entries(a.otherReference).map(([k, v]) => `${k}: ${v}`).join(', ');
-  let html = '<div class="stats">' +
-    stat('Sensitivity', pct(a.sensitivity), `${a.truePositives} of ${a.referenceBeats} reference beats`) +
-    stat('Positive predictivity', pct(a.positivePredictivity), `${a.falsePositives} false detections`) +
-    stat('Label agreement', pct(a.labelAgreement), `${a.labelCompared} matched N/L/R/A/V beats`) +
-    '</div>';
-  html += '<table class="confusion" aria-label="Confusion matrix: reference rows, predicted columns"><thead><tr><th scope="col">ref \\ pred</th>' +
-    CLASSES.map((c) => `<th scope="col">${c}</th>`).join('') + '</tr></thead><tbody>';
-  a.confusion.forEach((row, r) => {
-    html += `<tr><th scope="row">${CLASSES[r]}</th>` + row.map((v, c) =>
-      `<td class="${v ? (r === c ? 'diag' : 'off') : 'zero'}">${v}</td>`).join('') + '</tr>';
-  });
-  html += '</tbody></table>';
-  if (others) html += `<p class="muted">Matched reference beats of other types (not compared): ${others}</p>`;
-  box.innerHTML = html;
+  if (a) renderAgreement($('agreement'), $('agreement-note'), a, state.result.beats);
+  if (a && state.result.model?.inTrainingData) $('agreement-note').prepend(el('strong', '', 'Training data, not validation: '));
+}
+
+/** Honest labels: the analysed record was one the model was trained on (result.model.inTrainingData). */
+function showTrainingNote(result) {
+  const note = $('training-note');
+  note.hidden = !result.model?.inTrainingData;
+  note.textContent = `Record ${result.record ?? state.record.name} was in this model's training data: agreement with ` +
+    'its annotations is not validation.';
 }
 
 // ---- beat explanation -------------------------------------------------------------------------------------------
@@ -431,16 +381,18 @@ async function explainBeat(index) {
   const rrText = ` · RR ${rrMs(index)} (next ${rrMs(index + 1)})`;
   $('beat-header').replaceChildren(chip(beat.label), ` Beat ${index + 1} of ${result.beats.length} · ${formatTime(beat.sample / fs)} · ` +
     `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${rrText}${refText}`);
-  renderProbabilities(beat);
+  renderProbabilities($('probabilities'), beat);
   $('beat-caption').textContent = 'Computing Grad-CAM…';
   $('shap-meta').replaceChildren();
+  $('shap-negligible').hidden = true;
+  renderContextPlayers($('context-players'), []);
   try {
     const cam = await call('explain', { beat: index, method: 'gradcam' });
     if (token !== state.explainToken) return;
     const window = cam.window ?? rawWindow(beat, cam.values.length);
     const windowNote = cam.window ? 'Beat window as the model sees it (z-scored).' : `Beat window of lead ${state.result.lead} (mV).`;
-    const draw = (shap) => drawBeatExplanation($('beat-canvas'), {
-      window, gradcam: cam.values, shap: shap?.segments, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360,
+    const draw = (shap, scale) => drawBeatExplanation($('beat-canvas'), {
+      window, gradcam: cam.values, shap: shap?.segments, barScale: scale, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360,
       color: CLASS_COLORS[beat.label],
     });
     draw(null);
@@ -448,18 +400,27 @@ async function explainBeat(index) {
     const segments = Number($('shap-segments').value);
     const shap = await call('explain', { beat: index, method: 'shap', segments, baseline: $('shap-baseline').value });
     if (token !== state.explainToken) return;
-    draw(shap);
-    $('beat-caption').textContent = `Grad-CAM heat (background) and SHAP over ${shap.segments.length} segments ` +
-      `(bars: red raises, blue lowers P(${shap.label})). ${windowNote}`;
+    // Segment values plus context-player values = f(beat) - f(baseline); the bars of both share one scale.
+    const players = shap.contextPlayers ?? [];
+    const scale = Math.max(1e-9, ...[...shap.segments, ...players].map((x) => Math.abs(x.value)));
+    const delta = shap.outputValue - shap.baseValue;
+    $('shap-negligible').hidden = !shap.negligible;
+    $('shap-negligible').textContent = `This beat scores the same as the baseline (Δp = ${delta.toExponential(1)}); nothing to attribute.`;
+    draw(shap.negligible ? null : shap, scale);
+    renderContextPlayers($('context-players'), shap.negligible ? [] : players, scale);
+    $('beat-caption').textContent = shap.negligible ? `Grad-CAM for class ${cam.label}. ${windowNote}`
+      : `Grad-CAM heat (background) and SHAP over ${shap.segments.length} segments${players.length ? ' and the context' : ''} ` +
+        `(bars: red raises, blue lowers P(${shap.label})). ${windowNote}`;
     const sum = shap.segments.reduce((a, s) => a + s.value, 0);
+    const sumContext = players.reduce((a, p) => a + p.value, 0);
     dl($('shap-meta'), [
       ['Explained class', shap.label],
       ['Baseline', String(shap.baseline ?? shap.baselineName ?? '–')],
       ['f(baseline)', num(shap.baseValue, 4)],
       ['f(beat)', num(shap.outputValue, 4)],
       ['Σ segments', num(sum, 4)],
-      ['Efficiency error', Number.isFinite(shap.outputValue - shap.baseValue - sum)
-        ? Math.abs(shap.outputValue - shap.baseValue - sum).toExponential(1) : '–'],
+      ...(players.length ? [['Σ context', num(sumContext, 4)]] : []),
+      ['Efficiency error', Number.isFinite(delta - sum - sumContext) ? Math.abs(delta - sum - sumContext).toExponential(1) : '–'],
     ]);
   } catch (err) {
     if (token !== state.explainToken) return;
@@ -479,27 +440,6 @@ function rawWindow(beat, n) {
     out[i] = samples[Math.max(0, Math.min(samples.length - 1, s))];
   }
   return out;
-}
-
-function renderProbabilities(beat) {
-  const box = $('probabilities');
-  box.replaceChildren();
-  for (const c of CLASSES) {
-    const p = Number(beat.probabilities?.[c] ?? 0);
-    const row = el('div', 'prob' + (c === beat.label ? ' top' : ''));
-    const bar = el('span', 'bar');
-    bar.setAttribute('role', 'meter');
-    bar.setAttribute('aria-valuemin', '0');
-    bar.setAttribute('aria-valuemax', '1');
-    bar.setAttribute('aria-valuenow', p.toFixed(4));
-    bar.setAttribute('aria-label', `P(${c})`);
-    const fill = el('span');
-    fill.style.width = `${(100 * p).toFixed(2)}%`;
-    fill.style.background = CLASS_COLORS[c];
-    bar.append(fill);
-    row.append(chip(c), bar, el('span', 'pval', p.toFixed(4)));
-    box.append(row);
-  }
 }
 
 // ---- per-class explanation --------------------------------------------------------------------------------------
@@ -529,7 +469,8 @@ async function explainClass() {
     $('class-gradcam-caption').textContent = `Mean Grad-CAM over ${g.gradcamBeats} of ${g.classBeats} ${label} beats, ` +
       `over their average beat.`;
     $('class-shap-caption').textContent = `Mean |SHAP| per segment over ${g.shapBeats} of ${g.classBeats} ${label} beats ` +
-      `(evenly spread through the recording; baseline: ${g.baseline}), over their average beat.`;
+      `(evenly spread through the recording; baseline: ${g.baseline}), over their average beat.` +
+      (g.contextPlayers?.length ? ` Context: ${g.contextPlayers.map((p) => `${p.name} ${p.value.toPrecision(2)}`).join(' · ')}.` : '');
     setStatus(`Class ${label} explained`);
   } catch (err) {
     showError(err, 'Could not explain the class');
@@ -541,30 +482,10 @@ async function explainClass() {
 }
 
 // ---- export -----------------------------------------------------------------------------------------------------
-function download(name, data, type) {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
 function exportJson() {
-  const r = state.result;
-  const a = state.agreement;
   const fs = state.record.sampleRate;
-  const doc = {
-    ...r,
-    derived: {
-      burden: burden(r.beats, r.durationSec ?? state.record.length / fs),
-      rr: rrStats(r.beats, fs),
-      events: state.events,
-      agreement: a && Object.fromEntries(Object.entries(a).filter(([k]) => !['matchOf', 'missed'].includes(k))),
-    },
-  };
+  const doc = resultDocument(state.result, { durationSec: state.record.length / fs, sampleRate: fs, events: state.events,
+    agreement: state.agreement });
   download(`${state.record.name}-arrhythmiavision.json`, JSON.stringify(doc, null, 2), 'application/json');
 }
 

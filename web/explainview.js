@@ -60,10 +60,11 @@ function timeAxis(ctx, { W, H, dpr }, n, rIndex, sampleRate, x) {
 }
 
 /**
- * Beat window (z-scored samples), Grad-CAM values in [0, 1] as a heat band behind it, and SHAP segments as bars
- * underneath. Any of gradcam / shap may be missing.
+ * Beat window (z-scored samples), Grad-CAM values in [0, 1] as a heat band behind it (its curve dashed), the R peak
+ * as a dashed vertical line, and SHAP segments as bars underneath. Any of gradcam / shap may be missing.
+ * barScale: the |SHAP| a full bar stands for (default: the largest segment's), so that other bars can share it.
  */
-export function drawBeatExplanation(canvas, { window, gradcam, shap, rIndex, sampleRate = 360, color = '#111827' }) {
+export function drawBeatExplanation(canvas, { window, gradcam, shap, barScale, rIndex, sampleRate = 360, color = '#111827' }) {
   const g = setup(canvas);
   const { ctx, W, H, dpr } = g;
   const n = window.length;
@@ -89,6 +90,11 @@ export function drawBeatExplanation(canvas, { window, gradcam, shap, rIndex, sam
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
     ctx.fillText('Grad-CAM', W - 4 * dpr, 3 * dpr);
+    // Legend: the dashed curve is the Grad-CAM map itself.
+    const lx = W - 8 * dpr - ctx.measureText('Grad-CAM').width;
+    ctx.setLineDash([5 * dpr, 4 * dpr]);
+    drawLine(ctx, [0, 0], (i) => lx - 20 * dpr + i * 16 * dpr, () => 9 * dpr, 'rgba(154, 52, 18, 0.8)', 1.2 * dpr);
+    ctx.setLineDash([]);
   }
   if (rIndex !== undefined) {
     ctx.strokeStyle = '#9ca3af';
@@ -98,13 +104,18 @@ export function drawBeatExplanation(canvas, { window, gradcam, shap, rIndex, sam
     ctx.lineTo(x(rIndex), H - axisH);
     ctx.stroke();
     ctx.setLineDash([]);
+    ctx.fillStyle = '#6b7280';
+    ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText('R peak', x(rIndex) + 3 * dpr, 3 * dpr);
   }
   drawLine(ctx, Array.from(window), x, y, color, 2 * dpr);
 
   if (shap) {
     const top = sigBottom + 6 * dpr;
     const mid = top + shapH / 2;
-    const maxAbs = Math.max(1e-9, ...shap.map((s) => Math.abs(s.value)));
+    const maxAbs = barScale ?? Math.max(1e-9, ...shap.map((s) => Math.abs(s.value)));
     ctx.strokeStyle = '#d1d5db';
     ctx.lineWidth = dpr;
     ctx.beginPath();

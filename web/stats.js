@@ -72,6 +72,46 @@ export function agreement(beats, annotations, sampleRate, toleranceSec = 0.15) {
   };
 }
 
+// AAMI EC57 classes, mapped as av-eval does (src/core/annotation.cpp): reference N L R e j B → N, A a J S n → S
+// (SVEB), V E r → V (VEB), F → F, / f Q → Q; the models' labels N L R → N, A → S, V → V (they never say F or Q).
+export const AAMI_CLASSES = ['N', 'S', 'V', 'F', 'Q'];
+const AAMI_OF_SYMBOL = {
+  N: 'N', L: 'N', R: 'N', e: 'N', j: 'N', B: 'N', A: 'S', a: 'S', J: 'S', S: 'S', n: 'S', V: 'V', E: 'V', r: 'V',
+  F: 'F', '/': 'Q', f: 'Q', Q: 'Q',
+};
+const AAMI_OF_LABEL = { N: 'N', L: 'N', R: 'N', A: 'S', V: 'V' };
+
+/**
+ * Se and PPV per AAMI class from an agreement() result, beat by beat as in EC57: a matched reference beat of
+ * class r whose detection is labelled p adds confusion[r][p]; a missed reference beat counts against r's
+ * sensitivity, a false detection against its label's PPV. F and Q reference beats are counted, not dropped: the
+ * model cannot name them, so each one matched is an error of the class it was given. Reference symbols outside
+ * the mapping (such as ?) are left out.
+ */
+export function aamiScores(beats, agreementResult) {
+  const K = AAMI_CLASSES;
+  const idx = (c) => K.indexOf(c);
+  const confusion = K.map(() => K.map(() => 0));   // rows: reference, columns: predicted
+  const missed = K.map(() => 0);
+  const falseDetections = K.map(() => 0);
+  for (const [index, ref] of agreementResult.matchOf) {
+    const r = AAMI_OF_SYMBOL[ref.symbol];
+    const p = AAMI_OF_LABEL[beats[index]?.label];
+    if (r && p) confusion[idx(r)][idx(p)]++;
+  }
+  for (const ref of agreementResult.missed) if (AAMI_OF_SYMBOL[ref.symbol]) missed[idx(AAMI_OF_SYMBOL[ref.symbol])]++;
+  beats.forEach((b, i) => {
+    if (!agreementResult.matchOf.has(i) && AAMI_OF_LABEL[b.label]) falseDetections[idx(AAMI_OF_LABEL[b.label])]++;
+  });
+  const perClass = K.map((c, k) => {
+    const reference = confusion[k].reduce((a, x) => a + x, 0) + missed[k];
+    const predicted = confusion.reduce((a, row) => a + row[k], 0) + falseDetections[k];
+    const tp = confusion[k][k];
+    return { class: c, reference, predicted, tp, se: reference ? tp / reference : NaN, ppv: predicted ? tp / predicted : NaN };
+  });
+  return { classes: K, confusion, missed, falseDetections, perClass };
+}
+
 /** Per-class percentages of all beats and per-hour rates of the ectopic classes. */
 export function burden(beats, durationSec) {
   const n = beats.length;

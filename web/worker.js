@@ -157,6 +157,7 @@ const handlers = {
       gradcam: Float32Array.from(c.meanGradcam),
       averageBeat: c.averageBeat ? Float32Array.from(c.averageBeat) : null,
       shap: bounds.map((s, k) => ({ start: s.start, end: s.end, value: c.meanAbsShapSegments?.[k] ?? 0 })),
+      contextPlayers: (g.contextPlayers ?? []).map((p, k) => ({ name: p.name, value: c.meanAbsShapContextPlayers?.[k] ?? 0 })),
     };
   },
 

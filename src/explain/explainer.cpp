@@ -13,6 +13,19 @@ namespace {
 
 int argmax(const float* p, size_t n) { return static_cast<int>(std::max_element(p, p + n) - p); }
 
+// Softmax probability of class c from logits, in double.
+double softmax_at(const std::vector<double>& logits, size_t c) {
+  double sum = 0.0;
+  for (double l : logits) sum += std::exp(l - logits[c]);
+  return 1.0 / sum;
+}
+
+std::vector<float> pick(const std::vector<float>& values, const std::vector<int>& index) {
+  std::vector<float> out;
+  for (int i : index) out.push_back(values[static_cast<size_t>(i)]);
+  return out;
+}
+
 [[noreturn]] void bad_option(const std::string& message) { throw Error("explain_invalid_option", message); }
 
 }  // namespace
@@ -74,8 +87,17 @@ nlohmann::ordered_json to_json(const Explanation& e) {
     auto segs = nlohmann::ordered_json::array();
     for (const auto& s : e.segments) segs.push_back({{"start", s.start}, {"end", s.end}, {"value", s.value}});
     j["segments"] = std::move(segs);
+    if (!e.contextPlayers.empty()) {
+      auto players = nlohmann::ordered_json::array();
+      for (const auto& p : e.contextPlayers)
+        players.push_back({{"name", p.name}, {"features", p.featureNames}, {"value", p.value},
+                           {"beatValues", pick(e.context, p.features)},
+                           {"baselineValues", pick(e.baselineContext, p.features)}});
+      j["contextPlayers"] = std::move(players);
+    }
     j["baseValue"] = e.baseValue;
     j["outputValue"] = e.outputValue;
+    if (e.negligible) j["negligible"] = true;
     j["baseline"] = e.baseline;
     j["baselineWindow"] = e.baselineWindow;
     j["estimator"] = e.estimator;
@@ -88,7 +110,22 @@ nlohmann::ordered_json to_json(const Explanation& e) {
   return j;
 }
 
-Explainer::Explainer(nn::Engine& engine)
+std::vector<float> background_context_of(const nlohmann::json& meta, int features) {
+  const auto ex = meta.find("explain");
+  if (ex == meta.end() || !ex->is_object()) return {};
+  const auto it = ex->find("backgroundContext");
+  if (it == ex->end() || it->is_null()) return {};
+  const std::string bad = "explain.backgroundContext must hold " + std::to_string(features) + " finite numbers";
+  if (!it->is_array() || it->size() != static_cast<size_t>(features)) throw Error("model_invalid", bad);
+  std::vector<float> out;
+  for (const auto& v : *it) {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) throw Error("model_invalid", bad);
+    out.push_back(v.get<float>());
+  }
+  return out;
+}
+
+Explainer::Explainer(nn::Engine& engine, std::vector<float> backgroundContext)
     : engine_(engine), head_(engine.model().graph(), engine.model().info().gradcamLayer) {
   const auto& info = engine.model().info();
   window_ = info.windowLength;
@@ -101,6 +138,10 @@ Explainer::Explainer(nn::Engine& engine)
     for (size_t b = 0; b < static_cast<size_t>(info.backgroundCount); ++b)
       for (size_t t = 0; t < size; ++t) background_[t] += info.background[b * size + t] / info.backgroundCount;
   }
+  contextPlayers_ = group_context_features(info.contextNames);
+  if (!backgroundContext.empty() && backgroundContext.size() != static_cast<size_t>(contextFeatures_))
+    throw Error("invalid_argument", "the background context must hold " + std::to_string(contextFeatures_) + " floats");
+  backgroundContext_ = std::move(backgroundContext);
 }
 
 std::vector<float> Explainer::probabilities(const float* windows, size_t n, const float* contexts) {
@@ -150,11 +191,11 @@ Explanation Explainer::gradcam(const float* window, int classIndex, const float*
 }
 
 Explanation Explainer::shap(const float* window, const float* baseline, const std::string& baselineName,
-                            const Options& options, const float* context) {
+                            const Options& options, const float* context, const float* baselineContext) {
   const size_t L = static_cast<size_t>(window_), W = static_cast<size_t>(windowSize_), C = classes_.size();
   const size_t F = static_cast<size_t>(contextFeatures_), channels = W / L;
   if (F > 0 && !context) throw Error("model_context_required", "explanations of this model need the beat's context features");
-  if (F == 0) context = nullptr;
+  if (F == 0) context = baselineContext = nullptr;
   Explanation e;
   e.method = "shap";
   e.baseline = baselineName;
@@ -167,40 +208,88 @@ Explanation Explainer::shap(const float* window, const float* baseline, const st
   e.classIndex = cls;
   e.label = classes_[static_cast<size_t>(cls)];
   e.segments = make_segments(window_, options.segments);
+  if (baselineContext) {
+    e.contextPlayers = contextPlayers_;
+    e.baselineContext.assign(baselineContext, baselineContext + F);
+  }
+  // Players: bit s < M of a coalition is segment s, bit M + g the context player g.
+  const int M = options.segments, G = static_cast<int>(e.contextPlayers.size()), players = M + G;
+  if (players > 32)
+    throw Error("explain_invalid_segments", "this model's " + std::to_string(G) + " context players leave room for at most " +
+                                                std::to_string(32 - G) + " segments");
 
   const size_t batch = std::max<size_t>(1, std::min<size_t>(engine_.max_batch(), 512));
   mixed_.resize(batch * W);
   probs_.resize(batch * C);
-  if (context) {  // every coalition keeps the beat's own context
+  if (context) {  // the beat's own context in every row, unless a coalition replaces some of it
     contexts_.resize(batch * F);
     for (size_t i = 0; i < batch; ++i) std::copy(context, context + F, contexts_.data() + i * F);
   }
   const float* ctx = context ? contexts_.data() : nullptr;
   const auto& segs = e.segments;
+  const auto mix_window = [&](uint32_t mask, float* row) {
+    for (size_t s = 0; s < segs.size(); ++s) {
+      const float* src = (mask >> s & 1u) ? window : baseline;
+      for (size_t ch = 0; ch < channels; ++ch)  // a segment is a time span of every channel
+        std::copy(src + ch * L + segs[s].start, src + ch * L + segs[s].end, row + ch * L + segs[s].start);
+    }
+  };
+  const auto mix_context = [&](uint32_t playerMask, float* row) {  // playerMask: bit g = context player g
+    std::copy(baselineContext, baselineContext + F, row);
+    for (int g = 0; g < G; ++g)
+      if (playerMask >> g & 1u)
+        for (int k : e.contextPlayers[static_cast<size_t>(g)].features) row[k] = context[k];
+  };
   const CoalitionFn f = [&](const uint32_t* masks, size_t n, double* out) {
     for (size_t i = 0; i < n; ++i) {
-      float* row = mixed_.data() + i * W;
-      for (size_t s = 0; s < segs.size(); ++s) {
-        const float* src = (masks[i] >> s & 1u) ? window : baseline;
-        for (size_t ch = 0; ch < channels; ++ch)  // a segment is a time span of every channel
-          std::copy(src + ch * L + segs[s].start, src + ch * L + segs[s].end, row + ch * L + segs[s].start);
-      }
+      mix_window(masks[i], mixed_.data() + i * W);
+      if (G > 0) mix_context(masks[i] >> M, contexts_.data() + i * F);
     }
     engine_.run(mixed_.data(), ctx, n, probs_.data());
     for (size_t i = 0; i < n; ++i) out[i] = probs_[i * C + static_cast<size_t>(cls)];
   };
+  // Exact values with context players: the Grad-CAM layer's output depends on the window alone, so each of the
+  // 2^M window coalitions goes through the network once and the head (GradcamHead::logits: pool and dense
+  // layers, in double) combines it with each of the 2^G context coalitions; 2^M engine passes, not 2^(M+G).
+  const auto head_table = [&] {
+    const size_t windows = size_t{1} << M, contextMasks = size_t{1} << G;
+    const size_t featureSize = static_cast<size_t>(head_.channels()) * static_cast<size_t>(head_.featureLength());
+    captured_.resize(batch * featureSize);
+    std::vector<float> row(F);
+    std::vector<double> table(windows * contextMasks);
+    for (size_t first = 0; first < windows; first += batch) {
+      const size_t n = std::min(batch, windows - first);
+      for (size_t i = 0; i < n; ++i) mix_window(static_cast<uint32_t>(first + i), mixed_.data() + i * W);
+      engine_.run(mixed_.data(), ctx, n, probs_.data(), nullptr, head_.layer(), captured_.data());
+      for (size_t c = 0; c < contextMasks; ++c) {
+        mix_context(static_cast<uint32_t>(c), row.data());
+        for (size_t i = 0; i < n; ++i)
+          table[(first + i) | (c << M)] =
+              softmax_at(head_.logits(captured_.data() + i * featureSize, row.data()), static_cast<size_t>(cls));
+      }
+    }
+    return table;
+  };
   ShapleyResult r;
-  if (options.segments <= kMaxExactSegments) {
-    r = exact_shapley(options.segments, f, batch);
+  if (players <= kMaxExactSegments) {
+    if (G > 0 && head_.contextFeatures() == contextFeatures_) {
+      const std::vector<double> table = head_table();
+      r = exact_shapley(players, [&](const uint32_t* masks, size_t n, double* out) {
+        for (size_t i = 0; i < n; ++i) out[i] = table[masks[i]];
+      }, batch);
+    } else {
+      r = exact_shapley(players, f, batch);
+    }
     e.estimator = "exact";
   } else {
-    r = kernel_shap(options.segments, f, options.kernelSamples, options.seed, batch);
+    r = kernel_shap(players, f, options.kernelSamples, options.seed, batch);
     e.estimator = "kernel";
     e.samples = options.kernelSamples;
     e.seed = options.seed;
   }
   e.baseValue = r.baseValue;
   e.outputValue = r.outputValue;
+  e.negligible = std::fabs(r.outputValue - r.baseValue) < kNegligibleDelta;
   e.evaluations = r.evaluations;
   e.values.assign(L, 0.0f);
   for (size_t s = 0; s < segs.size(); ++s) {
@@ -208,6 +297,7 @@ Explanation Explainer::shap(const float* window, const float* baseline, const st
     const double perSample = r.values[s] / (segs[s].end - segs[s].start);
     for (int t = segs[s].start; t < segs[s].end; ++t) e.values[static_cast<size_t>(t)] = static_cast<float>(perSample);
   }
+  for (size_t g = 0; g < e.contextPlayers.size(); ++g) e.contextPlayers[g].value = r.values[segs.size() + g];
   return e;
 }
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "explain/context_players.h"
 #include "explain/gradcam.h"
 #include "explain/shapley.h"
 
@@ -17,6 +18,10 @@ class Engine;
 namespace av::explain {
 
 enum class Method { Gradcam, Shap };
+
+// |f(beat) - f(baseline)| below this (probability of the explained class) is flagged as negligible: there is
+// nothing worth attributing, and the attributions are rounding noise.
+inline constexpr double kNegligibleDelta = 1e-3;
 
 struct Options {
   Method method = Method::Gradcam;
@@ -39,7 +44,12 @@ struct Explanation {
   std::string layer;
   // SHAP
   std::vector<Segment> segments;
+  // Context models with a baseline context: the context features as players beside the segments
+  // (context_players.h). The segment values plus these sum to outputValue - baseValue.
+  std::vector<ContextPlayer> contextPlayers;
+  std::vector<float> baselineContext;  // the baseline's context features (with contextPlayers)
   double baseValue = 0.0, outputValue = 0.0;
+  bool negligible = false;  // |outputValue - baseValue| < kNegligibleDelta
   std::string baseline;   // "median-normal" | "background"
   std::vector<float> baselineWindow;  // the baseline itself (windowLength; channel 0 of a 2-channel input)
   std::string estimator;  // "exact" | "kernel"
@@ -52,18 +62,25 @@ struct Explanation {
 // them. Throws av::Error("explain_invalid_option").
 Options parse_options(const nlohmann::json& options, const std::vector<std::string>& classes);
 
-// values as a plain array; the JS side turns it into a Float32Array.
+// values as a plain array; the JS side turns it into a Float32Array. SHAP adds contextPlayers
+// ([{name, features: [names], value, beatValues, baselineValues}]) when there are any, and negligible: true when set.
 nlohmann::ordered_json to_json(const Explanation& e);
+
+// explain.backgroundContext of a model's metadata (models/FORMAT.md): `features` floats, or empty when absent.
+// Throws av::Error("model_invalid") if it is there but not `features` finite numbers.
+std::vector<float> background_context_of(const nlohmann::json& meta, int features);
 
 // Context models (models/FORMAT.md: input.channels 2 and input.context): a beat is its window of windowSize()
 // floats (channels x windowLength, NCW) plus its contextFeatures() context floats. Every entry point takes the
 // context as an optional last argument: nullptr for single-beat models, required (else
 // av::Error("model_context_required")) for context models. SHAP perturbs time segments of every channel of the
-// window against the baseline and holds the beat's context fixed.
+// window against the baseline; given a baseline context too, the context features are players beside the
+// segments (grouped as context_players.h says), else the beat's context is held fixed.
 class Explainer {
  public:
-  // The engine must outlive the explainer. Uses the model's explain.gradcamLayer.
-  explicit Explainer(nn::Engine& engine);
+  // The engine must outlive the explainer. Uses the model's explain.gradcamLayer. backgroundContext: the
+  // model's explain.backgroundContext (background_context_of), contextFeatures() floats or empty.
+  explicit Explainer(nn::Engine& engine, std::vector<float> backgroundContext = {});
 
   nn::Engine& engine() { return engine_; }
   const GradcamHead& head() const { return head_; }
@@ -73,6 +90,10 @@ class Explainer {
   const std::vector<std::string>& classes() const { return classes_; }
   // Mean of the model's explain.background windows (windowSize floats; empty if the model ships none).
   const std::vector<float>& background() const { return background_; }
+  // The model's typical context vector (contextFeatures() floats; empty if it ships none).
+  const std::vector<float>& backgroundContext() const { return backgroundContext_; }
+  // The SHAP players of the context features (empty for single-beat models).
+  const std::vector<ContextPlayer>& contextPlayers() const { return contextPlayers_; }
 
   Explanation gradcam(const float* window, int classIndex = -1, const float* context = nullptr);
   // Grad-CAM of n windows at once (one engine call per maxBatch). classes: n entries, -1 = predicted.
@@ -80,9 +101,11 @@ class Explainer {
   std::vector<Explanation> gradcam_batch(const float* windows, size_t n, const int* classes,
                                          const float* contexts = nullptr);
 
-  // SHAP of `window` against `baseline` (windowSize floats) in probability space of the class.
+  // SHAP of `window` against `baseline` (windowSize floats) in probability space of the class. Players: the
+  // options.segments time segments, then (context and baselineContext given) the context players; exact up to
+  // kMaxExactSegments players in all, KernelSHAP above (at most 32).
   Explanation shap(const float* window, const float* baseline, const std::string& baselineName,
-                   const Options& options, const float* context = nullptr);
+                   const Options& options, const float* context = nullptr, const float* baselineContext = nullptr);
 
   // Class probabilities of n windows (contexts: n x contextFeatures() floats).
   std::vector<float> probabilities(const float* windows, size_t n, const float* contexts = nullptr);
@@ -94,7 +117,8 @@ class Explainer {
   int windowSize_ = 0;
   int contextFeatures_ = 0;
   std::vector<std::string> classes_;
-  std::vector<float> background_;
+  std::vector<float> background_, backgroundContext_;
+  std::vector<ContextPlayer> contextPlayers_;
   std::vector<float> mixed_, probs_, captured_, logits_, contexts_;
 };
 

@@ -208,9 +208,9 @@ GradcamHead& GradcamHead::operator=(GradcamHead&& o) noexcept {
 
 int GradcamHead::contextFeatures() const { return tail_ ? tail_->contextFeatures : 0; }
 
-GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex, const float* context) const {
-  if (!tail_ || classIndex < 0 || classIndex >= classes_)
-    throw Error("explain_invalid_class", "class index " + std::to_string(classIndex) + " is out of range");
+std::vector<std::vector<double>> GradcamHead::forward(const float* features, const float* context,
+                                                      std::vector<std::pair<int, int>>& shapeOf) const {
+  if (!tail_) throw Error("explain_unsupported", "this Grad-CAM head has no tail");
   if (tail_->contextFeatures > 0 && !context)
     throw Error("model_context_required", "Grad-CAM of this model needs the beat's " +
                                               std::to_string(tail_->contextFeatures) + " context features");
@@ -219,7 +219,7 @@ GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex, con
   // Forward through the tail, keeping every node's value (a tiny tape).
   std::vector<std::vector<double>> x(ops.size() + 1);
   x[0].assign(features, features + size(tail_->c0, tail_->l0));
-  std::vector<std::pair<int, int>> shapeOf(ops.size() + 1);
+  shapeOf.assign(ops.size() + 1, {0, 0});
   shapeOf[0] = {tail_->c0, tail_->l0};
   for (size_t i = 0; i < ops.size(); ++i) {
     const auto& op = ops[i];
@@ -271,6 +271,20 @@ GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex, con
       }
     }
   }
+  return x;
+}
+
+std::vector<double> GradcamHead::logits(const float* features, const float* context) const {
+  std::vector<std::pair<int, int>> shapes;
+  return forward(features, context, shapes).back();
+}
+
+GradcamHead::Cam GradcamHead::compute(const float* features, int classIndex, const float* context) const {
+  if (!tail_ || classIndex < 0 || classIndex >= classes_)
+    throw Error("explain_invalid_class", "class index " + std::to_string(classIndex) + " is out of range");
+  std::vector<std::pair<int, int>> shapeOf;
+  const std::vector<std::vector<double>> x = forward(features, context, shapeOf);
+  const auto& ops = tail_->ops;
   // Backward: d logit_c / d node, node by node in reverse.
   std::vector<std::vector<double>> g(x.size());
   for (size_t i = 0; i < x.size(); ++i) g[i].assign(x[i].size(), 0.0);

@@ -16,6 +16,7 @@
 // and last centre (numpy.interp does the same, which the PyTorch reference uses).
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -58,9 +59,14 @@ class GradcamHead {
   // context: the beat's contextFeatures() floats; required (else av::Error("model_context_required")) when
   // contextFeatures() > 0, ignored otherwise.
   Cam compute(const float* features, int classIndex, const float* context = nullptr) const;
+  // The logits from the features through the tail alone (the network's logits for the beat they came from,
+  // computed in double); the same context rule as compute().
+  std::vector<double> logits(const float* features, const float* context = nullptr) const;
 
  private:
   struct Tail;
+  std::vector<std::vector<double>> forward(const float* features, const float* context,
+                                           std::vector<std::pair<int, int>>& shapes) const;
   Tail* tail_ = nullptr;
   std::string layer_;
   int channels_ = 0, length_ = 0, window_ = 0, classes_ = 0;

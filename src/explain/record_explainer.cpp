@@ -86,6 +86,7 @@ const std::vector<float>& RecordExplainer::baseline(const std::string& wanted, s
       for (size_t i = 0; i < labels_.size(); ++i)
         if (labels_[i] == 0) normal.push_back(i);
       medianNormal_ = median_window(windows_.data(), static_cast<size_t>(S()), normal);
+      medianNormalContext_ = median_window(contexts_.data(), static_cast<size_t>(F()), normal);
       medianDone_ = true;
     }
     if (!medianNormal_.empty()) {
@@ -99,6 +100,22 @@ const std::vector<float>& RecordExplainer::baseline(const std::string& wanted, s
     throw Error("explain_no_baseline", "the record has no normal beat and the model ships no explain.background");
   if (name) *name = "background";
   return explainer_.background();
+}
+
+const std::vector<float>& RecordExplainer::baseline_context(const std::string& name) {
+  static const std::vector<float> none;
+  if (F() == 0) return none;
+  if (name == "median-normal") {
+    baseline(name, nullptr);
+    if (!medianNormalContext_.empty()) return medianNormalContext_;
+  }
+  if (!explainer_.backgroundContext().empty()) return explainer_.backgroundContext();
+  if (medianContext_.empty()) {
+    std::vector<size_t> all(samples_.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    medianContext_ = median_window(contexts_.data(), static_cast<size_t>(F()), all);
+  }
+  return medianContext_;
 }
 
 std::vector<float> RecordExplainer::prepare_one(int64_t sample) {
@@ -124,7 +141,7 @@ Explanation RecordExplainer::explain_beat(size_t beat, const Options& options) {
   if (options.method == Method::Gradcam) return explainer_.gradcam(window(beat), options.classIndex, context(beat));
   std::string name;
   const auto& base = baseline(options.baseline, &name);
-  return explainer_.shap(window(beat), base.data(), name, options, context(beat));
+  return explainer_.shap(window(beat), base.data(), name, options, context(beat), context_or_null(name));
 }
 
 Explanation RecordExplainer::explain(int64_t sample, const Options& options) {
@@ -144,6 +161,8 @@ GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
   const auto& classes = explainer_.classes();
   std::vector<float> base;
   if (options.shap) base = baseline(options.baseline, &g.baseline);
+  const float* baseContext = options.shap ? context_or_null(g.baseline) : nullptr;
+  if (baseContext) g.contextPlayers = explainer_.contextPlayers();
   for (size_t c = 0; c < classes.size(); ++c) {
     std::vector<size_t> members;
     for (size_t i = 0; i < labels_.size(); ++i)
@@ -181,16 +200,20 @@ GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
       o.classIndex = static_cast<int>(c);
       std::vector<double> abs(Wn, 0.0);
       p.meanAbsSegments.assign(static_cast<size_t>(options.segments), 0.0);
+      p.meanAbsContextPlayers.assign(g.contextPlayers.size(), 0.0);
       for (size_t k : class_subsample(members.size(), options.maxShapBeats)) {
         const size_t beat = members[k];
         p.shapBeats.push_back(beat);
-        const auto e = explainer_.shap(window(beat), base.data(), g.baseline, o, context(beat));
+        const auto e = explainer_.shap(window(beat), base.data(), g.baseline, o, context(beat), baseContext);
         for (size_t t = 0; t < Wn; ++t) abs[t] += std::fabs(e.values[t]);
         for (size_t s = 0; s < e.segments.size(); ++s) p.meanAbsSegments[s] += std::fabs(e.segments[s].value);
+        for (size_t q = 0; q < e.contextPlayers.size(); ++q)
+          p.meanAbsContextPlayers[q] += std::fabs(e.contextPlayers[q].value);
       }
       const double n = static_cast<double>(std::max<size_t>(1, p.shapBeats.size()));
       for (size_t t = 0; t < Wn; ++t) p.meanAbsShap.push_back(static_cast<float>(abs[t] / n));
       for (auto& v : p.meanAbsSegments) v /= n;
+      for (auto& v : p.meanAbsContextPlayers) v /= n;
     }
     g.classes.push_back(std::move(p));
   }
@@ -204,6 +227,11 @@ nlohmann::ordered_json to_json(const GlobalExplanation& g) {
   auto bounds = nlohmann::ordered_json::array();
   for (const auto& s : g.segmentBounds) bounds.push_back({{"start", s.start}, {"end", s.end}});
   j["segmentBounds"] = std::move(bounds);
+  if (!g.contextPlayers.empty()) {
+    auto players = nlohmann::ordered_json::array();
+    for (const auto& p : g.contextPlayers) players.push_back({{"name", p.name}, {"features", p.featureNames}});
+    j["contextPlayers"] = std::move(players);
+  }
   auto classes = nlohmann::ordered_json::array();
   for (const auto& p : g.classes) {
     nlohmann::ordered_json c;
@@ -215,6 +243,7 @@ nlohmann::ordered_json to_json(const GlobalExplanation& g) {
     if (!p.shapBeats.empty()) {
       c["meanAbsShap"] = p.meanAbsShap;
       c["meanAbsShapSegments"] = p.meanAbsSegments;
+      if (!p.meanAbsContextPlayers.empty()) c["meanAbsShapContextPlayers"] = p.meanAbsContextPlayers;
       c["shapBeats"] = p.shapBeats;
     }
     classes.push_back(std::move(c));

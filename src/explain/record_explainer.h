@@ -28,6 +28,7 @@ struct ClassProfile {
   std::vector<float> meanGradcam;    // mean Grad-CAM (each beat's map in [0,1]) over all of them
   std::vector<float> meanAbsShap;    // mean |SHAP| per sample over the subsample (empty if shap was off)
   std::vector<double> meanAbsSegments;  // the same per segment
+  std::vector<double> meanAbsContextPlayers;  // mean |SHAP| per context player (GlobalExplanation::contextPlayers)
   std::vector<size_t> shapBeats;     // indices (into the record's beats) of the SHAP subsample
 };
 
@@ -35,6 +36,7 @@ struct GlobalExplanation {
   std::string baseline;  // used for SHAP
   int segments = 0;
   std::vector<Segment> segmentBounds;
+  std::vector<ContextPlayer> contextPlayers;  // context models: the SHAP players beside the segments (no values)
   std::vector<ClassProfile> classes;  // only classes that occur, in model order
 };
 
@@ -75,6 +77,10 @@ class RecordExplainer {
   // The recording's median normal beat: per-sample median over the windows predicted N (windowSize floats); when
   // no beat is, the model's background. name says which ("median-normal" | "background").
   const std::vector<float>& baseline(const std::string& wanted, std::string* name);
+  // The context features of the baseline `name` resolved to (contextFeatures() floats; empty for single-beat
+  // models): "median-normal", the per-feature median over the beats predicted N; "background", the model's
+  // explain.backgroundContext, else the per-feature median over all the beats.
+  const std::vector<float>& baseline_context(const std::string& name);
 
   // Explains the beat at `sample`: its window from this recording (prepared alone if it is not one of the beats).
   Explanation explain(int64_t sample, const Options& options);
@@ -86,6 +92,10 @@ class RecordExplainer {
   int W() const { return explainer_.windowLength(); }
   int S() const { return explainer_.windowSize(); }
   int F() const { return explainer_.contextFeatures(); }
+  const float* context_or_null(const std::string& baselineName) {
+    const auto& c = baseline_context(baselineName);
+    return c.empty() ? nullptr : c.data();
+  }
   std::vector<float> prepare_one(int64_t sample);
   void classify();
 
@@ -96,7 +106,7 @@ class RecordExplainer {
   std::vector<float> windows_;
   std::vector<float> contexts_;
   std::vector<int> labels_;
-  std::vector<float> medianNormal_;
+  std::vector<float> medianNormal_, medianNormalContext_, medianContext_;
   bool medianDone_ = false;
   std::vector<float> cls_;  // classification signal at 360 Hz, computed on first need
 };

@@ -103,7 +103,10 @@ export interface AnalysisResult {
   leadIndex: number;
   durationSec: number;
   beatSource: 'detect' | 'reference';
-  model: { name: string; parameters: number } | null;
+  /** inTrainingData: the record (matched by name and by the MIT-BIH shape, 360 Hz and 650000 samples per lead) is
+   * one of the model's training records (metadata training.split.trainRecords, or .records for the paper's beat
+   * split): agreement with its annotations is then not validation. */
+  model: { name: string; parameters: number; inTrainingData: boolean } | null;
   beats: Beat[];
   summary: {
     beatCount: number;
@@ -142,7 +145,8 @@ export interface WfdbBytes {
 
 export interface ExplainOptions {
   method?: 'gradcam' | 'shap';
-  /** SHAP: contiguous segments of the window (exact Shapley values up to 16, KernelSHAP above). */
+  /** SHAP: contiguous segments of the window. With a context model's context players (see Explanation), exact
+   * Shapley values up to 16 players in all, KernelSHAP above (at most 32 players). */
   segments?: number;
   /** SHAP baseline: the record's median normal beat (default) or the model's background. */
   baseline?: 'median-normal' | 'background';
@@ -174,6 +178,8 @@ export interface ClassProfile {
   meanGradcam: Float32Array;
   meanAbsShap?: Float32Array;
   meanAbsShapSegments?: number[];
+  /** Context models: mean |SHAP| per context player, in the order of GlobalExplanation.contextPlayers. */
+  meanAbsShapContextPlayers?: number[];
   shapBeats?: number[];
   [extra: string]: unknown;
 }
@@ -182,10 +188,23 @@ export interface GlobalExplanation {
   baseline: string;
   segments: number;
   classes: ClassProfile[];
+  /** Context models: the SHAP players beside the segments. */
+  contextPlayers?: { name: string; features: string[] }[];
   beatSource: 'detect' | 'reference';
   sampleRate: number;
   beatSamples: number[];
   [extra: string]: unknown;
+}
+
+export interface ContextPlayer {
+  name: string;
+  /** Feature names (the model's input.context.names). */
+  features: string[];
+  /** Shapley value, probability of the explained class. */
+  value: number;
+  /** The features' values for the beat and for the baseline. */
+  beatValues: number[];
+  baselineValues: number[];
 }
 
 export interface Explanation {
@@ -196,8 +215,16 @@ export interface Explanation {
   values: Float32Array;
   window?: Float32Array;
   segments?: { start: number; end: number; value: number }[];
+  /** SHAP of a context model: its context features as players beside the segments, grouped by name ('rhythm (RR)',
+   * 'template match', 'QRS width', 'amplitude', 'other context'); a player takes the beat's values of all its
+   * features or the baseline's. The segment values plus these values sum to outputValue − baseValue. */
+  contextPlayers?: ContextPlayer[];
   baseValue?: number;
   outputValue?: number;
+  /** SHAP: present (true) when |outputValue − baseValue| < 1e-3: the beat scores as the baseline does, nothing to attribute. */
+  negligible?: true;
+  /** Context models: the beat's context features (model order). */
+  context?: number[];
   /** The model's probabilities for the beat. */
   probabilities: number[];
   /** Grad-CAM: the layer whose feature maps were used. */

@@ -102,6 +102,25 @@ function leadIndex(rec, lead) {
 }
 const defaultLead = (rec) => Math.max(0, rec.leads.findIndex((l) => l.name === 'MLII'));
 
+// Honest labels: whether a record was in a model's training data. The metadata lists the training records
+// (training.split.trainRecords for the inter-patient protocol; training.split.records for the paper's beat split,
+// where every listed record lends beats to training). A record matches by name and by the shape of an MIT-BIH
+// Arrhythmia Database record (360 Hz, 650000 samples per lead), so a user's file named '100' is not flagged.
+function trainingRecords(jsonText) {
+  let split;
+  try { split = JSON.parse(jsonText)?.training?.split; } catch { return new Set(); }
+  const list = [...(Array.isArray(split?.trainRecords) ? split.trainRecords : []), ...(Array.isArray(split?.records) ? split.records : [])];
+  return new Set(list.map(String));
+}
+const isMitdbRecord = (records, name, sampleRate, samples) =>
+  records.has(String(name)) && sampleRate === 360 && samples === 650000;
+// Name, rate and samples per signal from a WFDB header's record line ("100 2 360 650000").
+function headerRecordLine(bytes) {
+  const line = new TextDecoder().decode(bytes.subarray(0, 4096)).split(/\r?\n/).find((l) => l.trim() && !l.startsWith('#')) ?? '';
+  const [name = '', , fs = '', samples = ''] = line.trim().split(/\s+/);
+  return { name: name.split('/')[0], sampleRate: parseFloat(fs), samples: Number(samples) };
+}
+
 let corePromise = null;
 // One core module per page or process; analyzers share it.
 function loadCore() {
@@ -175,10 +194,18 @@ class Analyzer {
   #core;
   #records = new Set();
   #engine;
-  constructor(core, engine, info) {
+  #training;
+  constructor(core, engine, info, training = new Set()) {
     this.#core = core;
     this.#engine = engine;
     this.info = info;
+    this.#training = training;
+  }
+
+  // result.model.inTrainingData (see trainingRecords).
+  #label(result, name, sampleRate, samples) {
+    if (result.model) result.model.inTrainingData = isMitdbRecord(this.#training, name, sampleRate, samples);
+    return result;
   }
 
   #adopt(value, started) {
@@ -275,7 +302,7 @@ class Analyzer {
       const json = this.#engine
         ? call(() => core.analyzeWithModel(handle, this.#engine, options, progress))
         : call(() => core.analyze(handle, options, progress));
-      return JSON.parse(json);
+      return this.#label(JSON.parse(json), rec.name, rec.sampleRate, rec.length);
     } catch (e) {
       throw thrown ? thrown.error : e;
     }
@@ -294,8 +321,9 @@ class Analyzer {
     if (lead != null) options.lead = String(lead);
     const aborted = () => new ArrhythmiaVisionError('aborted', 'the analysis was aborted');
     if (signal?.aborted) throw aborted();
-    let job;
+    let job, shape;
     if (input instanceof EcgRecord) {
+      shape = { name: input.name, sampleRate: input.sampleRate, samples: input.length };
       this.#recordHandle(input);
       const index = lead == null ? defaultLead(input) : leadIndex(input, lead);
       const samples = input.samples(index);  // a JS copy: the heap keeps no second one
@@ -308,6 +336,7 @@ class Analyzer {
       if (hea == null) throw new ArrhythmiaVisionError('invalid_argument', 'analyzeStream needs {hea, dat} or a record');
       const header = asBytes(hea, 'hea');
       const names = call(() => core.wfdbSignalFiles(header));
+      shape = headerRecordLine(header);
       const byName = {};
       for (const [name, bytes] of Object.entries(files ?? {})) byName[name] = asBytes(bytes, `files['${name}']`);
       if (dat != null && names.length > 0 && !(names[0] in byName)) byName[names[0]] = asBytes(dat, 'dat');
@@ -337,7 +366,7 @@ class Analyzer {
         }
         return beat;
       });
-      return result;
+      return this.#label(result, shape.name, shape.sampleRate, shape.samples);
     } finally {
       job.delete();
     }
@@ -440,6 +469,7 @@ export async function createAnalyzer({ model = DEFAULT_MODEL } = {}) {
   const [core, files] = await Promise.all([loadCore(), modelFiles(model)]);
   const window = core.defaultWindow();
   let engine = null;
+  let training;
   let info = {
     model: null, parameters: 0, classes: [...CLASSES], sampleRate: window.sampleRate,
     windowLength: window.before + window.after, windowBefore: window.before, backend: 'wasm-simd128',
@@ -448,8 +478,9 @@ export async function createAnalyzer({ model = DEFAULT_MODEL } = {}) {
     if (typeof core.loadModel !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'this build has no inference engine yet');
     engine = call(() => core.loadModel(files.json, files.weights));
     info = { ...info, ...call(() => core.modelInfo(engine)) };
+    training = trainingRecords(files.json);
   }
-  return new Analyzer(core, engine, Object.freeze(info));
+  return new Analyzer(core, engine, Object.freeze(info), training);
 }
 
 export default createAnalyzer;

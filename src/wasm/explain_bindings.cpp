@@ -35,7 +35,8 @@ std::string dump(const nlohmann::ordered_json& j) {
 }
 
 struct RecordState {
-  explicit RecordState(std::shared_ptr<av::nn::Engine> e) : engine(std::move(e)), explainer(*engine) {}
+  explicit RecordState(const av::wasm::ModelHandle& model)
+      : engine(model.engine), explainer(*engine, model.backgroundContext) {}
   std::shared_ptr<av::nn::Engine> engine;  // the analyzer's engine, kept alive as long as this record
   av::explain::Explainer explainer;
   av::Record record;
@@ -79,8 +80,6 @@ class ExplainRecord {
           state_->explainer.classes());
       o.segments = base.segments;
       o.baseline = base.baseline;
-      if (o.segments > av::explain::kMaxExactSegments)
-        throw av::Error("explain_invalid_option", "global explanations use exact SHAP: at most 16 segments");
       if (j.contains("maxShapBeats")) {
         if (!j["maxShapBeats"].is_number_integer() || j["maxShapBeats"].get<long long>() < 0 ||
             j["maxShapBeats"].get<long long>() > 256)
@@ -88,6 +87,10 @@ class ExplainRecord {
         o.maxShapBeats = j["maxShapBeats"].get<size_t>();
       }
       if (j.contains("shap")) o.shap = j["shap"].is_boolean() ? j["shap"].get<bool>() : true;
+      const int players = o.segments + static_cast<int>(state_->explainer.contextPlayers().size());
+      if (o.shap && players > av::explain::kMaxExactSegments)
+        throw av::Error("explain_invalid_option",
+                        "global explanations use exact SHAP: at most 16 players (segments plus the model's context players)");
       const std::string beats = j.value("beats", std::string("detect"));
       if (beats != "detect" && beats != "reference")
         throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
@@ -111,7 +114,7 @@ val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, doub
     if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
     if (!(sampleRate > 0) || !std::isfinite(sampleRate) || sampleRate > 1e6)
       throw av::Error("invalid_sample_rate", "sampleRate must be a positive number of Hz");
-    auto st = std::make_shared<RecordState>(model.engine);
+    auto st = std::make_shared<RecordState>(model);
     st->record.name = name;
     st->record.sampleRate = sampleRate;
     st->record.leads.push_back(av::Lead{"ECG", "mV", emscripten::convertJSArrayToNumberVector<float>(samples)});

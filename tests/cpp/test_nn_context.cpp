@@ -319,9 +319,12 @@ TEST_CASE("context model: record explanations take the pipeline's beat inputs", 
   o.segments = 6;
   o.baseline = "background";
   const auto shap = rx.explain_beat(3, o);
+  // The record explainer's SHAP has the context players, against the baseline's context.
   const auto shapDirect = ex.shap(fx.inputs.data() + 3 * 512, ex.background().data(), "background", o,
-                                  fx.contexts.data() + 3 * 14);
+                                  fx.contexts.data() + 3 * 14, rx.baseline_context("background").data());
   for (size_t s = 0; s < shap.segments.size(); ++s) CHECK(shap.segments[s].value == shapDirect.segments[s].value);
+  REQUIRE(shap.contextPlayers.size() == 4);
+  for (size_t k = 0; k < 4; ++k) CHECK(shap.contextPlayers[k].value == shapDirect.contextPlayers[k].value);
   // A position that is not one of the beats cannot be prepared alone for a context model.
   CHECK(test::error_code_of([&] { rx.explain(beats.samples[2] + 5, o); }) == "explain_unsupported");
   CHECK(test::error_code_of([&] { rx.explain(-1, o); }) == "explain_beat_out_of_range");

@@ -159,12 +159,33 @@ test('the bundled sample with its .atr shows agreement statistics, and the keybo
   const se = await page.locator('.stat-value').first().textContent();
   assert.match(se, /^\d+\.\d\d %$/);
   assert.ok(Number.parseFloat(se) > 99, `sensitivity on record 100: ${se}`);
+  // The AAMI classes, F and Q included, and the honest label: the paper-protocol models trained on beats of record 100.
+  assert.deepEqual(await page.locator('[data-testid="aami"] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.class)),
+    ['N', 'S', 'V', 'F', 'Q']);
+  assert.match(await page.locator('[data-testid="aami"] tr[data-class="N"] td:nth-child(5)').textContent(), /^\d+\.\d %$/);
+  assert.equal(await page.getByTestId('training-note').textContent(),
+    "Record 100 was in this model's training data: agreement with its annotations is not validation.");
+  assert.equal(await page.getByTestId('training-note').isVisible(), true);
 
   // Keyboard only: focus the chart, move to the next beat and the explanation opens.
   await page.focus('#detail');
   await page.keyboard.press(']');
   await page.getByTestId('beat-explanation').waitFor({ state: 'visible' });
   assert.match(await page.locator('#beat-header').textContent(), /Beat 1 of /);
+  const shapDone = () => page.waitForFunction(() => document.getElementById('shap-meta').children.length > 0, null,
+    { timeout: 30000 });
+  await shapDone();
+  // A context model's SHAP has context-player bars beside the segment bars.
+  const contextModel = (await page.locator('#model-select').inputValue()).includes('ctx');
+  assert.equal(await page.getByTestId('context-players').isVisible(), contextModel && await page.getByTestId('shap-negligible').isHidden());
+  // Confident N beats score as the median N beat does: a sentence instead of SHAP bars.
+  for (let k = 0; k < 6 && await page.getByTestId('shap-negligible').isHidden(); k++) {
+    await page.keyboard.press(']');
+    await shapDone();
+  }
+  assert.match(await page.getByTestId('shap-negligible').textContent(),
+    /^This beat scores the same as the baseline \(Δp = -?\d\.\de[-+]\d+\); nothing to attribute\.$/);
+  assert.equal(await page.getByTestId('context-players').isHidden(), true);
   await page.keyboard.press('+');
   await page.keyboard.press('ArrowRight');
 

@@ -1,7 +1,7 @@
 // The demo's own statistics, checked against hand-computed values.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { agreement, rhythmEvents, rrStats, burden, beatsCsv } from '../../web/stats.js';
+import { agreement, aamiScores, rhythmEvents, rrStats, burden, beatsCsv } from '../../web/stats.js';
 
 const beats = (spec, fs = 360, rr = 1) =>
   [...spec].map((label, i) => ({ sample: Math.round(i * rr * fs), label, probabilities: { [label]: 1 } }));
@@ -73,4 +73,37 @@ test('RR statistics and burden', () => {
 test('beats CSV has a header and one row per beat', () => {
   const csv = beatsCsv({ sampleRate: 360, beats: [{ sample: 370, time: 1.028, label: 'V', probabilities: { V: 0.9, N: 0.1 } }] });
   assert.equal(csv, 'index,sample,time_s,label,p_N,p_L,p_R,p_A,p_V\n0,370,1.028,V,0.100000,0.000000,0.000000,0.000000,0.900000\n');
+});
+
+test('AAMI scores: reference codes and labels mapped to N S V F Q, F and Q counted, misses and false beats included', () => {
+  const ref = [
+    { sample: 100, symbol: 'L' }, { sample: 500, symbol: 'a' }, { sample: 900, symbol: 'E' },
+    { sample: 1300, symbol: 'F' }, { sample: 1700, symbol: '/' }, { sample: 2100, symbol: 'j' }, { sample: 2500, symbol: 'A' },
+  ];
+  const det = [
+    { sample: 100, label: 'R' },   // L → N, predicted N: TP of N
+    { sample: 500, label: 'A' },   // a → S, predicted S: TP of S
+    { sample: 900, label: 'V' },   // E → V: TP of V
+    { sample: 1300, label: 'V' },  // F predicted V: a V false positive, an F miss
+    { sample: 1700, label: 'N' },  // paced (Q) predicted N: against N's PPV
+    { sample: 2100, label: 'A' },  // j → N predicted S
+    { sample: 3000, label: 'N' },  // no reference beat: a false N detection
+  ];                               // 2500 (A) is missed
+  const a = agreement(det, ref, 360);
+  const s = aamiScores(det, a);
+  const by = Object.fromEntries(s.perClass.map((c) => [c.class, c]));
+  assert.deepEqual(s.classes, ['N', 'S', 'V', 'F', 'Q']);
+  assert.deepEqual([by.N.reference, by.N.predicted, by.N.tp], [2, 3, 1]);   // L, j | R, /, false beat
+  assert.deepEqual([by.S.reference, by.S.predicted, by.S.tp], [2, 2, 1]);   // a, missed A | a, j
+  assert.deepEqual([by.V.reference, by.V.predicted, by.V.tp], [1, 2, 1]);
+  assert.deepEqual([by.F.reference, by.F.predicted, by.F.tp], [1, 0, 0]);
+  assert.deepEqual([by.Q.reference, by.Q.predicted, by.Q.tp], [1, 0, 0]);
+  assert.equal(by.N.se, 0.5);
+  assert.equal(by.N.ppv, 1 / 3);
+  assert.equal(by.F.se, 0);
+  assert.ok(Number.isNaN(by.F.ppv));
+  assert.equal(s.confusion[3][2], 1);  // F → V
+  assert.equal(s.confusion[4][0], 1);  // Q → N
+  assert.deepEqual(s.missed, [0, 1, 0, 0, 0]);
+  assert.deepEqual(s.falseDetections, [1, 0, 0, 0, 0]);
 });

@@ -1,0 +1,38 @@
+// Small DOM helpers of the demo page, and the probability meters of the beat panel.
+import { CLASS_COLORS } from './chart.js';
+import { CLASSES } from './stats.js';
+
+export const $ = (id) => document.getElementById(id);
+export function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+// Colours go through the CSSOM: the page's CSP allows no inline style attributes.
+export function chip(c) {
+  const e = el('span', 'chip', c);
+  e.style.setProperty('--c', CLASS_COLORS[c] ?? '#6b7280');
+  return e;
+}
+
+/** The beat's class probabilities as labelled meters. */
+export function renderProbabilities(box, beat) {
+  box.replaceChildren();
+  for (const c of CLASSES) {
+    const p = Number(beat.probabilities?.[c] ?? 0);
+    const row = el('div', 'prob' + (c === beat.label ? ' top' : ''));
+    const bar = el('span', 'bar');
+    bar.setAttribute('role', 'meter');
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', '1');
+    bar.setAttribute('aria-valuenow', p.toFixed(4));
+    bar.setAttribute('aria-label', `P(${c})`);
+    const fill = el('span');
+    fill.style.width = `${(100 * p).toFixed(2)}%`;
+    fill.style.background = CLASS_COLORS[c];
+    bar.append(fill);
+    row.append(chip(c), bar, el('span', 'pval', p.toFixed(4)));
+    box.append(row);
+  }
+}
