@@ -1,7 +1,7 @@
 // av-analyze: the native counterpart of `arrhythmiavision analyze --format json`, for comparing the
 // native and WASM builds (determinism tests) and for batch runs.
 //
-//   av-analyze <input .hea|.csv|.edf> [--model <metadata .json>, default models/arrhythminet-v1.json]
+//   av-analyze <input .hea|.csv|.edf> [--model <metadata .json>, default models/arrhythminet-v1-ctx.json]
 //              [--lead <index|name>]
 //              [--beats detect|reference] [--chunk-seconds S] [--csv-rate HZ] [--no-timing]
 //
@@ -24,7 +24,7 @@
 #include "pipeline/stream.h"
 
 int main(int argc, char** argv) {
-  std::string input, model = "models/arrhythminet-v1.json", lead, beats = "detect";
+  std::string input, model = "models/arrhythminet-v1-ctx.json", lead, beats = "detect";
   double chunkSeconds = 0, csvRate = 0;
   bool timing = true;
   for (int i = 1; i < argc; ++i) {

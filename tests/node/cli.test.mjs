@@ -184,7 +184,10 @@ test('--explain adds one beat\'s Grad-CAM or SHAP to the JSON', async () => {
   const shap = JSON.parse((await runCli(['analyze', hea, '--explain', 'shap', '--beat', '3', '--segments', '8'])).stdout);
   const e = shap.explanation;
   assert.equal(e.segments.length, 8);
-  assert.ok(Math.abs(e.segments.reduce((a, s) => a + s.value, 0) - (e.outputValue - e.baseValue)) < 1e-4);
+  // The default (context) model's SHAP also attributes to its context players: together they sum to the change.
+  assert.ok(e.contextPlayers.length > 0);
+  const total = [...e.segments, ...e.contextPlayers].reduce((a, s) => a + s.value, 0);
+  assert.ok(Math.abs(total - (e.outputValue - e.baseValue)) < 1e-4);
   const far = await runCli(['analyze', hea, '--explain', 'gradcam', '--beat', '99999']);
   assert.equal(far.code, 2);
   assert.match(far.stderr, /^error: beat_not_found: /);

@@ -1,5 +1,6 @@
 // The shipped ONNX exports compute what PyTorch computed: every models/NAME.onnx, run with onnxruntime-web
-// (wasm, 1 thread) on the windows of models/reference/NAME.json, gives PyTorch's logits and probabilities.
+// (wasm, 1 thread) on the windows (and, for context models, the context features) of models/reference/NAME.json,
+// gives PyTorch's logits and probabilities.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,15 +22,17 @@ for (const name of models) {
     const ort = await import('onnxruntime-web');
     ort.env.wasm.numThreads = 1;
     const ref = JSON.parse(fs.readFileSync(path.join(root, 'models/reference', `${name}.json`), 'utf8'));
-    const L = ref.windowLength;
+    const channels = ref.channels ?? 1, F = ref.contextFeatures ?? 0, L = ref.windowLength * channels;
     const input = new Float32Array(ref.count * L);
     ref.inputs.forEach((w, i) => input.set(w, i * L));
+    const feeds = { input: new ort.Tensor('float32', input, [ref.count, channels, ref.windowLength]) };
+    if (F) feeds.context = new ort.Tensor('float32', Float32Array.from(ref.context.flat()), [ref.count, F]);
     const session = await ort.InferenceSession.create(fs.readFileSync(path.join(root, 'models', `${name}.onnx`)),
       { executionProviders: ['wasm'] });
     try {
-      assert.deepEqual(session.inputNames, ['input']);
+      assert.deepEqual(session.inputNames, F ? ['input', 'context'] : ['input']);
       assert.deepEqual([...session.outputNames].sort(), ['logits', 'probabilities']);
-      const out = await session.run({ input: new ort.Tensor('float32', input, [ref.count, 1, L]) });
+      const out = await session.run(feeds);
       assert.deepEqual(out.logits.dims, [ref.count, ref.classes.length]);
       let worst = 0;
       for (const [key, want] of [['logits', ref.logits], ['probabilities', ref.probabilities]]) {
