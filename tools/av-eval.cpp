@@ -448,7 +448,7 @@ int main(int argc, char** argv) {
                 {"total", {{"detection", detection_json(total)}, {"detectionWithoutFlutter", detection_json(totalWithoutFlutter)}}}};
       if (classifier) {
         j["total"]["classes"] = av::pipeline::to_json(classTotal);
-        j["total"]["aami"] = av::pipeline::to_json(aamiTotal);
+        j["total"]["aami"] = av::pipeline::to_json(aamiTotal, av::kAamiSymbols);
         j["total"]["excludedByReferenceSymbol"] = excludedBySymbol;
         if (meta) j["metadataInterpatient"] = *meta;
       }

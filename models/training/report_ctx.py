@@ -3,6 +3,7 @@ configuration tried) and the metrics of the exported context models (paper proto
 
   python3 models/training/report_ctx.py --cv models/training/experiments/cv/*.json
   python3 models/training/report_ctx.py --models models/arrhythminet-v1-ctx.json ...
+  python3 models/training/report_ctx.py --ds2 models/training/experiments/ds2/*.json
 """
 import argparse
 import json
@@ -41,15 +42,35 @@ def model_table(paths):
               f"{sp('V')} |")
 
 
+def ds2_table(paths):
+    """av-eval --json results: the five classes and the AAMI classes the literature reports."""
+    print("| evaluation | beats | accuracy | macro-F1 | N Se | L F1 | R F1 | A Se / PPV | V Se / PPV | SVEB Se / PPV |"
+          " VEB Se / PPV | SVEB F1 | VEB F1 |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---|---|---|---:|---:|")
+    for p in paths:
+        with open(p) as f:
+            d = json.load(f)
+        c, a = d["total"]["classes"], d["total"]["aami"]
+        pc, pa = c["perClass"], a["perClass"]
+        sp = lambda t, k: f"{100 * t[k]['se']:.1f} / {100 * t[k]['ppv']:.1f}"  # noqa: E731
+        name = p.rsplit("/", 1)[-1].replace(".json", "")
+        print(f"| {name} | {d['beatSource']} | {100 * c['accuracy']:.2f} | {100 * c['macroF1']:.2f} | "
+              f"{100 * pc['N']['se']:.1f} | {100 * pc['L']['f1']:.1f} | {100 * pc['R']['f1']:.1f} | {sp(pc, 'A')} | "
+              f"{sp(pc, 'V')} | {sp(pa, 'S')} | {sp(pa, 'V')} | {100 * pa['S']['f1']:.1f} | {100 * pa['V']['f1']:.1f} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv", nargs="*", default=[])
     ap.add_argument("--models", nargs="*", default=[])
+    ap.add_argument("--ds2", nargs="*", default=[], help="av-eval --json results (experiments/ds2/*.json)")
     args = ap.parse_args()
     if args.cv:
         cv_table(args.cv)
     if args.models:
         model_table(args.models)
+    if args.ds2:
+        ds2_table(args.ds2)
 
 
 if __name__ == "__main__":

@@ -138,10 +138,6 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
   f[kLogPostPre] = clipped_log(post / pre);
   f[kLogPreLong] = clipped_log(pre / lng);
   f[kLogLocalLong] = clipped_log(local / lng);
-  double successive = 0;
-  for (size_t k = 1; k < localRr_.size(); ++k) successive += std::abs(localRr_[k] - localRr_[k - 1]);
-  f[kRrIrregularity] = localRr_.size() < 2 ? 0.0f
-                                           : static_cast<float>(successive / static_cast<double>(localRr_.size() - 1) / local);
 
   // Morphology: QRS region -100 ms .. +150 ms, width search +-150 ms, both within the window.
   const int len = window_.length();

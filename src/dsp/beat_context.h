@@ -31,14 +31,12 @@ enum ContextFeature {
   kLogAmplitudeRatio,   // ln(peak-to-peak of the QRS region / median of the previous beats' values)
   kQrsWidthSec,         // QRS width estimate: 5 %..95 % span of the slope energy within +-150 ms, s
   kLogWidthRatio,       // ln(width / the template's width)
-  kRrIrregularity,      // mean |successive difference| / mean of the previous (up to) 10 RR intervals (0 with < 2)
   kContextFeatureCount
 };
 inline constexpr std::array<std::string_view, kContextFeatureCount> kContextFeatureNames = {
     "preRrSec",        "postRrSec",          "localRrSec",      "logPreLocal",       "logPostLocal",
     "logPostPre",      "logPreLong",         "logLocalLong",    "templateCorrQrs",   "templateCorrWindow",
-    "templateDiffQrs", "logAmplitudeRatio", "qrsWidthSec",     "logWidthRatio",
-    "rrIrregularity"};
+    "templateDiffQrs", "logAmplitudeRatio", "qrsWidthSec",     "logWidthRatio"};
 // Index of a feature name, or -1.
 int context_feature_index(std::string_view name);
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The DS2 evaluations of the final context candidates (each one is logged in experiments/ds2-looks.md):
+# reference and detected beats for both DS1-trained context models, and generalization beyond DS2's own
+# recordings for V1: DS2 resampled to 128 Hz and 250 Hz (detected beats) and DS2 on its second lead.
+#   bash models/training/eval_ds2.sh        (needs the native build: bash scripts/build.sh native)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=models/training/experiments/ds2
+mkdir -p "$out"
+eval_one() { local name=$1; shift; ./build/native/av-eval ../shared/data/mitdb --set DS2 "$@" --json "$out/$name.json" > "$out/$name.txt"; }
+for m in v1-ctx-ds1 v2-ctx-ds1; do
+  eval_one "$m-reference" --model "$m" --beats reference
+  eval_one "$m-detect" --model "$m"
+done
+eval_one v1-ctx-ds1-detect-128hz --model v1-ctx-ds1 --input-rate 128
+eval_one v1-ctx-ds1-detect-250hz --model v1-ctx-ds1 --input-rate 250
+eval_one v1-ctx-ds1-reference-lead1 --model v1-ctx-ds1 --beats reference --lead 1
