@@ -16,6 +16,8 @@ export function formatText(r) {
   const model = r.model ? `${r.model.name} (${r.model.parameters.toLocaleString('en-US')} parameters)` : 'none (beats are not classified)';
   lines.push(`record ${r.record}: lead ${r.lead}, ${r.sampleRate} Hz, ${clock(r.durationSec)} (${fixed(r.durationSec, 2)} s)`);
   lines.push(`model: ${model}`);
+  if (r.model?.inTrainingData)
+    lines.push(`note: record ${r.record} was in this model's training data, so agreement with its annotations is not validation`);
   lines.push(`beats: ${s.beatCount} (${r.beatSource === 'reference' ? 'reference annotations' : 'detected'})`);
   if (r.model) {
     const counts = Object.entries(s.counts).map(([c, n]) => `${c} ${n}`).join('   ');
