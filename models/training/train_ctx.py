@@ -80,10 +80,33 @@ def epoch_indices(train_idx, labels, cap, balance, rng):
 
 
 class Augmenter:
-    def __init__(self, names, stretch, rr_jitter, amp_jitter):
+    def __init__(self, names, stretch, rr_jitter, amp_jitter, synth_a=0.0):
         self.names = names
-        self.stretch, self.rr_jitter, self.amp_jitter = stretch, rr_jitter, amp_jitter
+        self.stretch, self.rr_jitter, self.amp_jitter, self.synth_a = stretch, rr_jitter, amp_jitter, synth_a
         self.k = {n: i for i, n in enumerate(names)}
+
+    def premature(self, ctx, labels, rng):
+        """Synthetic atrial premature beats: a share synth_a of the N beats of the batch become A, with their RR
+        context made premature (pre-RR x U(0.55, 0.85)) and the following interval lengthened (x U(1.0, 1.35));
+        the morphology is the patient's own normal beat, which is what an A beat looks like to the QRS."""
+        k = self.k
+        if self.synth_a <= 0 or "preRrSec" not in k:
+            return ctx, labels
+        pick = np.flatnonzero((labels == 0) & (rng.random(labels.size) < self.synth_a))
+        if pick.size == 0:
+            return ctx, labels
+        f_pre = rng.uniform(0.55, 0.85, size=pick.size).astype(np.float32)
+        f_post = rng.uniform(1.0, 1.35, size=pick.size).astype(np.float32)
+        lp, lq = np.log(f_pre), np.log(f_post)
+        for name, delta in (("logPreLocal", lp), ("logPostLocal", lq), ("logPostPre", lq - lp), ("logPreLong", lp)):
+            if name in k:
+                ctx[pick, k[name]] = np.clip(ctx[pick, k[name]] + delta, -2, 2)
+        ctx[pick, k["preRrSec"]] *= f_pre
+        if "postRrSec" in k:
+            ctx[pick, k["postRrSec"]] *= f_post
+        labels = labels.copy()
+        labels[pick] = 3
+        return ctx, labels
 
     def __call__(self, x, ctx, rng):
         """x [B, C, W] (channel 0 z-scored), ctx [B, F] raw features."""
@@ -152,7 +175,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     rng = np.random.default_rng(args.seed + 1)
-    aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter)
+    aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter, args.synth_a)
     steps_per_epoch = -(-len(epoch_indices(train_idx, labels, args.cap, args.balance, np.random.default_rng(0))) // args.batch)
     if args.max_batches:
         steps_per_epoch = min(steps_per_epoch, args.max_batches)
@@ -176,13 +199,15 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
             if idx.size == 0:
                 break
             xb, cb = data["x"][idx].astype(np.float32), data["ctx"][idx].astype(np.float32)
+            yb = labels[idx]
             if not args.no_augment:
                 xb, cb = aug(xb, cb, rng)
+                cb, yb = aug.premature(cb, yb, rng)
             cb = (cb - norm[0]) / norm[1]
             for g in opt.param_groups:
                 g["lr"] = lr_at(step)
             logits = model(torch.from_numpy(xb), torch.from_numpy(cb) if features else None)
-            loss = F.cross_entropy(logits, torch.from_numpy(labels[idx]))
+            loss = F.cross_entropy(logits, torch.from_numpy(yb))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -238,6 +263,8 @@ def main(argv=None):
     ap.add_argument("--amp-jitter", type=float, default=0.1)
     ap.add_argument("--no-augment", action="store_true")
     ap.add_argument("--dropout", type=float, default=0.0, help="dropout on the pooled waveform features (training)")
+    ap.add_argument("--synth-a", type=float, default=0.0,
+                    help="share of each batch's N beats turned into synthetic A beats (premature RR context)")
     ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
     ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
     ap.add_argument("--calibrate", action="store_true",
@@ -268,7 +295,7 @@ def main(argv=None):
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
-              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "lr": args.lr, "batch": args.batch,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "lr": args.lr, "batch": args.batch,
               "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 
