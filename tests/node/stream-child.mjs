@@ -39,7 +39,7 @@ function input(name) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const [mode, name, out, chunk] = process.argv.slice(2);
-  const av = await createAnalyzer({ model: 'v1' });
+  const av = await createAnalyzer();  // the default (context) model
   const bytes = input(name);
   const started = performance.now();
   let progressCalls = 0;
