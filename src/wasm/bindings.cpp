@@ -111,7 +111,7 @@ val read_wfdb(const std::string& header, val files, val atr) {
 val read_csv(const std::string& text, const std::string& optionsJson) {
   return av::wasm::guarded("the input", [&] {
     av::io::CsvOptions o;
-    const auto j = nlohmann::json::parse(optionsJson, nullptr, false);
+    const auto j = nlohmann::json::parse(std::string_view(optionsJson), nullptr, false);
     if (j.is_object()) {
       if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
         if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
@@ -204,7 +204,7 @@ val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& 
 // Annotations (JSON array of {sample, code|symbol, subtype?, chan?, num?, aux?}) → MIT-format bytes.
 val write_wfdb_annotations(const std::string& annotationsJson) {
   return av::wasm::guarded("the input", [&] {
-    auto parsed = nlohmann::json::parse(annotationsJson, nullptr, false);
+    auto parsed = nlohmann::json::parse(std::string_view(annotationsJson), nullptr, false);
     if (!parsed.is_array()) throw av::Error("invalid_annotations", "expected a JSON array of annotations");
     std::vector<av::Annotation> list;
     for (const auto& j : parsed) {

@@ -25,7 +25,7 @@ namespace {
 
 nlohmann::json parse_options(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = nlohmann::json::parse(std::string_view(text), nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw av::Error("explain_invalid_option", "options must be a JSON object");
   return j;
 }
@@ -120,7 +120,7 @@ val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, doub
     st->record.leads.push_back(av::Lead{"ECG", "mV", emscripten::convertJSArrayToNumberVector<float>(samples)});
     if (st->record.leads[0].samples.empty()) throw av::Error("empty_signal", "no samples given");
     if (!annotationsJson.empty()) {
-      auto a = nlohmann::json::parse(annotationsJson, nullptr, false);
+      auto a = nlohmann::json::parse(std::string_view(annotationsJson), nullptr, false);
       if (!a.is_array()) throw av::Error("invalid_annotations", "annotations must be a JSON array");
       for (const auto& x : a)
         if (x.is_object() && x.contains("sample") && x["sample"].is_number_integer() && x.contains("code") &&

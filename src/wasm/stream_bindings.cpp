@@ -163,7 +163,7 @@ val stream_samples(double length, double sampleRate, val readSamples, val info, 
     if (info["lead"].isString()) i.lead = info["lead"].as<std::string>();
     if (info["leadIndex"].isNumber()) i.leadIndex = info["leadIndex"].as<int>();
     if (info["annotations"].isString()) {  // JSON [{sample, code}]: the record's annotations
-      const auto list = nlohmann::json::parse(info["annotations"].as<std::string>(), nullptr, false);
+      const auto list = nlohmann::json::parse(std::string_view(info["annotations"].as<std::string>()), nullptr, false);
       if (!list.is_array()) throw av::Error("invalid_annotations", "annotations must be a JSON array");
       std::vector<av::Annotation> anns;
       for (const auto& a : list)
