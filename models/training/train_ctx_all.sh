@@ -12,8 +12,8 @@ RUNS=${RUNS:-runs}
 DATA=data/mitdb_ctx.bin
 FLAGS=("$@")
 # The settings each trunk's CV chose (experiments/cv): V1 dropout 0.7 of {0, 0.5, 0.7} and synthetic premature
-# beats (10 % of N) over none; V2 was cross-validated only at dropout 0.5 without them.
-declare -A DROPOUT=([v1]=0.7 [v2]=0.5) SYNTH=([v1]=0.1 [v2]=0)
+# beats (10 % of N) over none; V2 dropout 0.5 (not varied) with them (pooled macro-F1 0.414 against 0.411).
+declare -A DROPOUT=([v1]=0.7 [v2]=0.5) SYNTH=([v1]=0.1 [v2]=0.1)
 mkdir -p "$RUNS/cv" data
 [[ -f $DATA ]] || ../../build/native/av-export-beats ../../../shared/data/mitdb "$DATA"
 for v in v1 v2; do
