@@ -146,10 +146,10 @@ for (const name of MODELS) {
 for (const kind of ['wall', 'cpu']) {
   console.log(`\nArrhythmiNet inference, ms per beat of ${kind === 'wall' ? 'wall-clock' : 'process CPU'} time ` +
     `(best of repeated passes of ${BEATS} beats, batch ${BATCH}, 1 thread)`);
-  console.log('model             native-xnnpack  native-simd  wasm-simd  onnxruntime-web  wasm/ort  target (wasm)');
+  console.log('model                native-xnnpack  native-simd  wasm-simd  onnxruntime-web  wasm/ort  target (wasm)');
   for (const r of rows) {
     const w = r['wasm-simd'][kind], o = r['onnxruntime-web'][kind];
-    console.log(`${r.model.padEnd(17)} ${fmt(r['native-xnnpack']?.[kind])}         ${fmt(r['native-simd']?.[kind])}      ` +
+    console.log(`${r.model.padEnd(20)} ${fmt(r['native-xnnpack']?.[kind])}         ${fmt(r['native-simd']?.[kind])}      ` +
       `${fmt(w)}    ${fmt(o)}          ${(w / o).toFixed(2).padStart(5)}x   <= ${r.target} and < ort: ` +
       `${w <= r.target && w < o ? 'met' : 'NOT met'}`);
   }
