@@ -15,6 +15,7 @@
 
 #include "core/record.h"
 #include "dsp/beat_context.h"
+#include "context_fixture.h"
 #include "error_code.h"
 #include "explain/explainer.h"
 #include "explain/record_explainer.h"
@@ -27,42 +28,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kF = 14, kS = 512;  // fixture: 14 features, 2 x 256 floats per window
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  REQUIRE(f);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-struct Fixture {
-  std::string metaText, bin;
-  size_t count = 0;
-  std::vector<float> inputs, contexts;
-  Fixture() {
-    const fs::path dir = fs::path(AV_SOURCE_DIR) / "tests" / "fixtures" / "context-model";
-    metaText = slurp(dir / "arrhythminet-v2-ctx.json");
-    bin = slurp(dir / "arrhythminet-v2-ctx.bin");
-    const json ref = json::parse(slurp(dir / "reference" / "arrhythminet-v2-ctx.json"));
-    count = ref.at("count").get<size_t>();
-    for (const auto& w : ref.at("inputs"))
-      for (float x : w) inputs.push_back(x);
-    for (const auto& w : ref.at("context"))
-      for (float x : w) contexts.push_back(x);
-  }
-  nn::Model load() const {
-    return nn::Model::load(metaText, {reinterpret_cast<const uint8_t*>(bin.data()), bin.size()});
-  }
-  const float* window(size_t b) const { return inputs.data() + b * kS; }
-  const float* context(size_t b) const { return contexts.data() + b * kF; }
-};
-
-const Fixture& fixture() {
-  static const Fixture f;
-  return f;
-}
+constexpr size_t kF = test::ContextFixture::kFeatures, kS = test::ContextFixture::kWindow;
+using Fixture = test::ContextFixture;
+const Fixture& fixture() { return test::context_fixture(); }
 
 explain::Options shap_options(int segments, int cls) {
   explain::Options o;

@@ -21,6 +21,7 @@
 
 #include "core/error.h"
 #include "core/record.h"
+#include "context_fixture.h"
 #include "error_code.h"
 #include "explain/explainer.h"
 #include "explain/gradcam.h"
@@ -34,48 +35,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kFixture = fs::path(AV_SOURCE_DIR) / "tests" / "fixtures" / "context-model";
-const std::string kName = "arrhythminet-v2-ctx";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  REQUIRE(f);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-struct Fixture {
-  std::string metaText, bin;
-  json meta, ref, cams;
-  size_t count = 0;
-  std::vector<float> inputs, contexts, logits, probs;
-
-  Fixture() {
-    metaText = slurp(kFixture / (kName + ".json"));
-    bin = slurp(kFixture / (kName + ".bin"));
-    meta = json::parse(metaText);
-    ref = json::parse(slurp(kFixture / "reference" / (kName + ".json")));
-    cams = json::parse(slurp(kFixture / "reference" / (kName + ".gradcam.json")));
-    count = ref.at("count").get<size_t>();
-    for (const auto& w : ref.at("inputs"))
-      for (float x : w) inputs.push_back(x);
-    for (const auto& w : ref.at("context"))
-      for (float x : w) contexts.push_back(x);
-    for (const auto& w : ref.at("logits"))
-      for (float x : w) logits.push_back(x);
-    for (const auto& w : ref.at("probabilities"))
-      for (float x : w) probs.push_back(x);
-  }
-  std::span<const uint8_t> weights() const { return {reinterpret_cast<const uint8_t*>(bin.data()), bin.size()}; }
-  nn::Model load() const { return nn::Model::load(metaText, weights()); }
-  nn::Model load_with(const json& m) const { return nn::Model::load(m.dump(), weights()); }
-};
-
-const Fixture& fixture() {
-  static const Fixture f;
-  return f;
-}
+using Fixture = test::ContextFixture;
+const Fixture& fixture() { return test::context_fixture(); }
 
 std::vector<nn::Backend> backends() {
   std::vector<nn::Backend> b{nn::Backend::Simd};
