@@ -14,7 +14,7 @@ BeatInputs analysis_beat_inputs(nn::Engine& engine, const Record& record, const 
   options.beats = reference ? pipeline::BeatSource::Reference : pipeline::BeatSource::Detect;
   const pipeline::Result result = pipeline::analyze(record, &recorder, options);
   BeatInputs inputs;
-  for (const auto& b : result.beats) inputs.samples.push_back(b.sample);
+  for (const auto& b : result.beats) inputs.samples.push_back(b.sample), inputs.labels.push_back(b.label);
   inputs.windows = std::move(recorder.windows);
   inputs.contexts = std::move(recorder.context);
   return inputs;

@@ -58,7 +58,8 @@ RecordExplainer::RecordExplainer(Explainer& explainer, const Record& record, Bea
   samples_ = std::move(beats.samples);
   windows_ = std::move(beats.windows);
   contexts_ = std::move(beats.contexts);
-  classify();
+  if (beats.labels.size() == n) labels_ = std::move(beats.labels);
+  else classify();
 }
 
 void RecordExplainer::classify() {

@@ -49,6 +49,7 @@ struct BeatInputs {
   std::vector<int64_t> samples;  // input-rate positions, ascending
   std::vector<float> windows;    // samples.size() x Explainer::windowSize() floats
   std::vector<float> contexts;   // samples.size() x Explainer::contextFeatures() floats (empty for single-beat models)
+  std::vector<int> labels;       // the analysis' labels, when known (else the explainer classifies the beats)
 };
 
 class RecordExplainer {

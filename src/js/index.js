@@ -410,8 +410,8 @@ class Analyzer {
     const index = lead == null ? defaultLead(rec) : leadIndex(rec, lead);
     let ex = rec._explainers.get(index);
     if (!ex) {
-      const annotations = JSON.stringify(rec.annotations.map(({ sample, code }) => ({ sample, code })));
-      ex = call(() => core.explainPrepareRecord(this.#engine, rec.samples(index), rec.sampleRate, annotations, rec.name));
+      // From the record's handle: the core reuses the inputs of its last analysis with this model (no second pass).
+      ex = call(() => core.explainPrepareRecordHandle(this.#engine, rec.handle, index));
       rec._explainers.set(index, ex);
     }
     return ex;

@@ -19,53 +19,19 @@
 #include "pipeline/analyze.h"
 #include "pipeline/engine_classifier.h"
 #include "wasm/guarded.h"
+#include "pipeline/input_recorder.h"
 #include "wasm/nn_bindings.h"
+#include "wasm/record_handle.h"
 
 using emscripten::val;
 
 namespace {
 
+using av::wasm::RecordHandle;
+
 std::span<const uint8_t> bytes_of(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
-
-// A decoded record owned by the WASM heap; JS holds it through this handle and deletes it when done.
-class RecordHandle {
- public:
-  explicit RecordHandle(av::Record r) : rec(std::make_shared<av::Record>(std::move(r))) {}
-
-  std::string name() const { return rec->name; }
-  double sampleRate() const { return rec->sampleRate; }
-  double length() const { return static_cast<double>(rec->length()); }
-  int leadCount() const { return static_cast<int>(rec->leads.size()); }
-  std::string leadName(int i) const { return lead(i).name; }
-  std::string leadUnits(int i) const { return lead(i).units; }
-  // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).
-  val samples(int i) const {
-    const auto& s = lead(i).samples;
-    return val(emscripten::typed_memory_view(s.size(), s.data()));
-  }
-  std::string annotationsJson() const {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& x : rec->annotations) {
-      nlohmann::json j = {{"sample", x.sample}, {"code", x.code}, {"symbol", av::annotation_symbol(x.code)}};
-      if (x.subtype) j["subtype"] = x.subtype;
-      if (x.chan) j["chan"] = x.chan;
-      if (x.num) j["num"] = x.num;
-      if (!x.aux.empty()) j["aux"] = x.aux;
-      a.push_back(std::move(j));
-    }
-    return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-
-  std::shared_ptr<av::Record> rec;
-
- private:
-  const av::Lead& lead(int i) const {
-    if (i < 0 || i >= leadCount()) throw av::Error("lead_not_found", "no lead " + std::to_string(i));
-    return rec->leads[static_cast<size_t>(i)];
-  }
-};
 
 val record_value(av::Record r) { return val(RecordHandle(std::move(r))); }
 
@@ -197,7 +163,21 @@ val analyze(const RecordHandle& record, val options, val progress) {
 val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& model, val options, val progress) {
   return av::wasm::guarded("the input", [&] {
     av::pipeline::EngineClassifier classifier(*model.engine);
-    return result_json(av::pipeline::analyze(*record.rec, &classifier, analyze_options(options, progress)));
+    const auto o = analyze_options(options, progress);
+    if (record.rec->durationSec() > av::wasm::kKeepInputsMaxSec)
+      return result_json(av::pipeline::analyze(*record.rec, &classifier, o));
+    // Keeps the beats' model inputs on the record, so that the first explanation needs no second analysis.
+    av::pipeline::InputRecorder recorder(classifier);
+    const av::pipeline::Result result = av::pipeline::analyze(*record.rec, &recorder, o);
+    auto kept = std::make_shared<av::wasm::AnalysisInputs>();
+    kept->engine = model.engine.get();
+    kept->leadIndex = result.leadIndex;
+    kept->reference = o.beats == av::pipeline::BeatSource::Reference;
+    for (const auto& b : result.beats) kept->inputs.samples.push_back(b.sample), kept->inputs.labels.push_back(b.label);
+    kept->inputs.windows = std::move(recorder.windows);
+    kept->inputs.contexts = std::move(recorder.context);
+    *record.lastInputs = std::move(kept);
+    return result_json(result);
   });
 }
 

@@ -18,6 +18,7 @@
 #include "nn/model.h"
 #include "wasm/guarded.h"
 #include "wasm/nn_bindings.h"
+#include "wasm/record_handle.h"
 
 using emscripten::val;
 
@@ -42,8 +43,14 @@ struct RecordState {
   av::Record record;
   std::unique_ptr<av::explain::RecordExplainer> detected, reference;
 
+  // The analysis' inputs of this lead when the record handle kept them (see record_handle.h): used once, for
+  // the beat source they were computed for.
+  std::shared_ptr<const av::wasm::AnalysisInputs> kept;
+
   av::explain::RecordExplainer& beats(bool useReference) {
     auto& slot = useReference ? reference : detected;
+    if (!slot && kept && kept->reference == useReference)
+      slot = std::make_unique<av::explain::RecordExplainer>(explainer, record, kept->inputs, "0");
     if (!slot) slot = std::make_unique<av::explain::RecordExplainer>(explainer, record, "0", useReference);
     return *slot;
   }
@@ -131,6 +138,25 @@ val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, doub
   });
 }
 
+// The same from a record handle (no samples cross to JS and back), reusing the inputs of the record's last
+// analysis with this model on this lead when the handle kept them: no second analysis.
+val explain_prepare_record_handle(const av::wasm::ModelHandle& model, const av::wasm::RecordHandle& handle, int leadIndex) {
+  return av::wasm::guarded("the explanation", [&] {
+    if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
+    const av::Record& rec = *handle.rec;
+    if (leadIndex < 0 || leadIndex >= static_cast<int>(rec.leads.size()))
+      throw av::Error("lead_not_found", "no lead " + std::to_string(leadIndex));
+    auto st = std::make_shared<RecordState>(model);
+    st->record.name = rec.name;
+    st->record.sampleRate = rec.sampleRate;
+    st->record.leads.push_back(rec.leads[static_cast<size_t>(leadIndex)]);
+    for (const auto& a : rec.annotations) st->record.annotations.push_back(av::Annotation{a.sample, a.code});
+    const auto& kept = *handle.lastInputs;
+    if (kept && kept->engine == model.engine.get() && kept->leadIndex == leadIndex) st->kept = kept;
+    return val(ExplainRecord(std::move(st)));
+  });
+}
+
 // One raw, already z-scored window (Float32Array of windowLength): Grad-CAM, or SHAP against the model's
 // background (there is no recording to take a median normal beat from).
 val explain_window(const av::wasm::ModelHandle& model, val window, const std::string& optionsJson) {
@@ -158,5 +184,6 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision_explain) {
   using namespace emscripten;
   class_<ExplainRecord>("ExplainRecord").function("explain", &ExplainRecord::explain).function("global", &ExplainRecord::global);
   function("explainPrepareRecord", &explain_prepare_record);
+  function("explainPrepareRecordHandle", &explain_prepare_record_handle);
   function("explainWindow", &explain_window);
 }

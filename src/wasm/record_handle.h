@@ -1,0 +1,70 @@
+#pragma once
+// The decoded record that JS holds through a handle (Embind class "Record", registered in bindings.cpp), and the
+// model inputs of its last analysis, which the explanations reuse (explain_bindings.cpp).
+#include <emscripten/val.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/annotation.h"
+#include "core/error.h"
+#include "core/record.h"
+#include "explain/record_explainer.h"
+
+namespace av::wasm {
+
+using emscripten::val;
+
+// Records longer than this keep no inputs (about 2 KB per beat for a context model): their first explanation
+// analyses the lead again.
+inline constexpr double kKeepInputsMaxSec = 2 * 3600;
+
+struct AnalysisInputs {
+  const void* engine = nullptr;  // the engine that classified them
+  int leadIndex = 0;
+  bool reference = false;
+  explain::BeatInputs inputs;
+};
+
+// A decoded record owned by the WASM heap; JS holds it through this handle and deletes it when done.
+class RecordHandle {
+ public:
+  explicit RecordHandle(av::Record r) : rec(std::make_shared<av::Record>(std::move(r))) {}
+
+  std::string name() const { return rec->name; }
+  double sampleRate() const { return rec->sampleRate; }
+  double length() const { return static_cast<double>(rec->length()); }
+  int leadCount() const { return static_cast<int>(rec->leads.size()); }
+  std::string leadName(int i) const { return lead(i).name; }
+  std::string leadUnits(int i) const { return lead(i).units; }
+  // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).
+  val samples(int i) const {
+    const auto& s = lead(i).samples;
+    return val(emscripten::typed_memory_view(s.size(), s.data()));
+  }
+  std::string annotationsJson() const {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& x : rec->annotations) {
+      nlohmann::json j = {{"sample", x.sample}, {"code", x.code}, {"symbol", av::annotation_symbol(x.code)}};
+      if (x.subtype) j["subtype"] = x.subtype;
+      if (x.chan) j["chan"] = x.chan;
+      if (x.num) j["num"] = x.num;
+      if (!x.aux.empty()) j["aux"] = x.aux;
+      a.push_back(std::move(j));
+    }
+    return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  std::shared_ptr<av::Record> rec;
+  // The model inputs of the last analysis with a model (records up to kKeepInputsMaxSec), for the explanations.
+  std::shared_ptr<std::shared_ptr<const AnalysisInputs>> lastInputs = std::make_shared<std::shared_ptr<const AnalysisInputs>>();
+
+ private:
+  const av::Lead& lead(int i) const {
+    if (i < 0 || i >= leadCount()) throw av::Error("lead_not_found", "no lead " + std::to_string(i));
+    return rec->leads[static_cast<size_t>(i)];
+  }
+};
+
+}  // namespace av::wasm
