@@ -406,7 +406,7 @@ class Analyzer {
     const core = this.#live();
     this.#recordHandle(rec);
     if (!this.#engine) throw new ArrhythmiaVisionError('model_not_loaded', 'explanations need a model');
-    if (typeof core.explainPrepareRecord !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'explanations are not in this build');
+    if (typeof core.explainPrepareRecordHandle !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'explanations are not in this build');
     const index = lead == null ? defaultLead(rec) : leadIndex(rec, lead);
     let ex = rec._explainers.get(index);
     if (!ex) {

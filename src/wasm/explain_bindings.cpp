@@ -1,5 +1,5 @@
-// Embind bindings for explanations (src/explain): explainPrepareRecord(model, samples, sampleRate, annotations,
-// name) copies the one lead to explain next to the model handle of nn_bindings.h, and the ExplainRecord it returns
+// Embind bindings for explanations (src/explain): explainPrepareRecordHandle(model, record, leadIndex) copies the
+// one lead to explain next to the model handle of nn_bindings.h, and the ExplainRecord it returns
 // answers explain(sample, options) and global(options) with JSON strings. Calls return a value or
 // {avError, code, message}, the convention src/js/index.js expects.
 #include <emscripten/bind.h>
@@ -114,31 +114,7 @@ class ExplainRecord {
   std::shared_ptr<RecordState> state_;
 };
 
-// One lead's samples (copied), its rate and the record's annotations ([{sample, code}] JSON or "").
-val explain_prepare_record(const av::wasm::ModelHandle& model, val samples, double sampleRate,
-                           const std::string& annotationsJson, const std::string& name) {
-  return av::wasm::guarded("the explanation", [&] {
-    if (!model.engine) throw av::Error("model_not_loaded", "explanations need a model");
-    if (!(sampleRate > 0) || !std::isfinite(sampleRate) || sampleRate > 1e6)
-      throw av::Error("invalid_sample_rate", "sampleRate must be a positive number of Hz");
-    auto st = std::make_shared<RecordState>(model);
-    st->record.name = name;
-    st->record.sampleRate = sampleRate;
-    st->record.leads.push_back(av::Lead{"ECG", "mV", emscripten::convertJSArrayToNumberVector<float>(samples)});
-    if (st->record.leads[0].samples.empty()) throw av::Error("empty_signal", "no samples given");
-    if (!annotationsJson.empty()) {
-      auto a = nlohmann::json::parse(std::string_view(annotationsJson), nullptr, false);
-      if (!a.is_array()) throw av::Error("invalid_annotations", "annotations must be a JSON array");
-      for (const auto& x : a)
-        if (x.is_object() && x.contains("sample") && x["sample"].is_number_integer() && x.contains("code") &&
-            x["code"].is_number_integer())
-          st->record.annotations.push_back(av::Annotation{x["sample"].get<int64_t>(), x["code"].get<int>()});
-    }
-    return val(ExplainRecord(std::move(st)));
-  });
-}
-
-// The same from a record handle (no samples cross to JS and back), reusing the inputs of the record's last
+// One lead of a record handle (copied inside the heap, never through JS), reusing the inputs of the record's last
 // analysis with this model on this lead when the handle kept them: no second analysis.
 val explain_prepare_record_handle(const av::wasm::ModelHandle& model, const av::wasm::RecordHandle& handle, int leadIndex) {
   return av::wasm::guarded("the explanation", [&] {
@@ -183,7 +159,6 @@ val explain_window(const av::wasm::ModelHandle& model, val window, const std::st
 EMSCRIPTEN_BINDINGS(arrhythmiavision_explain) {
   using namespace emscripten;
   class_<ExplainRecord>("ExplainRecord").function("explain", &ExplainRecord::explain).function("global", &ExplainRecord::global);
-  function("explainPrepareRecord", &explain_prepare_record);
   function("explainPrepareRecordHandle", &explain_prepare_record_handle);
   function("explainWindow", &explain_window);
 }
