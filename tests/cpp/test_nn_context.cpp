@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/record.h"
 #include "context_fixture.h"
+#include "backend_agreement.h"
 #include "error_code.h"
 #include "explain/explainer.h"
 #include "explain/gradcam.h"
@@ -121,17 +122,7 @@ TEST_CASE("context model: both backends match the PyTorch logits and probabiliti
     probsBy.push_back(std::move(probs));
     captureBy.push_back(std::move(captured));
   }
-  if (probsBy.size() == 2) {
-    float worst = 0, worstCapture = 0, scale = 0;
-    for (size_t i = 0; i < probsBy[0].size(); ++i) worst = std::max(worst, std::abs(probsBy[0][i] - probsBy[1][i]));
-    for (size_t i = 0; i < captureBy[0].size(); ++i) {
-      worstCapture = std::max(worstCapture, std::abs(captureBy[0][i] - captureBy[1][i]));
-      scale = std::max(scale, std::abs(captureBy[0][i]));
-    }
-    INFO("max |p_simd - p_xnnpack| = " << worst << ", captured layer " << worstCapture << " of " << scale);
-    CHECK(worst <= 1e-5f);
-    CHECK(worstCapture <= 1e-5f * std::max(1.0f, scale));
-  }
+  test::check_backends_agree(probsBy, captureBy);
 }
 
 TEST_CASE("context model: Grad-CAM through the context head matches PyTorch autograd", "[explain][context][parity]") {

@@ -2,6 +2,8 @@
 // training scripts): both backends, probabilities within 1e-4 and the same argmax; backends within 1e-5.
 // Context models' sets give each window's context vector ("context"), fed with it.
 #include <catch2/catch.hpp>
+
+#include "backend_agreement.h"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -92,16 +94,6 @@ TEST_CASE("shipped models match their PyTorch reference outputs on every backend
       probsBy.push_back(std::move(probs));
       captureBy.push_back(std::move(captured));
     }
-    if (probsBy.size() == 2) {
-      float worst = 0, worstCapture = 0, scale = 0;
-      for (size_t i = 0; i < probsBy[0].size(); ++i) worst = std::max(worst, std::abs(probsBy[0][i] - probsBy[1][i]));
-      for (size_t i = 0; i < captureBy[0].size(); ++i) {
-        worstCapture = std::max(worstCapture, std::abs(captureBy[0][i] - captureBy[1][i]));
-        scale = std::max(scale, std::abs(captureBy[0][i]));
-      }
-      INFO("max |p_simd - p_xnnpack| = " << worst << ", captured layer " << worstCapture << " of " << scale);
-      CHECK(worst <= 1e-5f);
-      CHECK(worstCapture <= 1e-5f * std::max(1.0f, scale));
-    }
+    av::test::check_backends_agree(probsBy, captureBy);
   }
 }
