@@ -6,7 +6,7 @@
 //                 [--no-flutter-suppression] [--input-rate Hz]
 //   av-eval <dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>
 //                 [--beats detect|reference] [--records ... | --set DS1|DS2] [--window-ms 150]
-//                 [--lead <index|name>] [--input-rate Hz] [--json out.json]
+//                 [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--no-af-relabel] [--json out.json]
 //
 // --set picks de Chazal's inter-patient record lists (DESIGN section 3): DS1 (the training half) or DS2
 // (the test half). --no-flutter-suppression turns off the detector's ventricular flutter/fibrillation
@@ -29,6 +29,8 @@
 // out. --beats reference classifies at the reference positions instead (no detection); on the DS2
 // records it reproduces the metadata's metrics.interpatient, and the difference is printed.
 // --json writes the scores (per record and totals) as JSON.
+// --af-threshold sets the AF detector's irregularity threshold (pipeline/af_detect.h); --no-af-relabel keeps the
+// classifier's A labels inside AF episodes (by default they count as N, pipeline/summary.h).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -57,6 +59,7 @@
 #include "pipeline/analyze.h"
 #include "pipeline/class_score.h"
 #include "pipeline/engine_classifier.h"
+#include "tool_common.h"
 
 namespace {
 
@@ -69,13 +72,7 @@ constexpr const char* kUsage =
     "               [--no-flutter-suppression] [--input-rate Hz]\n"
     "       av-eval <wfdb dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>\n"
     "               [--beats detect|reference] [--records 100,105 | --set DS1|DS2] [--window-ms 150]\n"
-    "               [--lead <index|name>] [--input-rate Hz] [--json out.json]";
-
-// de Chazal et al. 2004 inter-patient split (DESIGN section 3).
-const std::vector<std::string> kDS1 = {"101", "106", "108", "109", "112", "114", "115", "116", "118", "119", "122",
-                                       "124", "201", "203", "205", "207", "208", "209", "215", "220", "223", "230"};
-const std::vector<std::string> kDS2 = {"100", "103", "105", "111", "113", "117", "121", "123", "200", "202", "210",
-                                       "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234"};
+    "               [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--no-af-relabel] [--json out.json]";
 
 struct Options {
   std::string dir;
@@ -86,6 +83,7 @@ struct Options {
   av::dsp::QrsParams detector;
   double inputRate = 0;  // > 0: resample each record to this rate first (checks rate independence)
   std::string model;     // metadata .json path (resolved); empty: detection only
+  av::pipeline::SummaryOptions summary;  // --af-threshold, --no-af-relabel
   bool referenceBeats = false;  // --beats reference: classify at the reference positions
   std::string jsonPath;
 };
@@ -101,40 +99,6 @@ struct RecordResult {
   ClassScore classes;        // with a model
   ClassScore aami;           // the same labels scored in the AAMI classes (N, SVEB, VEB, F, Q)
 };
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t a = 0;
-  while (a <= s.size()) {
-    size_t b = s.find(',', a);
-    if (b == std::string::npos) b = s.size();
-    if (b > a) out.push_back(s.substr(a, b - a));
-    a = b + 1;
-  }
-  return out;
-}
-
-// "v1", "v2", "v1-ds1", "v2-ds1" → models/arrhythminet-NAME.json (current folder, else the repository root two
-// levels above the executable); anything ending in .json is taken as a path.
-std::string resolve_model(const std::string& value, const char* argv0) {
-  namespace fs = std::filesystem;
-  if (value.size() > 5 && value.compare(value.size() - 5, 5, ".json") == 0) return value;
-  static const std::vector<std::string> kNames = {"v1-ctx", "v2-ctx", "v1-ctx-ds1", "v2-ctx-ds1",
-                                                  "v1",     "v2",     "v1-ds1",     "v2-ds1"};
-  if (std::find(kNames.begin(), kNames.end(), value) == kNames.end())
-    throw av::Error("usage", "--model must be v1-ctx, v2-ctx, v1-ctx-ds1, v2-ctx-ds1, v1, v2, v1-ds1, v2-ds1 or a "
-                             "path to a model's .json, got '" + value + "'");
-  const fs::path rel = fs::path("models") / ("arrhythminet-" + value + ".json");
-  if (fs::exists(rel)) return rel.string();
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) exe = fs::absolute(argv0, ec);
-  if (!ec) {
-    const fs::path candidate = exe.parent_path().parent_path().parent_path() / rel;
-    if (fs::exists(candidate)) return candidate.string();
-  }
-  return rel.string();  // load_file reports it as unreadable
-}
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -166,6 +130,11 @@ Options parse(int argc, char** argv) {
       o.referenceBeats = v == "reference";
       beatsGiven = true;
     } else if (a == "--json") o.jsonPath = value();
+    else if (a == "--no-af-relabel") o.summary.afRelabel = false;
+    else if (a == "--af-threshold") {
+      const std::string v = value();
+      try { o.summary.af.threshold = std::stod(v); } catch (...) { throw av::Error("usage", "--af-threshold needs a number, got '" + v + "'"); }
+    }
     else if (a == "-h" || a == "--help") {
       std::puts(kUsage);
       std::exit(0);
@@ -182,14 +151,7 @@ Options parse(int argc, char** argv) {
     if (!o.records.empty()) throw av::Error("usage", "give --records or --set, not both");
     o.records = o.set == "DS1" ? kDS1 : kDS2;
   }
-  if (o.records.empty()) {
-    namespace fs = std::filesystem;
-    if (!fs::is_directory(o.dir)) throw av::Error("io_file_not_found", "not a directory: " + o.dir);
-    for (const auto& e : fs::directory_iterator(o.dir))
-      if (e.path().extension() == ".hea") o.records.push_back(e.path().stem().string());
-    std::sort(o.records.begin(), o.records.end());
-    if (o.records.empty()) throw av::Error("io_file_not_found", "no .hea files in " + o.dir);
-  }
+  if (o.records.empty()) o.records = records_in(o.dir);
   return o;
 }
 
@@ -229,6 +191,7 @@ RecordResult evaluate(const Options& o, const std::string& name, av::pipeline::C
     av::pipeline::AnalyzeOptions ao;
     ao.lead = o.lead;
     ao.beats = o.referenceBeats ? av::pipeline::BeatSource::Reference : av::pipeline::BeatSource::Detect;
+    ao.summary = o.summary;
     const av::pipeline::Result result = av::pipeline::analyze(input, classifier, ao);
     for (const auto& b : result.beats) r.detected.push_back(b.sample), r.label.push_back(b.label);
     sort_with(r.detected, r.label);

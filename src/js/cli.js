@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // arrhythmiavision analyze <input> [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|<model.json>]
 //                         [--lead <index|name>] [--beats detect|reference]
-//                         [--format json|text]
+//                         [--format json|text] [--pause-sec <s>] [--no-af-relabel]
 // Exit 0 on success; 2 with one line `error: <code>: <message>` on stderr for bad input or arguments.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { addExplanations, isExplainList } from './cli-explain.js';
 const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf>
                         [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|<model.json>]
                         [--lead <index|name>] [--beats detect|reference] [--format json|text]
+                        [--pause-sec <s>]   (RR at least this long is a pause; default 2)
+                        [--no-af-relabel]   (keep the model's A labels inside AF episodes)
                         [--sample-rate <Hz>]   (CSV without a time column)
                         [--explain gradcam|shap|global] [--beat <index>] [--segments <n>]
                         [--explain <beat index|all-V|all-A|...|global>[,...]] [--explain-method gradcam|shap|both]
@@ -24,12 +26,13 @@ function parseArgs(argv) {
   const args = { format: 'json', beats: 'detect' };
   const positional = [];
   const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate', '--explain', '--beat', '--segments',
-    '--explain-method', '--baseline']);
+    '--explain-method', '--baseline', '--pause-sec']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
     if (arg.startsWith('--') && arg.includes('=')) [arg, value] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--no-af-relabel') { args.afRelabel = false; continue; }
     if (takesValue.has(arg)) {
       value ??= argv[++i];
       if (value === undefined) fail('usage', `${arg} needs a value`);
@@ -46,6 +49,11 @@ function parseArgs(argv) {
   if (!['detect', 'reference'].includes(args.beats)) fail('usage', '--beats must be detect or reference');
   if (args.explain !== undefined && !['gradcam', 'shap', 'global'].includes(args.explain) && !isExplainList(args.explain))
     fail('usage', '--explain must be gradcam, shap, global, or a list of beat indices, all-<class> and global');
+  if (args.pauseSec !== undefined) {
+    const v = Number(args.pauseSec);
+    if (!(v >= 0.5 && v <= 60)) fail('usage', '--pause-sec must be a number of seconds in [0.5, 60]');
+    args.pauseSec = v;
+  }
   for (const key of ['beat', 'segments'])
     if (args[key] !== undefined && !/^\d+$/.test(args[key])) fail('usage', `--${key} must be a non-negative integer`);
   return args;
@@ -141,7 +149,7 @@ export async function main(argv) {
     const av = await createAnalyzer({ model }).catch((e) =>
       (args.model === undefined && e.code === 'not_implemented' ? createAnalyzer({ model: null }) : Promise.reject(e)));
     const rec = await readRecord(av, args);
-    const result = av.analyze(rec, { lead: args.lead, beats: args.beats });
+    const result = av.analyze(rec, { lead: args.lead, beats: args.beats, pauseSec: args.pauseSec, afRelabel: args.afRelabel });
     if (args.explain !== undefined && isExplainList(args.explain)) addExplanations(av, rec, result, args);
     else if (args.explain) result.explanation = explain(av, rec, result, args);
     process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : formatText(result));

@@ -100,6 +100,18 @@ function leadIndex(rec, lead) {
     throw new ArrhythmiaVisionError('lead_not_found', `no lead ${JSON.stringify(lead)} (the record has ${rec.leads.length})`);
   return index;
 }
+// pauseSec and afRelabel for the core; checked there too.
+function rhythmOptions(pauseSec, afRelabel) {
+  const out = {};
+  if (pauseSec != null) {
+    if (typeof pauseSec !== 'number' || !(pauseSec >= 0.5 && pauseSec <= 60))
+      throw new ArrhythmiaVisionError('invalid_option', 'pauseSec must be a number of seconds in [0.5, 60]');
+    out.pauseSec = pauseSec;
+  }
+  if (afRelabel === false) out.afRelabel = false;
+  return out;
+}
+
 const defaultLead = (rec) => Math.max(0, rec.leads.findIndex((l) => l.name === 'MLII'));
 
 // Honest labels: whether a record was in a model's training data. The metadata lists the training records
@@ -279,13 +291,14 @@ class Analyzer {
     return this.#adopt(call(() => core.fromSamples(arrays, names, sampleRate, String(name))), started);
   }
 
-  // The DESIGN 2.1 result. options: {lead: index|name, beats: 'detect'|'reference', onProgress(fraction, stage)}.
-  analyze(rec, { lead, beats = 'detect', onProgress } = {}) {
+  // The DESIGN 2.1 result. options: {lead: index|name, beats: 'detect'|'reference', pauseSec = 2 (RR at least
+  // this long is a pause), afRelabel = true (A labels inside AF count as N), onProgress(fraction, stage)}.
+  analyze(rec, { lead, beats = 'detect', pauseSec, afRelabel, onProgress } = {}) {
     const core = this.#live();
     const handle = this.#recordHandle(rec);
     if (beats !== 'detect' && beats !== 'reference')
       throw new ArrhythmiaVisionError('invalid_option', "beats must be 'detect' or 'reference'");
-    const options = { beats, readMs: rec.readMs ?? 0 };
+    const options = { beats, readMs: rec.readMs ?? 0, ...rhythmOptions(pauseSec, afRelabel) };
     if (lead != null) options.lead = String(lead);
     // onProgress(fraction, stage) may return false to stop (error code 'cancelled'); if it throws, its error
     // is rethrown once the core has unwound.
@@ -311,13 +324,13 @@ class Analyzer {
   // The same result as analyze(), computed chunk by chunk so that the WASM heap holds one chunk and never
   // the whole recording (24-hour Holter files). input: {hea, dat, atr?, files?} (the WFDB bytes stay in JS;
   // only each chunk's byte range is copied into the heap) or a record from this analyzer. options: {lead,
-  // beats, chunkSeconds = 300, signal: AbortSignal (rejects with code 'aborted'), onProgress(fraction, stage)}.
-  async analyzeStream(input, { lead, beats = 'detect', chunkSeconds = 300, signal, onProgress } = {}) {
+  // beats, chunkSeconds = 300, pauseSec, afRelabel (as analyze()), signal: AbortSignal (rejects with code 'aborted'), onProgress(fraction, stage)}.
+  async analyzeStream(input, { lead, beats = 'detect', chunkSeconds = 300, pauseSec, afRelabel, signal, onProgress } = {}) {
     const core = this.#live();
     if (typeof core.streamWfdb !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'chunked analysis is not in this build');
     if (beats !== 'detect' && beats !== 'reference')
       throw new ArrhythmiaVisionError('invalid_option', "beats must be 'detect' or 'reference'");
-    const options = { beats, chunkSeconds, readMs: 0 };
+    const options = { beats, chunkSeconds, readMs: 0, ...rhythmOptions(pauseSec, afRelabel) };
     if (lead != null) options.lead = String(lead);
     const aborted = () => new ArrhythmiaVisionError('aborted', 'the analysis was aborted');
     if (signal?.aborted) throw aborted();

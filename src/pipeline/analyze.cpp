@@ -77,14 +77,27 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
   result.beats = chunked.beats;
   result.timing.detectMs = chunked.timing.detectMs;
   result.timing.classifyMs = chunked.timing.classifyMs;
-  const size_t n = result.beats.size();
-
-  std::vector<BeatLabel> labels(n);
-  for (size_t i = 0; i < n; ++i) labels[i] = {result.beats[i].sample, result.beats[i].label};
-  result.summary = summarize(labels, record.sampleRate);
+  result.summary = chunked.summary;
   result.timing.totalMs = options.readMs + ms_since(start);
   report(options, "done", 1.0);
   return result;
+}
+
+Summary summarize_beats(std::vector<BeatResult>& beats, double fs, int64_t lengthSamples,
+                        const SummaryOptions& options) {
+  std::vector<BeatLabel> labels(beats.size());
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = {beats[i].sample, beats[i].label};
+  std::vector<size_t> relabelled;
+  const std::vector<AfEpisode> af = find_af(labels, fs, options, &relabelled);
+  for (const AfEpisode& e : af)
+    for (size_t i = e.firstBeat; i <= e.lastBeat; ++i) beats[i].af = true;
+  for (size_t i : relabelled) {
+    beats[i].modelLabel = beats[i].label;
+    beats[i].label = labels[i].label;
+  }
+  Summary s = summarize(labels, fs, lengthSamples, options, af);
+  s.afRelabelled = relabelled.size();
+  return s;
 }
 
 namespace {
@@ -113,14 +126,40 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
     json j = {{"sample", b.sample}, {"time", seconds(b.sample)}};
     if (b.label >= 0) {
       j["label"] = kClassSymbols[b.label];
+      if (b.modelLabel >= 0) j["modelLabel"] = kClassSymbols[b.modelLabel];
       json p = json::object();
       for (int c = 0; c < 5; ++c) p[kClassSymbols[c]] = round_to(b.probabilities[static_cast<size_t>(c)], 6);
       j["probabilities"] = std::move(p);
     }
+    if (b.af) j["rhythm"] = "AF";
     beats.push_back(std::move(j));
   }
 
   const Summary& s = r.summary;
+  auto opt = [](const std::optional<double>& v, int digits) { return v ? json(round_to(*v, digits)) : json(nullptr); };
+  auto ectopy = [&](const Ectopy& e) {
+    auto run = [&](const std::optional<Episode>& x) { return x ? episode(*x, true, false) : json(nullptr); };
+    return json{{"isolated", e.isolated}, {"couplets", e.couplets}, {"triplets", e.triplets}, {"runs", e.runs},
+                {"sustainedRuns", e.sustainedRuns}, {"longestRun", run(e.longestRun)},
+                {"fastestRun", run(e.fastestRun)}};
+  };
+  json afEpisodes = json::array();
+  for (const AfEpisode& e : s.af.episodes)
+    afEpisodes.push_back({{"startSec", seconds(e.start)}, {"endSec", seconds(e.end)},
+                          {"meanBpm", round_to(e.meanBpm, 1)}, {"beats", e.beats}});
+  json af = {{"burdenPercent", round_to(s.af.burdenPercent, 2)}, {"episodes", std::move(afEpisodes)},
+             {"relabelledA", s.afRelabelled}};
+  json pauses = json::array();
+  for (const Pause& p : s.pauses) {
+    json j = {{"startSec", seconds(p.start)}, {"durationSec", round_to(p.durationSec, 3)}};
+    if (p.flagged) j["flagged"] = true;
+    pauses.push_back(std::move(j));
+  }
+  json hourly = json::array();
+  for (const HourRow& h : s.hourly)
+    hourly.push_back({{"startSec", h.startSec}, {"beats", h.beats}, {"meanBpm", opt(h.meanBpm, 1)},
+                      {"minBpm", opt(h.minBpm, 1)}, {"maxBpm", opt(h.maxBpm, 1)}, {"V", h.v}, {"A", h.a},
+                      {"pauses", h.pauses}, {"afSec", round_to(h.afSec, 1)}});
   json counts = json::object();
   for (int c = 0; c < 5; ++c) counts[kClassSymbols[c]] = s.counts[static_cast<size_t>(c)];
   json summary = {
@@ -130,6 +169,8 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
        {{"meanBpm", bpm(s.heartRate.meanBpm)},
         {"minBpm", bpm(s.heartRate.minBpm)},
         {"maxBpm", bpm(s.heartRate.maxBpm)},
+        {"minTimeSec", opt(s.heartRate.minTimeSec, 2)},
+        {"maxTimeSec", opt(s.heartRate.maxTimeSec, 2)},
         {"window", "mean of " + std::to_string(kHeartRateWindowBeats) +
                        " consecutive RR intervals, sliding by one beat; RR outside 0.2-3 s ignored"}}},
       {"burden", {{"V", round_to(s.burdenPercent[0], 2)}, {"A", round_to(s.burdenPercent[1], 2)}}},
@@ -137,7 +178,20 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
        {{"couplets", episodes(s.couplets, false, false)},
         {"vRuns", episodes(s.vRuns, true, false)},
         {"bigeminy", episodes(s.bigeminy, false, true)},
-        {"trigeminy", episodes(s.trigeminy, false, true)}}},
+        {"trigeminy", episodes(s.trigeminy, false, true)},
+        {"svRuns", episodes(s.svRuns, true, false)}}},
+      {"ventricular", ectopy(s.ventricular)},
+      {"supraventricular", ectopy(s.supraventricular)},
+      {"af", af},
+      {"pauses", pauses},
+      {"hrv",
+       {{"sdnnMs", opt(s.hrv.sdnnMs, 1)},
+        {"sdannMs", opt(s.hrv.sdannMs, 1)},
+        {"sdnnIndexMs", opt(s.hrv.sdnnIndexMs, 1)},
+        {"rmssdMs", opt(s.hrv.rmssdMs, 1)},
+        {"pnn50Percent", opt(s.hrv.pnn50Percent, 2)},
+        {"nnCount", s.hrv.nnCount}}},
+      {"hourly", hourly},
   };
   if (s.unlabelled > 0) summary["unlabelled"] = s.unlabelled;
 

@@ -43,6 +43,7 @@ struct AnalyzeOptions {
   std::string lead;                       // index or name; empty = first MLII, else lead 0
   BeatSource beats = BeatSource::Detect;  // Reference: the record's beat annotations
   double readMs = 0;                      // time the caller spent reading the input, reported in timing
+  SummaryOptions summary;                 // pauses, AF
   size_t batchSize = 512;                 // beats per classifier call (and per progress report)
   // Called with a stage ("detect", "classify", "done") and the fraction of the whole job done, 0..1.
   std::function<void(std::string_view stage, double fraction)> progress;
@@ -51,6 +52,8 @@ struct AnalyzeOptions {
 struct BeatResult {
   int64_t sample = 0;  // at the input's own rate
   int label = -1;      // 0..4 (N L R A V); -1 without a model
+  bool af = false;     // inside an AF episode
+  int modelLabel = -1; // the classifier's own label when the rhythm changed it (A inside AF), else -1
   std::array<float, 5> probabilities{};
 };
 
@@ -76,6 +79,11 @@ struct Result {
 // Throws av::Error: lead_not_found, empty_signal, invalid_sample_rate, sample_rate_out_of_range (outside
 // core/limits.h), no_reference_annotations.
 Result analyze(const Record& record, Classifier* classifier, const AnalyzeOptions& options);
+
+// The rhythm stage at the end of the road: AF episodes (marking the beats inside and, with
+// options.afRelabel, counting their A labels as N), then the summary.
+Summary summarize_beats(std::vector<BeatResult>& beats, double sampleRate, int64_t lengthSamples,
+                        const SummaryOptions& options);
 
 // The JSON document of DESIGN 2.1 (plus leadIndex, beatSource, summary extras).
 nlohmann::ordered_json to_json(const Result& result);

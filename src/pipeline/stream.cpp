@@ -405,9 +405,7 @@ struct StreamAnalyzer::State {
     for (size_t i = 0; i < result.beats.size(); ++i)
       result.beats[i].sample = reference ? info.referenceBeats[i]
                                          : std::clamp<int64_t>(dsp::map_index(outR[i], kFs, fs), 0, n - 1);
-    std::vector<BeatLabel> labels(result.beats.size());
-    for (size_t i = 0; i < labels.size(); ++i) labels[i] = {result.beats[i].sample, result.beats[i].label};
-    result.summary = summarize(labels, fs);
+    result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary);
     workMs += ms_since(t);
     result.timing.classifyMs = classifyMs;
     result.timing.detectMs = workMs - classifyMs;

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "pipeline/holter_stats.h"
+
 namespace av::pipeline {
 namespace {
 
 constexpr int kV = 4, kA = 3;
-// RR intervals outside this range (seconds) are gaps or artefacts, not heart beats, and stay out of the rate.
-constexpr double kMinRR = 0.2, kMaxRR = 3.0;
 
 Episode make_episode(const std::vector<BeatLabel>& beats, size_t first, size_t last) {
   Episode e;
@@ -20,51 +20,45 @@ Episode make_episode(const std::vector<BeatLabel>& beats, size_t first, size_t l
   return e;
 }
 
-HeartRate heart_rate(const std::vector<BeatLabel>& beats, double fs) {
-  std::vector<double> rr;
-  for (size_t i = 1; i < beats.size(); ++i) {
-    double seconds = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
-    if (seconds >= kMinRR && seconds <= kMaxRR) rr.push_back(seconds);
-  }
-  HeartRate hr;
-  if (rr.empty()) return hr;
-  double total = 0;
-  for (double s : rr) total += s;
-  hr.meanBpm = 60.0 * static_cast<double>(rr.size()) / total;
-  // Sliding mean over kHeartRateWindowBeats intervals (all of them when the record is shorter).
-  size_t w = std::min(kHeartRateWindowBeats, rr.size());
-  double sum = 0, lo = std::numeric_limits<double>::max(), hi = 0;
-  for (size_t i = 0; i < rr.size(); ++i) {
-    sum += rr[i];
-    if (i >= w) sum -= rr[i - w];
-    if (i + 1 >= w) {
-      double bpm = 60.0 * static_cast<double>(w) / sum;
-      lo = std::min(lo, bpm);
-      hi = std::max(hi, bpm);
-    }
-  }
-  hr.minBpm = lo;
-  hr.maxBpm = hi;
-  return hr;
-}
-
-// Runs of consecutive V beats: two make a couplet, three or more a V run (with its rate).
-void v_runs(const std::vector<BeatLabel>& beats, double fs, Summary& s) {
+// Runs of consecutive beats of one class: two make a couplet, three or more a run (with its rate).
+struct Runs {
+  std::vector<Episode> couplets, runs;
+  size_t isolated = 0;
+};
+Runs runs_of(const std::vector<BeatLabel>& beats, double fs, int label) {
+  Runs out;
   size_t i = 0;
   while (i < beats.size()) {
-    if (beats[i].label != kV) { ++i; continue; }
+    if (beats[i].label != label) { ++i; continue; }
     size_t j = i;
-    while (j + 1 < beats.size() && beats[j + 1].label == kV) ++j;
+    while (j + 1 < beats.size() && beats[j + 1].label == label) ++j;
     Episode e = make_episode(beats, i, j);
-    if (e.beats == 2) {
-      s.couplets.push_back(e);
-    } else if (e.beats >= 3) {
+    if (e.beats == 1) {
+      ++out.isolated;
+    } else if (e.beats == 2) {
+      out.couplets.push_back(e);
+    } else {
       double span = static_cast<double>(e.end - e.start) / fs;
       e.rateBpm = span > 0 ? 60.0 * static_cast<double>(e.beats - 1) / span : 0.0;
-      s.vRuns.push_back(e);
+      out.runs.push_back(e);
     }
     i = j + 1;
   }
+  return out;
+}
+
+Ectopy ectopy(const Runs& r, double fs) {
+  Ectopy e;
+  e.isolated = r.isolated;
+  e.couplets = r.couplets.size();
+  e.runs = r.runs.size();
+  for (const Episode& run : r.runs) {
+    if (run.beats == 3) ++e.triplets;
+    if (static_cast<double>(run.end - run.start) / fs >= kSustainedRunSec) ++e.sustainedRuns;
+    if (!e.longestRun || run.beats > e.longestRun->beats) e.longestRun = run;
+    if (!e.fastestRun || run.rateBpm > e.fastestRun->rateBpm) e.fastestRun = run;
+  }
+  return e;
 }
 
 // Ventricular bigeminy (period 2) or trigeminy (period 3): successive V beats exactly `period` beats apart,
@@ -94,7 +88,22 @@ std::vector<Episode> patterns(const std::vector<BeatLabel>& beats, size_t period
 
 }  // namespace
 
-Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate) {
+std::vector<AfEpisode> find_af(std::vector<BeatLabel>& beats, double fs, const SummaryOptions& options,
+                               std::vector<size_t>* relabelled) {
+  if (!(fs > 0)) return {};
+  std::vector<AfEpisode> episodes = af_episodes(beats, rr_irregularity(beats, fs, options.af), fs, options.af);
+  if (!options.afRelabel) return episodes;
+  for (const AfEpisode& e : episodes)
+    for (size_t i = e.firstBeat; i <= e.lastBeat; ++i)
+      if (beats[i].label == kA) {
+        beats[i].label = 0;
+        if (relabelled) relabelled->push_back(i);
+      }
+  return episodes;
+}
+
+Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate, int64_t lengthSamples,
+                  const SummaryOptions& options, const std::vector<AfEpisode>& af) {
   Summary s;
   s.beatCount = beats.size();
   size_t labelled = 0;
@@ -112,9 +121,22 @@ Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate) {
   }
   if (sampleRate <= 0) return s;
   s.heartRate = heart_rate(beats, sampleRate);
-  v_runs(beats, sampleRate, s);
+  const Runs v = runs_of(beats, sampleRate, kV), a = runs_of(beats, sampleRate, kA);
+  s.couplets = v.couplets;
+  s.vRuns = v.runs;
+  s.svRuns = a.runs;
+  s.ventricular = ectopy(v, sampleRate);
+  s.supraventricular = ectopy(a, sampleRate);
   s.bigeminy = patterns(beats, 2);
   s.trigeminy = patterns(beats, 3);
+  s.af.episodes = af;
+  const int64_t length = lengthSamples > 0 ? lengthSamples : (beats.empty() ? 0 : beats.back().sample + 1);
+  double afSamples = 0;
+  for (const AfEpisode& e : af) afSamples += static_cast<double>(e.end - e.start);
+  if (length > 0) s.af.burdenPercent = 100.0 * afSamples / static_cast<double>(length);
+  s.pauses = find_pauses(beats, sampleRate, options);
+  s.hrv = heart_rate_variability(beats, sampleRate);
+  s.hourly = hourly_rows(beats, sampleRate, length, s.pauses, af);
   return s;
 }
 

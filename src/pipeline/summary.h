@@ -1,17 +1,15 @@
 #pragma once
-// Record-level summary built from labelled beats: class counts, heart rate, ectopic burden and rhythm events.
+// Record-level summary built from labelled beats: class counts, heart rate, ectopic burden, rhythm events,
+// AF, pauses, HRV and hourly rows (the Holter summary). The definitions are in the README.
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
-namespace av::pipeline {
+#include "pipeline/af_detect.h"
+#include "pipeline/beat_label.h"
 
-// One beat as the summary sees it: position at the input's rate and class index 0..4 (N L R A V), -1 if unlabelled.
-struct BeatLabel {
-  int64_t sample = 0;
-  int label = -1;
-};
+namespace av::pipeline {
 
 // A stretch of beats [firstBeat, lastBeat] (indices into the beat list) with its sample span.
 struct Episode {
@@ -19,11 +17,44 @@ struct Episode {
   int64_t start = 0, end = 0;  // samples of the first and last beat, input rate
   size_t beats = 0;            // beats in the stretch
   size_t cycles = 0;           // bigeminy/trigeminy: ectopic beats in the pattern
-  double rateBpm = 0;          // V runs: 60 / mean RR inside the run
+  double rateBpm = 0;          // runs: 60 / mean RR inside the run
 };
 
 struct HeartRate {
   std::optional<double> meanBpm, minBpm, maxBpm;  // empty when fewer than two beats
+  std::optional<double> minTimeSec, maxTimeSec;   // middle of the window with the lowest / highest rate
+};
+
+struct Pause {
+  size_t beat = 0;       // the beat that opens the pause
+  int64_t start = 0;     // its sample
+  double durationSec = 0;
+  bool flagged = false;  // ≥ SummaryOptions::flaggedPauseSec
+};
+
+struct Hrv {
+  std::optional<double> sdnnMs, sdannMs, sdnnIndexMs, rmssdMs, pnn50Percent;
+  size_t nnCount = 0;
+};
+
+struct HourRow {
+  double startSec = 0;
+  size_t beats = 0;
+  std::optional<double> meanBpm, minBpm, maxBpm;
+  size_t v = 0, a = 0, pauses = 0;
+  double afSec = 0;
+};
+
+// Ventricular (V) or supraventricular (A) ectopy: isolated beats, couplets, runs of ≥ 3 (triplets are the runs
+// of exactly 3; sustained runs last ≥ 30 s), the longest and the fastest run.
+struct Ectopy {
+  size_t isolated = 0, couplets = 0, triplets = 0, runs = 0, sustainedRuns = 0;
+  std::optional<Episode> longestRun, fastestRun;
+};
+
+struct Af {
+  double burdenPercent = 0;  // time in AF episodes, % of the record
+  std::vector<AfEpisode> episodes;
 };
 
 struct Summary {
@@ -32,15 +63,42 @@ struct Summary {
   std::array<size_t, 5> counts{};
   HeartRate heartRate;
   std::array<double, 2> burdenPercent{};  // {V, A}: % of labelled beats
-  std::vector<Episode> couplets, vRuns, bigeminy, trigeminy;
+  std::vector<Episode> couplets, vRuns, bigeminy, trigeminy, svRuns;
+  Ectopy ventricular, supraventricular;
+  Af af;
+  std::vector<Pause> pauses;
+  Hrv hrv;
+  std::vector<HourRow> hourly;
+  size_t afRelabelled = 0;  // beats the classifier called A inside AF, counted as N
+};
+
+struct SummaryOptions {
+  double pauseSec = 2.0;         // an RR at least this long is a pause
+  double flaggedPauseSec = 3.0;  // pauses at least this long are flagged
+  AfOptions af;
+  // Inside AF a beat called A is counted as N: a premature atrial beat has no meaning without a sinus
+  // rhythm, and MIT-BIH labels the conducted beats of AF N.
+  bool afRelabel = true;
 };
 
 // Heart-rate windows for min/max: mean rate over this many consecutive RR intervals, sliding one beat at a time.
 inline constexpr size_t kHeartRateWindowBeats = 8;
 // Minimum repetitions of the (non-V, V) or (non-V, non-V, V) pattern that make a bigeminy/trigeminy episode.
 inline constexpr size_t kMinPatternCycles = 3;
+// A run of ectopic beats at least this long is sustained.
+inline constexpr double kSustainedRunSec = 30.0;
+// HRV segments for SDANN and the SDNN index, counted from the record start.
+inline constexpr double kHrvSegmentSec = 300.0;
+inline constexpr double kHourSec = 3600.0;
 
-// Summarises beats in sample order; sampleRate > 0 (Hz at the input's rate).
-Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate);
+// AF episodes of the beats; with options.afRelabel, beats labelled A inside them become N (their indices are
+// appended to `relabelled` when given).
+std::vector<AfEpisode> find_af(std::vector<BeatLabel>& beats, double sampleRate, const SummaryOptions& options,
+                               std::vector<size_t>* relabelled = nullptr);
+
+// Summarises beats in sample order; sampleRate > 0 (Hz at the input's rate); lengthSamples is the record's
+// length (0: up to the last beat). `af` are the episodes of find_af() on the same beats.
+Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate, int64_t lengthSamples = 0,
+                  const SummaryOptions& options = {}, const std::vector<AfEpisode>& af = {});
 
 }  // namespace av::pipeline

@@ -18,6 +18,7 @@
 #include "io/wfdb_signal.h"
 #include "pipeline/analyze.h"
 #include "pipeline/engine_classifier.h"
+#include "wasm/analyze_options.h"
 #include "wasm/guarded.h"
 #include "pipeline/input_recorder.h"
 #include "wasm/nn_bindings.h"
@@ -129,14 +130,7 @@ val from_samples(val leads, val names, double sampleRate, const std::string& nam
 }
 
 av::pipeline::AnalyzeOptions analyze_options(val options, val& progress) {
-  av::pipeline::AnalyzeOptions o;
-  if (options["lead"].isString()) o.lead = options["lead"].as<std::string>();
-  if (options["beats"].isString()) {
-    const auto beats = options["beats"].as<std::string>();
-    if (beats == "reference") o.beats = av::pipeline::BeatSource::Reference;
-    else if (beats != "detect") throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
-  }
-  if (options["readMs"].isNumber()) o.readMs = options["readMs"].as<double>();
+  av::pipeline::AnalyzeOptions o = av::wasm::analyze_options_from(options);
   // The JS side wraps onProgress so that it returns false when the caller wants to stop (or threw): the
   // pipeline then unwinds as a C++ exception, freeing what it holds.
   if (!progress.isUndefined() && !progress.isNull())
@@ -151,8 +145,7 @@ val result_json(const av::pipeline::Result& result) {
   return val(av::pipeline::to_json_string(result));
 }
 
-// The DESIGN 2.1 JSON as a string, beats unlabelled. options: {lead: string, beats: "detect"|"reference",
-// readMs: number}; progress: function(fraction, stage) or undefined.
+// The DESIGN 2.1 JSON as a string, beats unlabelled. options: see analyze_options.h; progress: function(fraction, stage) or undefined.
 val analyze(const RecordHandle& record, val options, val progress) {
   return av::wasm::guarded("the input", [&] {
     return result_json(av::pipeline::analyze(*record.rec, nullptr, analyze_options(options, progress)));

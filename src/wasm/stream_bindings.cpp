@@ -15,6 +15,7 @@
 #include "nn/engine.h"
 #include "pipeline/engine_classifier.h"
 #include "pipeline/stream.h"
+#include "wasm/analyze_options.h"
 #include "wasm/guarded.h"
 #include "wasm/nn_bindings.h"
 
@@ -43,17 +44,12 @@ class JsSampleSource : public av::pipeline::SampleSource {
 
 av::pipeline::StreamOptions stream_options(const val& o) {
   av::pipeline::StreamOptions s;
-  if (o["beats"].isString()) {
-    const auto beats = o["beats"].as<std::string>();
-    if (beats == "reference") s.analyze.beats = av::pipeline::BeatSource::Reference;
-    else if (beats != "detect") throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
-  }
+  s.analyze = av::wasm::analyze_options_from(o);
+  s.analyze.lead.clear();  // the stream is given its lead
   if (o["chunkSeconds"].isNumber()) {
     s.chunkSeconds = o["chunkSeconds"].as<double>();
     if (!(s.chunkSeconds >= 1)) throw av::Error("invalid_option", "chunkSeconds must be a number >= 1");
   }
-  if (o["batchSize"].isNumber()) s.analyze.batchSize = static_cast<size_t>(std::max(1.0, o["batchSize"].as<double>()));
-  if (o["readMs"].isNumber()) s.analyze.readMs = o["readMs"].as<double>();
   return s;
 }
 

@@ -53,9 +53,7 @@ Result whole_record(const Record& rec, int lead, Classifier& classifier) {
       b.label = static_cast<int>(std::max_element(b.probabilities.begin(), b.probabilities.end()) - b.probabilities.begin());
     }
   }
-  std::vector<BeatLabel> labels;
-  for (const auto& b : r.beats) labels.push_back({b.sample, b.label});
-  r.summary = summarize(labels, rec.sampleRate);
+  r.summary = summarize_beats(r.beats, rec.sampleRate, static_cast<int64_t>(rec.length()), {});
   return r;
 }
 

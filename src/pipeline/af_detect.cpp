@@ -1,0 +1,86 @@
+#include "pipeline/af_detect.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace av::pipeline {
+namespace {
+
+constexpr int kV = 4;
+constexpr size_t kMinPairs = 8;
+
+// Linear-interpolated quantile of v (which it reorders), as numpy's default.
+double quantile(std::vector<double>& v, double q) {
+  std::sort(v.begin(), v.end());
+  const double h = q * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+}  // namespace
+
+std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double fs, const AfOptions& options) {
+  const size_t n = beats.size();
+  std::vector<double> out(n, -1.0);
+  if (n < 3 || !(fs > 0)) return out;
+  // Pair i: RR (i-1 → i) and RR (i → i+1), centred on beat i.
+  std::vector<double> d;
+  std::vector<size_t> centre;
+  for (size_t i = 1; i + 1 < n; ++i) {
+    if (beats[i - 1].label == kV || beats[i].label == kV || beats[i + 1].label == kV) continue;
+    const double a = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
+    const double b = static_cast<double>(beats[i + 1].sample - beats[i].sample) / fs;
+    if (!(a > 0 && b > 0) || a > options.maxRrSec || b > options.maxRrSec) continue;
+    d.push_back(std::fabs(b - a) / (0.5 * (a + b)));
+    centre.push_back(i);
+  }
+  const size_t m = d.size();
+  if (m < kMinPairs) return out;
+  const size_t w = std::max<size_t>(1, std::min(options.windowBeats, m));
+  std::vector<double> window;
+  size_t next = 0;  // first pair centred at or after the beat
+  for (size_t b = 0; b < n; ++b) {
+    while (next < m && centre[next] < b) ++next;
+    size_t lo = next >= w / 2 ? next - w / 2 : 0;
+    const size_t hi = std::min(m, lo + w);
+    lo = hi >= w ? hi - w : 0;
+    window.assign(d.begin() + static_cast<std::ptrdiff_t>(lo), d.begin() + static_cast<std::ptrdiff_t>(hi));
+    out[b] = quantile(window, options.quantile);
+  }
+  return out;
+}
+
+std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const std::vector<double>& irregularity,
+                                   double fs, const AfOptions& options) {
+  std::vector<AfEpisode> out;
+  const size_t n = std::min(beats.size(), irregularity.size());
+  // A low quantile over a centred window crosses the threshold (0.5 − q)·window beats inside an irregular
+  // stretch, at both ends: the episode is widened back by that much.
+  const size_t widen = static_cast<size_t>(std::lround(std::max(0.0, 0.5 - options.quantile) *
+                                                       static_cast<double>(options.windowBeats)));
+  size_t k = 0;
+  while (k < n) {
+    if (!(irregularity[k] > options.threshold)) { ++k; continue; }
+    size_t last = k;
+    while (last + 1 < n && irregularity[last + 1] > options.threshold) ++last;
+    size_t i = k >= widen ? k - widen : 0;
+    if (!out.empty()) i = std::max(i, out.back().lastBeat + 1);
+    const size_t j = std::min(n - 1, last + widen);
+    k = last + 1;
+    const double seconds = static_cast<double>(beats[j].sample - beats[i].sample) / fs;
+    if (seconds >= options.minEpisodeSec) {
+      AfEpisode e;
+      e.firstBeat = i;
+      e.lastBeat = j;
+      e.start = beats[i].sample;
+      e.end = beats[j].sample;
+      e.beats = j - i + 1;
+      e.meanBpm = seconds > 0 ? 60.0 * static_cast<double>(j - i) / seconds : 0.0;
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+}  // namespace av::pipeline

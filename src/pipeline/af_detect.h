@@ -1,0 +1,42 @@
+#pragma once
+// Atrial fibrillation from RR irregularity, robust to ventricular ectopy.
+//
+// For every pair of successive RR intervals whose three beats are not labelled V, the relative difference
+// d = |RR2 − RR1| / mean(RR1, RR2). A beat's irregularity is a low quantile (the 30th percentile) of d over
+// the nearest `windowBeats` such pairs: it is high only when most of the window is irregular, so isolated
+// ectopics and pauses do not raise it, while AF, which is irregular almost beat to beat, does. An AF
+// episode is a run of beats whose irregularity exceeds the threshold, lasting at least minEpisodeSec.
+// Beats labelled A stay in the measure: during AF the classifier calls many AF beats A. Leaving them out
+// was tried over the 48 MIT-BIH records: duration Se fell by 10 points for 8 points of PPV.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "pipeline/beat_label.h"
+
+namespace av::pipeline {
+
+struct AfOptions {
+  size_t windowBeats = 128;
+  double quantile = 0.3;
+  // Chosen over the 48 MIT-BIH records; `av-af-eval --loro` re-chooses it leaving each record out.
+  double threshold = 0.0525;
+  double minEpisodeSec = 30.0;
+  double maxRrSec = 3.0;  // longer intervals are gaps or pauses and take no part
+};
+
+struct AfEpisode {
+  size_t firstBeat = 0, lastBeat = 0;
+  int64_t start = 0, end = 0;  // samples of the first and last beat
+  size_t beats = 0;
+  double meanBpm = 0;
+};
+
+// Per beat irregularity (see above); negative where fewer than 8 usable pairs exist in the whole record.
+std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double sampleRate, const AfOptions& options);
+
+// AF episodes from the irregularity of rr_irregularity().
+std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const std::vector<double>& irregularity,
+                                   double sampleRate, const AfOptions& options);
+
+}  // namespace av::pipeline

@@ -1,0 +1,220 @@
+// The Holter summary (HRV, pauses, hourly rows, heart-rate times) on RR sequences whose values are worked
+// out by hand, and AF detection on synthetic rhythms and on MIT-BIH records against their rhythm annotations.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "io/files.h"
+#include "pipeline/analyze.h"
+#include "pipeline/holter_stats.h"
+#include "pipeline/summary.h"
+
+using namespace av::pipeline;
+
+namespace {
+
+// Beats at fs = 1000 Hz from RR intervals in ms, all labelled `label`; the first beat at `first`.
+std::vector<BeatLabel> from_rr(const std::vector<int64_t>& rrMs, int label = 0, int64_t first = 0) {
+  std::vector<BeatLabel> out{{first, label}};
+  for (int64_t rr : rrMs) out.push_back({out.back().sample + rr, label});
+  return out;
+}
+
+std::string mitdb(const std::string& name) { return std::string(AV_MITDB_DIR) + "/" + name; }
+
+}  // namespace
+
+TEST_CASE("HRV of a short NN sequence, worked out by hand", "[pipeline][holter]") {
+  // NN 800 900 700 800 ms: mean 800, SDNN = sqrt(20000 / 3); successive differences 100 -200 100,
+  // RMSSD = sqrt(60000 / 3); all three exceed 50 ms.
+  const Hrv h = heart_rate_variability(from_rr({800, 900, 700, 800}), 1000.0);
+  CHECK(h.nnCount == 4);
+  CHECK(*h.sdnnMs == Approx(std::sqrt(20000.0 / 3)));
+  CHECK(*h.rmssdMs == Approx(std::sqrt(60000.0 / 3)));
+  CHECK(*h.pnn50Percent == Approx(100.0));
+  // One 5-minute segment: SDANN needs two; the SDNN index is that segment's SDNN.
+  CHECK_FALSE(h.sdannMs.has_value());
+  CHECK(*h.sdnnIndexMs == Approx(*h.sdnnMs));
+}
+
+TEST_CASE("HRV leaves out intervals that touch an ectopic beat", "[pipeline][holter]") {
+  // N N V N N N at RR 1000 600 1400 1000 1040 ms: NN are 1000 (N-N), 1000 and 1040 (after the V beat).
+  auto b = from_rr({1000, 600, 1400, 1000, 1040});
+  b[2].label = 4;
+  const Hrv h = heart_rate_variability(b, 1000.0);
+  CHECK(h.nnCount == 3);
+  CHECK(*h.sdnnMs == Approx(std::sqrt((2 * 13.333333 * 13.333333 + 26.666667 * 26.666667) / 2)).epsilon(1e-4));
+  // Only 1000 → 1040 share a beat: one difference of 40 ms, not > 50.
+  CHECK(*h.rmssdMs == Approx(40.0));
+  CHECK(*h.pnn50Percent == Approx(0.0));
+}
+
+TEST_CASE("SDANN and the SDNN index use 5-minute segments from the record start", "[pipeline][holter]") {
+  // 300 intervals of 1000 ms (segment 0: interval ends at 1..300 s; the last one ends at exactly 300 s and
+  // opens segment 1), then 600 intervals alternating 400/600 ms (segment 1 ends at 600 s, then segment 2).
+  std::vector<int64_t> rr(300, 1000);
+  for (int k = 0; k < 600; ++k) rr.push_back(k % 2 ? 600 : 400);
+  const Hrv h = heart_rate_variability(from_rr(rr), 1000.0);
+  // The segments straight from the definition: each interval goes to the segment of its second beat.
+  std::vector<std::vector<double>> seg(3);
+  int64_t t = 0;
+  for (int64_t x : rr) {
+    t += x;
+    seg[static_cast<size_t>(t / 300000)].push_back(static_cast<double>(x));
+  }
+  auto mean = [](const std::vector<double>& v) { double s = 0; for (double x : v) s += x; return s / static_cast<double>(v.size()); };
+  auto sd = [&](const std::vector<double>& v) {
+    const double m = mean(v);
+    double s = 0;
+    for (double x : v) s += (x - m) * (x - m);
+    return std::sqrt(s / static_cast<double>(v.size() - 1));
+  };
+  REQUIRE(seg[0].size() == 299);
+  REQUIRE(seg[2].size() == 1);  // the interval ending at exactly 600 s
+  const std::vector<double> means{mean(seg[0]), mean(seg[1]), mean(seg[2])};
+  CHECK(*h.sdannMs == Approx(sd(means)));
+  // The SDNN index averages the segments with at least two intervals (0 and 1).
+  CHECK(*h.sdnnIndexMs == Approx((sd(seg[0]) + sd(seg[1])) / 2));
+  CHECK(sd(seg[0]) == 0.0);
+  CHECK(mean(seg[0]) == 1000.0);
+}
+
+TEST_CASE("pauses are RR intervals of at least the threshold; 3 s ones are flagged", "[pipeline][holter]") {
+  SummaryOptions o;
+  const auto p = find_pauses(from_rr({800, 1999, 2000, 800, 3500, 800}), 1000.0, o);
+  REQUIRE(p.size() == 2);
+  CHECK(p[0].start == 2799);
+  CHECK(p[0].durationSec == Approx(2.0));
+  CHECK_FALSE(p[0].flagged);
+  CHECK(p[1].durationSec == Approx(3.5));
+  CHECK(p[1].flagged);
+  o.pauseSec = 3.0;
+  CHECK(find_pauses(from_rr({800, 1999, 2000, 800, 3500, 800}), 1000.0, o).size() == 1);
+}
+
+TEST_CASE("hourly rows cover the record from its start, one per 3600 s", "[pipeline][holter]") {
+  // 2.5 h at exactly 1 beat per second (fs 1000), beats at 0, 1, ..., 8999 s; V every 100th beat.
+  std::vector<int64_t> rr(8999, 1000);
+  auto b = from_rr(rr);
+  for (size_t i = 0; i < b.size(); i += 100) b[i].label = 4;
+  const Summary s = summarize(b, 1000.0, 9000 * 1000);
+  REQUIRE(s.hourly.size() == 3);
+  CHECK(s.hourly[0].beats == 3600);
+  CHECK(s.hourly[1].beats == 3600);
+  CHECK(s.hourly[2].beats == 1800);
+  CHECK(s.hourly[0].v == 36);
+  CHECK(s.hourly[2].v == 18);
+  CHECK(s.hourly[1].startSec == 3600.0);
+  CHECK(*s.hourly[1].meanBpm == Approx(60.0));
+  CHECK(s.hourly[0].afSec == 0.0);
+}
+
+TEST_CASE("the minimum and maximum heart rate come with the times of their windows", "[pipeline][holter]") {
+  // 100 beats at 1000 ms, 20 at 500 ms, 100 at 1000 ms, 20 at 1500 ms, then 20 at 1000 ms.
+  std::vector<int64_t> rr(100, 1000);
+  rr.insert(rr.end(), 20, 500);
+  rr.insert(rr.end(), 100, 1000);
+  rr.insert(rr.end(), 20, 1500);
+  rr.insert(rr.end(), 20, 1000);
+  const HeartRate hr = heart_rate(from_rr(rr), 1000.0);
+  CHECK(*hr.maxBpm == Approx(120.0));
+  CHECK(*hr.minBpm == Approx(40.0));
+  // The fast stretch runs from 100 s to 110 s, the slow one from 210 s to 240 s; the first window entirely
+  // inside each is reported, at its middle.
+  CHECK(*hr.maxTimeSec == Approx(102.0));
+  CHECK(*hr.minTimeSec == Approx(216.0));
+}
+
+TEST_CASE("AF is found in an irregular stretch between regular ones, and A labels inside count as N", "[pipeline][af]") {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> jitter(-8, 8), chaos(450, 1150);
+  std::vector<int64_t> rr;
+  for (int k = 0; k < 375; ++k) rr.push_back(800 + jitter(rng));  // ~300 s sinus
+  for (int k = 0; k < 375; ++k) rr.push_back(chaos(rng));         // ~300 s AF
+  for (int k = 0; k < 375; ++k) rr.push_back(800 + jitter(rng));
+  auto b = from_rr(rr);
+  const int64_t afStart = b[375].sample, afEnd = b[750].sample;
+  for (size_t i = 380; i < 740; i += 7) b[i].label = 3;  // the classifier's A calls during AF
+  b[100].label = 3;                                      // a true A beat in sinus rhythm stays A
+  std::vector<size_t> relabelled;
+  const auto af = find_af(b, 1000.0, SummaryOptions{}, &relabelled);
+  REQUIRE(af.size() == 1);
+  CHECK(std::abs(af[0].start - afStart) < 15000);
+  CHECK(std::abs(af[0].end - afEnd) < 15000);
+  CHECK(relabelled.size() >= 45);
+  CHECK(b[100].label == 3);
+  for (size_t i : relabelled) CHECK(b[i].label == 0);
+}
+
+TEST_CASE("frequent ventricular ectopy and sinus arrhythmia are not AF", "[pipeline][af]") {
+  // Ventricular trigeminy: N N V at 800 800 480 (premature) then 1120 (compensatory).
+  std::vector<BeatLabel> b{{0, 0}};
+  const int64_t pattern[3] = {800, 480, 1120};
+  for (int k = 0; k < 900; ++k) b.push_back({b.back().sample + pattern[k % 3], k % 3 == 0 ? 4 : 0});
+  CHECK(find_af(b, 1000.0, SummaryOptions{}).empty());
+  // Respiratory sinus arrhythmia: RR swinging smoothly ±5 % with breathing (period 5 beats).
+  std::vector<int64_t> rr;
+  for (int k = 0; k < 900; ++k) rr.push_back(static_cast<int64_t>(900 + 45 * std::sin(k * 2 * M_PI / 5)));
+  auto s = from_rr(rr);
+  CHECK(find_af(s, 1000.0, SummaryOptions{}).empty());
+}
+
+TEST_CASE("AF on MIT-BIH records matches their (AFIB rhythm annotations by duration", "[pipeline][af][mitdb]") {
+  // Annotated AF: the (AFIB stretches of the .atr, from each rhythm change to the next; (AFL stretches
+  // count neither way.
+  for (const std::string name : {"203", "221"}) {
+    const av::Record rec = av::io::read_wfdb_file(mitdb(name + ".hea"));
+    std::vector<std::pair<int64_t, int64_t>> afib, afl;
+    std::string current;
+    int64_t start = 0;
+    for (const auto& a : rec.annotations)
+      if (a.code == 28 && !a.aux.empty() && a.aux[0] == '(') {
+        if (current == "(AFIB") afib.push_back({start, a.sample});
+        if (current == "(AFL") afl.push_back({start, a.sample});
+        current = a.aux;
+        start = a.sample;
+      }
+    if (current == "(AFIB") afib.push_back({start, static_cast<int64_t>(rec.length())});
+    if (current == "(AFL") afl.push_back({start, static_cast<int64_t>(rec.length())});
+    auto overlap = [](const std::vector<std::pair<int64_t, int64_t>>& spans, int64_t a, int64_t b) {
+      double t = 0;
+      for (const auto& x : spans) t += static_cast<double>(std::max<int64_t>(0, std::min(x.second, b) - std::max(x.first, a)));
+      return t;
+    };
+    // Reference beats with their reference classes: AF then depends on the RR intervals alone.
+    AnalyzeOptions o;
+    o.beats = BeatSource::Reference;
+    const Result r = analyze(rec, nullptr, o);
+    double truth = 0, found = 0, both = 0;
+    for (const auto& x : afib) truth += static_cast<double>(x.second - x.first);
+    for (const auto& e : r.summary.af.episodes) {
+      found += static_cast<double>(e.end - e.start) - overlap(afl, e.start, e.end);
+      both += overlap(afib, e.start, e.end);
+    }
+    INFO(name << ": annotated " << truth / 360 / 60 << " min, found " << found / 360 / 60 << " min");
+    REQUIRE(truth > 0);
+    CHECK(both / truth >= 0.90);
+    CHECK(both / found >= 0.90);
+  }
+}
+
+TEST_CASE("the pauses of record 232 are its reference RR intervals of 2 s or more", "[pipeline][holter][mitdb]") {
+  const av::Record rec = av::io::read_wfdb_file(mitdb("232.hea"));
+  const auto beats = av::beat_annotation_samples(rec.annotations, static_cast<int64_t>(rec.length()));
+  size_t expected = 0, flagged = 0;
+  for (size_t i = 1; i < beats.size(); ++i) {
+    const double sec = static_cast<double>(beats[i] - beats[i - 1]) / rec.sampleRate;
+    expected += sec >= 2.0;
+    flagged += sec >= 3.0;
+  }
+  AnalyzeOptions o;
+  o.beats = BeatSource::Reference;
+  const Result r = analyze(rec, nullptr, o);
+  size_t gotFlagged = 0;
+  for (const auto& p : r.summary.pauses) gotFlagged += p.flagged;
+  CHECK(expected > 100);
+  CHECK(r.summary.pauses.size() == expected);
+  CHECK(gotFlagged == flagged);
+}

@@ -1,0 +1,205 @@
+// av-af-eval: atrial fibrillation detection scored by duration against the rhythm annotations of MIT-BIH
+// (`(AFIB` stretches; `(AFL` stretches count neither way).
+//
+//   av-af-eval <wfdb dir> [--model v1-ctx|...|path.json] [--records 201,202 | --set DS1|DS2] [--loro]
+//              [--threshold x] [--json out.json]
+//
+// Each record goes through pipeline::analyze() as shipped (default model v1-ctx, detected beats); its AF
+// episodes are compared with the annotated ones. Per record: AF minutes annotated and detected, the
+// overlap, false AF minutes, duration Se and PPV; then the totals over the records.
+// --loro re-chooses the irregularity threshold leaving each record out (the best duration F1 over the other
+// records) and scores the left-out record with it: the figures a new record would get.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/record.h"
+#include "io/files.h"
+#include "nn/backend.h"
+#include "nn/engine.h"
+#include "nn/model.h"
+#include "pipeline/af_detect.h"
+#include "pipeline/analyze.h"
+#include "pipeline/engine_classifier.h"
+#include "tool_common.h"
+
+namespace {
+
+using Span = std::pair<int64_t, int64_t>;
+constexpr int kRhythmCode = 28;  // WFDB "+" rhythm change; the rhythm is in aux
+
+struct Options {
+  std::string dir, model = "v1-ctx", jsonPath;
+  std::vector<std::string> records;
+  bool loro = false;
+  double threshold = av::pipeline::AfOptions{}.threshold;
+};
+
+struct RecordData {
+  std::string name;
+  double fs = 0;
+  std::vector<av::pipeline::BeatLabel> beats;
+  std::vector<double> irregularity;
+  std::vector<Span> afib, afl;
+};
+
+struct Score {
+  double truth = 0, detected = 0, overlap = 0;  // samples/fs = seconds
+  double se() const { return truth > 0 ? overlap / truth : NAN; }
+  double ppv() const { return detected > 0 ? overlap / detected : NAN; }
+  double f1() const { return truth + detected > 0 ? 2 * overlap / (truth + detected) : 0; }
+  void add(const Score& o) { truth += o.truth, detected += o.detected, overlap += o.overlap; }
+};
+
+double overlap(const std::vector<Span>& a, const std::vector<Span>& b) {
+  double t = 0;
+  for (const Span& x : a)
+    for (const Span& y : b) t += static_cast<double>(std::max<int64_t>(0, std::min(x.second, y.second) - std::max(x.first, y.first)));
+  return t;
+}
+
+// The annotated stretches of one rhythm, from each rhythm change to the next (or the record's end).
+void rhythm_spans(const av::Record& rec, RecordData& d) {
+  std::string current;
+  int64_t start = 0;
+  auto close = [&](int64_t end) {
+    if (current == "(AFIB") d.afib.push_back({start, end});
+    if (current == "(AFL") d.afl.push_back({start, end});
+  };
+  for (const auto& a : rec.annotations) {
+    if (a.code != kRhythmCode || a.aux.empty() || a.aux[0] != '(') continue;
+    close(a.sample);
+    current = a.aux;
+    start = a.sample;
+  }
+  close(static_cast<int64_t>(rec.length()));
+}
+
+Score score(const RecordData& d, double threshold) {
+  av::pipeline::AfOptions ao;
+  ao.threshold = threshold;
+  std::vector<Span> found;
+  for (const auto& e : av::pipeline::af_episodes(d.beats, d.irregularity, d.fs, ao)) found.push_back({e.start, e.end});
+  Score s;
+  for (const Span& x : d.afib) s.truth += static_cast<double>(x.second - x.first) / d.fs;
+  for (const Span& x : found) s.detected += static_cast<double>(x.second - x.first) / d.fs;
+  s.detected -= overlap(found, d.afl) / d.fs;
+  s.overlap = overlap(found, d.afib) / d.fs;
+  return s;
+}
+
+std::vector<double> threshold_grid() {
+  std::vector<double> g;
+  for (int k = 0; k <= 32; ++k) g.push_back(0.03 + 0.0025 * k);
+  return g;
+}
+
+double best_threshold(const std::vector<RecordData>& data, const std::string& leaveOut) {
+  double best = 0, bestF = -1;
+  for (double t : threshold_grid()) {
+    Score total;
+    for (const auto& d : data)
+      if (d.name != leaveOut) total.add(score(d, t));
+    if (total.f1() > bestF) bestF = total.f1(), best = t;
+  }
+  return best;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  std::string set;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw av::Error("usage", a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--model") o.model = value();
+    else if (a == "--records") o.records = split_list(value());
+    else if (a == "--set") set = value();
+    else if (a == "--loro") o.loro = true;
+    else if (a == "--json") o.jsonPath = value();
+    else if (a == "--threshold") {
+      const std::string v = value();
+      try { o.threshold = std::stod(v); } catch (...) { throw av::Error("usage", "--threshold needs a number, got '" + v + "'"); }
+    } else if (!a.empty() && a[0] == '-') throw av::Error("usage", "unknown option " + a);
+    else if (o.dir.empty()) o.dir = a;
+    else throw av::Error("usage", "more than one directory given");
+  }
+  if (o.dir.empty())
+    throw av::Error("usage", "av-af-eval <wfdb dir> [--model m] [--records a,b | --set DS1|DS2] [--loro] "
+                             "[--threshold x] [--json out.json]");
+  if (!set.empty()) {
+    if (set != "DS1" && set != "DS2") throw av::Error("usage", "--set must be DS1 or DS2, got '" + set + "'");
+    o.records = set == "DS1" ? kDS1 : kDS2;
+  }
+  if (o.records.empty()) o.records = records_in(o.dir);
+  o.model = resolve_model(o.model, argv[0]);
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse(argc, argv);
+    const av::nn::Model model = av::nn::Model::load_file(o.model);
+    av::nn::Engine engine(model, av::nn::default_backend());
+    av::pipeline::EngineClassifier classifier(engine);
+    std::printf("AF by duration, %s, detected beats through pipeline::analyze(), threshold %.4f\n",
+                classifier.name().c_str(), o.threshold);
+    std::vector<RecordData> data;
+    for (const auto& name : o.records) {
+      const av::Record rec = av::io::read_wfdb_file(o.dir + "/" + name + ".hea");
+      const av::pipeline::Result r = av::pipeline::analyze(rec, &classifier, {});
+      RecordData d;
+      d.name = name;
+      d.fs = rec.sampleRate;
+      for (const auto& b : r.beats) d.beats.push_back({b.sample, b.modelLabel >= 0 ? b.modelLabel : b.label});
+      d.irregularity = av::pipeline::rr_irregularity(d.beats, d.fs, {});
+      rhythm_spans(rec, d);
+      data.push_back(std::move(d));
+    }
+    nlohmann::ordered_json out = {{"model", classifier.name()}, {"threshold", o.threshold}};
+    auto table = [&](const char* title, auto thresholdFor) {
+      std::printf("\n%s\n%-6s %9s %9s %9s %9s %7s %7s %9s\n", title, "record", "AF min", "found", "overlap",
+                  "false", "Se", "PPV", "threshold");
+      Score total;
+      double falseInNonAf = 0;
+      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+      for (const auto& d : data) {
+        const double t = thresholdFor(d);
+        const Score s = score(d, t);
+        total.add(s);
+        if (s.truth == 0) falseInNonAf += s.detected;
+        if (s.truth > 0 || s.detected > 0)
+          std::printf("%-6s %9.2f %9.2f %9.2f %9.2f %7.3f %7.3f %9.4f\n", d.name.c_str(), s.truth / 60,
+                      s.detected / 60, s.overlap / 60, (s.detected - s.overlap) / 60, s.se(), s.ppv(), t);
+        rows.push_back({{"record", d.name}, {"afMin", s.truth / 60}, {"detectedMin", s.detected / 60},
+                        {"overlapMin", s.overlap / 60}, {"threshold", t}});
+      }
+      std::printf("%-6s %9.2f %9.2f %9.2f %9.2f %7.3f %7.3f\nfalse AF in records without annotated AF: %.2f min\n",
+                  "total", total.truth / 60, total.detected / 60, total.overlap / 60,
+                  (total.detected - total.overlap) / 60, total.se(), total.ppv(), falseInNonAf / 60);
+      return nlohmann::ordered_json{{"records", rows}, {"se", total.se()}, {"ppv", total.ppv()},
+                                    {"falseAfMinNonAf", falseInNonAf / 60}};
+    };
+    out["shipped"] = table("Shipped threshold", [&](const RecordData&) { return o.threshold; });
+    if (o.loro) {
+      std::printf("\nbest threshold over all %zu records: %.4f\n", data.size(), best_threshold(data, ""));
+      out["loro"] = table("Leave-one-record-out threshold", [&](const RecordData& d) { return best_threshold(data, d.name); });
+    }
+    if (!o.jsonPath.empty()) std::ofstream(o.jsonPath) << out.dump(1) << "\n";
+    return 0;
+  } catch (const av::Error& e) {
+    std::fprintf(stderr, "error: %s: %s\n", e.code().c_str(), e.what());
+    return 2;
+  }
+}
