@@ -5,7 +5,7 @@ import { renderAgreement } from './agreementview.js';
 import { renderContextPlayers } from './contextview.js';
 import { createWorkerClient } from './workerclient.js';
 import { download, resultDocument } from './exporting.js';
-import { CLASSES, agreement, burden, rrStats, resultEvents, beatsCsv, formatTime } from './stats.js';
+import { CLASSES, agreement, summaryEvents, beatsCsv, formatTime } from './stats.js';
 import { $, el, chip, renderProbabilities } from './dom.js';
 
 const CLASS_NAMES = {
@@ -275,25 +275,28 @@ function renderSummary(result, wallMs) {
   }
 
   const hrs = s.heartRate ?? {};
-  const rr = rrStats(result.beats, fs);
+  const hrv = s.hrv ?? {};
+  const at = (sec) => (Number.isFinite(sec) ? ` at ${formatTime(sec, false)}` : '');
+  const needNn = 'needs ≥ 2 N-N intervals';
   dl($('heart-rate'), [
     ['Mean', `${num(hrs.meanBpm)} bpm`],
-    ['Min / max', `${num(hrs.minBpm)} / ${num(hrs.maxBpm)} bpm`],
-    ['Mean RR', `${num(rr.meanRrMs, 0)} ms`],
-    ['SDNN', `${num(rr.sdnnMs, 0)} ms`, 'Standard deviation of RR intervals between two N beats'],
-    ['RMSSD', `${num(rr.rmssdMs, 0)} ms`, 'Root mean square of successive differences of N-N intervals'],
+    ['Min', `${num(hrs.minBpm)} bpm${at(hrs.minTimeSec)}`],
+    ['Max', `${num(hrs.maxBpm)} bpm${at(hrs.maxTimeSec)}`],
+    ['SDNN', hrv.sdnnMs != null ? `${num(hrv.sdnnMs, 0)} ms` : `– (${needNn})`, `Standard deviation of ${hrv.nnCount ?? 0} NN intervals (consecutive N, L or R beats)`],
+    ['RMSSD', hrv.rmssdMs != null ? `${num(hrv.rmssdMs, 0)} ms` : `– (${needNn})`, 'Root mean square of successive NN differences'],
+    ['pNN50', hrv.pnn50Percent != null ? `${num(hrv.pnn50Percent, 1)} %` : `– (${needNn})`],
   ]);
 
-  const bu = burden(result.beats, result.durationSec ?? state.record.length / fs);
-  // The engine's burden (% of labelled beats) when it reports one.
-  if (Number.isFinite(s.burden?.V)) bu.ventricularPercent = s.burden.V;
-  if (Number.isFinite(s.burden?.A)) bu.atrialPercent = s.burden.A;
+  const hours = (result.durationSec ?? state.record.length / fs) / 3600;
+  const perHour = (n) => (hours > 0 ? `${num(n / hours, 0)}/h` : '–');
   dl($('burden'), [
-    ['Ventricular (V)', `${bu.ventricularPercent.toFixed(2)} % · ${num(bu.ventricularPerHour, 0)}/h`],
-    ['Atrial (A)', `${bu.atrialPercent.toFixed(2)} % · ${num(bu.atrialPerHour, 0)}/h`],
+    ['Ventricular (V)', `${num(s.burden?.V ?? 0, 2)} % · ${perHour(s.counts?.V ?? 0)}`],
+    ['Atrial (A)', `${num(s.burden?.A ?? 0, 2)} % · ${perHour(s.counts?.A ?? 0)}`],
+    ['AF', `${num(s.af?.burdenPercent ?? 0, 1)} % of the time · ${s.af?.episodes?.length ?? 0} episodes`,
+      'RR irregularity over 128 beats; A labels inside AF count as N'],
   ]);
 
-  state.events = resultEvents(result, fs);
+  state.events = summaryEvents(result, fs);
   const counts = {};
   for (const e of state.events) counts[e.type] = (counts[e.type] ?? 0) + 1;
   const filter = $('event-filter');
@@ -311,7 +314,7 @@ function renderEvents() {
   const list = $('events');
   list.replaceChildren();
   if (!state.events.length) {
-    list.append(el('li', 'muted', 'No runs, couplets, bigeminy, trigeminy or pauses > 2 s.'));
+    list.append(el('li', 'muted', 'No runs, couplets, bigeminy, trigeminy, AF or pauses ≥ 2 s.'));
     return;
   }
   const shown = 200;
@@ -320,7 +323,7 @@ function renderEvents() {
     b.type = 'button';
     const dur = (e.endSample - e.startSample) / fs;
     b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
-      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s` : ` · ${e.beats} beats`) +
+      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s${e.flagged ? ' (≥ 3 s)' : ''}` : ` · ${e.beats} beats`) +
       (e.rateBpm ? ` · ${Math.round(e.rateBpm)} bpm` : '');
     b.addEventListener('click', () => {
       const span = Math.max(8, dur + 4) * fs;

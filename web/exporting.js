@@ -1,6 +1,6 @@
-// Downloads of the demo's results: the analysis JSON with what the page derived from it (burden, RR statistics,
-// events, agreement with the reference and its AAMI scores).
-import { aamiScores, burden, rrStats } from './stats.js';
+// Downloads of the demo's results: the analysis JSON with what the page derived from it (the event list,
+// agreement with the reference and its AAMI scores).
+import { aamiScores } from './stats.js';
 
 /** Saves data as a file through a temporary link. */
 export function download(name, data, type) {
@@ -15,12 +15,10 @@ export function download(name, data, type) {
 }
 
 /** The analysis result plus `derived`: the page's own statistics (agreement: an agreement() result or null). */
-export function resultDocument(result, { durationSec, sampleRate, events, agreement }) {
+export function resultDocument(result, { events, agreement }) {
   return {
     ...result,
     derived: {
-      burden: burden(result.beats, result.durationSec ?? durationSec),
-      rr: rrStats(result.beats, sampleRate),
       events,
       agreement: agreement && Object.fromEntries(Object.entries(agreement).filter(([k]) => !['matchOf', 'missed'].includes(k))),
       aami: agreement && aamiScores(result.beats, agreement),

@@ -1,5 +1,6 @@
-// Derived statistics the summary panel shows: agreement with reference annotations, rhythm events, burden and
-// RR-interval statistics. Pure functions over the analysis result, so they can be tested in Node.
+// What the summary panel derives from a result: agreement with the reference annotations (and its AAMI
+// scores), and the engine's rhythm findings laid out as one event list. The rhythm statistics themselves come
+// from the engine's summary. Pure functions, so they can be tested in Node.
 
 export const CLASSES = ['N', 'L', 'R', 'A', 'V'];
 
@@ -112,98 +113,27 @@ export function aamiScores(beats, agreementResult) {
   return { classes: K, confusion, missed, falseDetections, perClass };
 }
 
-/** Per-class percentages of all beats and per-hour rates of the ectopic classes. */
-export function burden(beats, durationSec) {
-  const n = beats.length;
-  const count = (c) => beats.reduce((k, b) => k + (b.label === c), 0);
-  const hours = durationSec / 3600;
-  return {
-    ventricularPercent: n ? (100 * count('V')) / n : 0,
-    atrialPercent: n ? (100 * count('A')) / n : 0,
-    ventricularPerHour: hours > 0 ? count('V') / hours : 0,
-    atrialPerHour: hours > 0 ? count('A') / hours : 0,
-  };
-}
-
-/** RR statistics in ms: all intervals, and SDNN / RMSSD over intervals between two N beats. */
-export function rrStats(beats, sampleRate) {
-  const rr = [];
-  const nn = [];
-  for (let k = 1; k < beats.length; k++) {
-    const ms = ((beats[k].sample - beats[k - 1].sample) / sampleRate) * 1000;
-    rr.push(ms);
-    if (beats[k].label === 'N' && beats[k - 1].label === 'N') nn.push(ms);
-  }
-  const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
-  const out = { meanRrMs: rr.length ? mean(rr) : NaN, sdnnMs: NaN, rmssdMs: NaN, nnCount: nn.length };
-  if (nn.length > 2) {
-    const m = mean(nn);
-    out.sdnnMs = Math.sqrt(nn.reduce((s, x) => s + (x - m) ** 2, 0) / (nn.length - 1));
-    let sq = 0;
-    for (let k = 1; k < nn.length; k++) sq += (nn[k] - nn[k - 1]) ** 2;
-    out.rmssdMs = Math.sqrt(sq / (nn.length - 1));
-  }
-  return out;
-}
-
 /**
- * Rhythm events found in the label sequence: ventricular couplets and runs (≥ 3), atrial runs (≥ 3), bigeminy and
- * trigeminy episodes (≥ 3 cycles) and pauses (RR > pauseSec). Each event: {type, start, end (beat indices),
- * beats, startSample, endSample}.
+ * The rhythm findings of the engine's summary as one list to show: V couplets and runs, bigeminy, trigeminy,
+ * A runs, pauses and AF episodes. Each: {type, startSample, endSample, beats?, rateBpm?, flagged?}. The engine
+ * computes them all (src/pipeline/summary.h); this only lays them out in time order.
  */
-export function rhythmEvents(beats, sampleRate, { pauseSec = 2.0 } = {}) {
-  const events = [];
-  const add = (type, start, end) => events.push({
-    type, start, end, beats: end - start + 1, startSample: beats[start].sample, endSample: beats[end].sample,
-  });
-  // Runs of one label.
-  for (let k = 0; k < beats.length;) {
-    let e = k;
-    while (e + 1 < beats.length && beats[e + 1].label === beats[k].label) e++;
-    const len = e - k + 1;
-    if (beats[k].label === 'V' && len === 2) add('V couplet', k, e);
-    if (beats[k].label === 'V' && len >= 3) add('V run', k, e);
-    if (beats[k].label === 'A' && len >= 3) add('A run', k, e);
-    k = e + 1;
-  }
-  // Bigeminy (x V x V …) and trigeminy (x x V x x V …): repeated cycles ending in V, no V elsewhere.
-  for (const [type, period] of [['Bigeminy', 2], ['Trigeminy', 3]]) {
-    for (let k = 0; k + period <= beats.length;) {
-      let cycles = 0;
-      let p = k;
-      while (p + period <= beats.length && isCycle(beats, p, period)) { cycles++; p += period; }
-      if (cycles >= 3) { add(type, k, p - 1); k = p; } else k++;
-    }
-  }
-  for (let k = 1; k < beats.length; k++) {
-    if ((beats[k].sample - beats[k - 1].sample) / sampleRate > pauseSec) add('Pause', k - 1, k);
-  }
-  return events.sort((a, b) => a.startSample - b.startSample);
-}
-
-/**
- * The events to show: the engine's own (summary.events: couplets, V runs, bigeminy, trigeminy) when the result has
- * them, completed with what only the demo computes (A runs, pauses); otherwise all from rhythmEvents().
- * Each: {type, startSample, endSample, beats, rateBpm?}.
- */
-export function resultEvents(result, sampleRate) {
-  const own = rhythmEvents(result.beats, sampleRate);
-  const api = result.summary?.events;
-  if (!api) return own;
-  const names = { couplets: 'V couplet', vRuns: 'V run', bigeminy: 'Bigeminy', trigeminy: 'Trigeminy' };
+export function summaryEvents(result, sampleRate) {
+  const s = result.summary ?? {};
   const out = [];
+  const names = { couplets: 'V couplet', vRuns: 'V run', bigeminy: 'Bigeminy', trigeminy: 'Trigeminy', svRuns: 'A run' };
   for (const [key, type] of Object.entries(names)) {
-    for (const e of api[key] ?? []) {
-      out.push({ type, startSample: e.start, endSample: e.end, beats: e.beats, rateBpm: e.rateBpm });
-    }
+    for (const e of s.events?.[key] ?? []) out.push({ type, startSample: e.start, endSample: e.end, beats: e.beats, rateBpm: e.rateBpm });
   }
-  out.push(...own.filter((e) => e.type === 'A run' || e.type === 'Pause'));
+  for (const p of s.pauses ?? []) {
+    const start = Math.round(p.startSec * sampleRate);
+    out.push({ type: 'Pause', startSample: start, endSample: start + Math.round(p.durationSec * sampleRate), flagged: !!p.flagged });
+  }
+  for (const e of s.af?.episodes ?? []) {
+    out.push({ type: 'AF', startSample: Math.round(e.startSec * sampleRate), endSample: Math.round(e.endSec * sampleRate),
+      beats: e.beats, rateBpm: e.meanBpm });
+  }
   return out.sort((a, b) => a.startSample - b.startSample);
-}
-
-function isCycle(beats, p, period) {
-  for (let q = 0; q < period - 1; q++) if (beats[p + q].label === 'V') return false;
-  return beats[p + period - 1].label === 'V';
 }
 
 /** CSV of the beats: one row per beat with time, label and the five probabilities. */

@@ -1,4 +1,5 @@
-// The CLI's --format text: a readable summary of an analyze() result (counts, heart rate, burden, events).
+// The CLI's --format text: a readable summary of an analyze() result (counts, heart rate, HRV, burden, AF,
+// pauses, events).
 
 const clock = (seconds) => {
   const tenths = Math.round(Math.max(0, seconds) * 10);  // round once, so 59.96 s reads 00:01:00.0
@@ -24,12 +25,33 @@ export function formatText(r) {
     lines.push(`  ${counts}`);
   }
   const hr = s.heartRate;
-  lines.push(`heart rate: mean ${fixed(hr.meanBpm)} bpm, min ${fixed(hr.minBpm)} bpm, max ${fixed(hr.maxBpm)} bpm (8-beat windows)`);
+  const at = (t) => (typeof t === 'number' ? ` at ${clock(t)}` : '');
+  lines.push(`heart rate: mean ${fixed(hr.meanBpm)} bpm, min ${fixed(hr.minBpm)} bpm${at(hr.minTimeSec)}, ` +
+    `max ${fixed(hr.maxBpm)} bpm${at(hr.maxTimeSec)} (8-beat windows)`);
+  const hrv = s.hrv;
+  if (hrv) {
+    lines.push(hrv.sdnnMs == null ? `HRV: n/a (${hrv.nnCount} NN intervals; needs at least 2)`
+      : `HRV: SDNN ${fixed(hrv.sdnnMs)} ms, SDANN ${fixed(hrv.sdannMs)} ms, SDNN index ${fixed(hrv.sdnnIndexMs)} ms, ` +
+        `RMSSD ${fixed(hrv.rmssdMs)} ms, pNN50 ${fixed(hrv.pnn50Percent)} % (${hrv.nnCount} NN intervals)`);
+  }
   if (r.model && s.burden) lines.push(`ectopic burden: V ${fixed(s.burden.V, 2)} %, A ${fixed(s.burden.A, 2)} %`);
+  if (s.af) {
+    lines.push(`AF: ${fixed(s.af.burdenPercent)} % of the time, ${plural(s.af.episodes.length, 'episode')}` +
+      (s.af.relabelledA ? ` (${plural(s.af.relabelledA, 'beat')} the model called A counted as N)` : ''));
+    for (const e of s.af.episodes.slice(0, 10)) lines.push(`  ${clock(e.startSec)}-${clock(e.endSec)}  AF, ${e.beats} beats at ${fixed(e.meanBpm)} bpm`);
+    if (s.af.episodes.length > 10) lines.push(`  ... ${s.af.episodes.length - 10} more`);
+  }
+  if (s.pauses) {
+    const flagged = s.pauses.filter((p) => p.flagged).length;
+    const longest = s.pauses.reduce((m, p) => (p.durationSec > (m?.durationSec ?? 0) ? p : m), null);
+    lines.push(`pauses: ${s.pauses.length} (${flagged} of at least 3 s)` +
+      (longest ? `, longest ${fixed(longest.durationSec, 2)} s at ${clock(longest.startSec)}` : ''));
+  }
   const ev = s.events;
   if (r.model && ev) {
     lines.push(`events: ${plural(ev.couplets.length, 'V couplet')}, ${plural(ev.vRuns.length, 'V run')}, ` +
-      `${plural(ev.bigeminy.length, 'bigeminy episode')}, ${plural(ev.trigeminy.length, 'trigeminy episode')}`);
+      `${plural(ev.bigeminy.length, 'bigeminy episode')}, ${plural(ev.trigeminy.length, 'trigeminy episode')}` +
+      (ev.svRuns ? `, ${plural(ev.svRuns.length, 'A run')}` : ''));
     const show = (list, describe) => {
       for (const e of list.slice(0, 10)) lines.push(`  ${clock(e.startTime)}-${clock(e.endTime)}  ${describe(e)}`);
       if (list.length > 10) lines.push(`  ... ${list.length - 10} more`);
@@ -37,6 +59,7 @@ export function formatText(r) {
     show(ev.vRuns, (e) => `V run, ${e.beats} beats at ${fixed(e.rateBpm)} bpm`);
     show(ev.bigeminy, (e) => `bigeminy, ${e.cycles} cycles`);
     show(ev.trigeminy, (e) => `trigeminy, ${e.cycles} cycles`);
+    show(ev.svRuns ?? [], (e) => `A run, ${e.beats} beats at ${fixed(e.rateBpm)} bpm`);
   }
   const x = r.explanation;
   if (x && x.method === 'gradcam') {

@@ -238,13 +238,16 @@ std::string to_json_string(const Result& r) {
     out.append(",\"time\":");
     number(round_to(static_cast<double>(b.sample) / r.sampleRate, 3), "%.3f");
     if (b.label >= 0) {
-      out.append(",\"label\":\"").append(kClassSymbols[b.label]).append("\",\"probabilities\":{");
+      out.append(",\"label\":\"").append(kClassSymbols[b.label]).push_back('"');
+      if (b.modelLabel >= 0) out.append(",\"modelLabel\":\"").append(kClassSymbols[b.modelLabel]).push_back('"');
+      out.append(",\"probabilities\":{");
       for (int c = 0; c < 5; ++c) {
         out.append(c ? ",\"" : "\"").append(kClassSymbols[c]).append("\":");
         number(round_to(b.probabilities[static_cast<size_t>(c)], 6), "%.6f");
       }
       out.push_back('}');
     }
+    if (b.af) out.append(",\"rhythm\":\"AF\"");
     out.push_back('}');
   }
   out.append(rest, at + key.size() - 1, std::string::npos);

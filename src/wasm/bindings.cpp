@@ -159,14 +159,15 @@ val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& 
     const auto o = analyze_options(options, progress);
     if (record.rec->durationSec() > av::wasm::kKeepInputsMaxSec)
       return result_json(av::pipeline::analyze(*record.rec, &classifier, o));
-    // Keeps the beats' model inputs on the record, so that the first explanation needs no second analysis.
+    // Keeps the beats' model inputs on the record, so that the first explanation needs no second analysis;
+    // explanations explain the model's own label (before the rhythm stage).
     av::pipeline::InputRecorder recorder(classifier);
     const av::pipeline::Result result = av::pipeline::analyze(*record.rec, &recorder, o);
     auto kept = std::make_shared<av::wasm::AnalysisInputs>();
     kept->engine = model.engine.get();
     kept->leadIndex = result.leadIndex;
     kept->reference = o.beats == av::pipeline::BeatSource::Reference;
-    for (const auto& b : result.beats) kept->inputs.samples.push_back(b.sample), kept->inputs.labels.push_back(b.label);
+    for (const auto& b : result.beats) kept->inputs.samples.push_back(b.sample), kept->inputs.labels.push_back(b.modelLabel >= 0 ? b.modelLabel : b.label);
     kept->inputs.windows = std::move(recorder.windows);
     kept->inputs.contexts = std::move(recorder.context);
     *record.lastInputs = std::move(kept);

@@ -94,6 +94,13 @@ class StreamJob {
     for (const auto& b : s_->result.beats) v.push_back(static_cast<int8_t>(b.label));
     return copy_out<int8_t>("Int8Array", v);
   }
+  // Per beat: the model's own label where the rhythm stage changed it (else -1), and 1 inside AF.
+  val beatRhythm() const {
+    std::vector<int8_t> v;
+    v.reserve(s_->result.beats.size() * 2);
+    for (const auto& b : s_->result.beats) v.push_back(static_cast<int8_t>(b.modelLabel)), v.push_back(b.af ? 1 : 0);
+    return copy_out<int8_t>("Int8Array", v);
+  }
   val beatProbabilities() const {
     std::vector<float> v;
     v.reserve(s_->result.beats.size() * 5);
@@ -198,7 +205,8 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision_stream) {
       .function("resultJson", &StreamJob::resultJson)
       .function("beatSamples", &StreamJob::beatSamples)
       .function("beatLabels", &StreamJob::beatLabels)
-      .function("beatProbabilities", &StreamJob::beatProbabilities);
+      .function("beatProbabilities", &StreamJob::beatProbabilities)
+      .function("beatRhythm", &StreamJob::beatRhythm);
   function("streamWfdb", &stream_wfdb);
   function("streamSamples", &stream_samples);
   function("heapBytes", &heap_bytes);

@@ -83,7 +83,12 @@ TEST_CASE("reference beats keep annotation positions, skip non-beat codes and ba
   CHECK(j["summary"]["burden"]["V"].get<double>() == Approx(100.0 / 3).epsilon(1e-3));
   for (const char* key : {"readMs", "detectMs", "classifyMs", "totalMs"}) CHECK(j["timing"][key].is_number());
 
-  // The text writer gives the same document, number for number.
+  // The text writer gives the same document, number for number, with the rhythm stage's beat fields too.
+  result.beats[2].af = true;
+  result.beats[2].modelLabel = 3;
+  j = to_json(result);
+  CHECK(j["beats"][2]["rhythm"] == "AF");
+  CHECK(j["beats"][2]["modelLabel"] == "A");
   const auto parsed = nlohmann::json::parse(to_json_string(result));
   CHECK(parsed == nlohmann::json::parse(j.dump()));
   result.beats[3].probabilities[1] = std::nanf("");

@@ -1,7 +1,8 @@
-// The demo's own statistics, checked against hand-computed values.
+// What the demo derives from a result (agreement, AAMI scores, the event list, the CSV), checked against
+// hand-computed values.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { agreement, aamiScores, rhythmEvents, rrStats, burden, beatsCsv } from '../../web/stats.js';
+import { agreement, aamiScores, summaryEvents, beatsCsv } from '../../web/stats.js';
 
 const beats = (spec, fs = 360, rr = 1) =>
   [...spec].map((label, i) => ({ sample: Math.round(i * rr * fs), label, probabilities: { [label]: 1 } }));
@@ -41,33 +42,27 @@ test('agreement gives a reference beat to the closer of two detections', () => {
   assert.equal(a.falsePositives, 1);
 });
 
-test('rhythm events: couplets, runs, bigeminy, trigeminy and pauses', () => {
-  //            0123456789012345678901234567
-  const b = beats('NVVNNVVVNNAAANVNVNVNNNVNNVNNVN');
-  b.push({ sample: b[b.length - 1].sample + 3 * 360, label: 'N' });   // a 3 s pause at the end
-  const ev = rhythmEvents(b, 360).map((e) => [e.type, e.start, e.end]);
+test('the event list lays out the engine\'s findings in time order, with pauses and AF at the record\'s rate', () => {
+  const summary = {
+    events: {
+      couplets: [{ start: 3600, end: 3800, beats: 2 }],
+      vRuns: [{ start: 720, end: 1080, beats: 3, rateBpm: 120 }],
+      bigeminy: [], trigeminy: [],
+      svRuns: [{ start: 9000, end: 9400, beats: 4, rateBpm: 150 }],
+    },
+    pauses: [{ startSec: 5, durationSec: 3.5, flagged: true }, { startSec: 30, durationSec: 2.2 }],
+    af: { burdenPercent: 10, episodes: [{ startSec: 40, endSec: 100, meanBpm: 110, beats: 110 }] },
+  };
+  const ev = summaryEvents({ summary }, 360).map((e) => [e.type, e.startSample, e.endSample, e.flagged ?? null]);
   assert.deepEqual(ev, [
-    ['V couplet', 1, 2],
-    ['V run', 5, 7],
-    ['A run', 10, 12],
-    ['Bigeminy', 13, 18],
-    ['Trigeminy', 20, 28],
-    ['Pause', 29, 30],
+    ['V run', 720, 1080, null],
+    ['Pause', 1800, 1800 + 1260, true],
+    ['V couplet', 3600, 3800, null],
+    ['A run', 9000, 9400, null],
+    ['Pause', 10800, 10800 + 792, false],
+    ['AF', 14400, 36000, null],
   ]);
-});
-
-test('RR statistics and burden', () => {
-  const fs = 360;
-  const samples = [0, 360, 756, 1116, 1512];   // RR 1000, 1100, 1000, 1100 ms
-  const b = samples.map((sample) => ({ sample, label: 'N' }));
-  const rr = rrStats(b, fs);
-  assert.ok(Math.abs(rr.meanRrMs - 1050) < 1e-9);
-  assert.ok(Math.abs(rr.sdnnMs - Math.sqrt((4 * 50 ** 2) / 3)) < 1e-9);
-  assert.ok(Math.abs(rr.rmssdMs - 100) < 1e-9);
-  const bu = burden(beats('NNNVNNNANN'), 1800);
-  assert.equal(bu.ventricularPercent, 10);
-  assert.equal(bu.atrialPercent, 10);
-  assert.equal(bu.ventricularPerHour, 2);
+  assert.deepEqual(summaryEvents({ summary: {} }, 360), []);
 });
 
 test('beats CSV has a header and one row per beat', () => {
