@@ -7,6 +7,7 @@ import { createWorkerClient } from './workerclient.js';
 import { download, resultDocument } from './exporting.js';
 import { CLASSES, agreement, summaryEvents, beatsCsv, formatTime } from './stats.js';
 import { $, el, chip, renderProbabilities } from './dom.js';
+import { initReportView } from './reportview.js';
 
 const CLASS_NAMES = {
   N: 'Normal', L: 'Left bundle branch block', R: 'Right bundle branch block', A: 'Atrial premature', V: 'Premature ventricular',
@@ -43,6 +44,7 @@ const chart = new StripChart($('overview'), $('detail'), {
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
   },
 });
+const report = initReportView(state, chart);
 
 /** Beat tooltip over the strip chart: label, time, probability and the RR intervals around the beat. */
 function showTooltip(index, e) {
@@ -217,6 +219,7 @@ async function runAnalysis() {
   state.agreement = annotations.length ? agreement(result.beats, annotations, state.record.sampleRate) : null;
   chart.setBeats(result.beats, state.agreement);
   renderSummary(result, wallMs);
+  report.refresh();
   showTrainingNote(result);
   showAgreement();
   renderClassSelect();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // arrhythmiavision analyze <input> [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|<model.json>]
 //                         [--lead <index|name>] [--beats detect|reference]
-//                         [--format json|text] [--pause-sec <s>] [--no-af-relabel]
+//                         [--format json|text|html] [--pause-sec <s>] [--no-af-relabel]
 // Exit 0 on success; 2 with one line `error: <code>: <message>` on stderr for bad input or arguments.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +12,8 @@ import { addExplanations, isExplainList } from './cli-explain.js';
 
 const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf>
                         [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|<model.json>]
-                        [--lead <index|name>] [--beats detect|reference] [--format json|text]
+                        [--lead <index|name>] [--beats detect|reference] [--format json|text|html]
+                        (html: the Holter report, one self-contained page for printing)
                         [--pause-sec <s>]   (RR at least this long is a pause; default 2)
                         [--no-af-relabel]   (keep the model's A labels inside AF episodes)
                         [--sample-rate <Hz>]   (CSV without a time column)
@@ -45,7 +46,7 @@ function parseArgs(argv) {
   }
   if (positional[0] !== 'analyze' || positional.length !== 2) fail('usage', 'expected: analyze <input>');
   args.input = positional[1];
-  if (!['json', 'text'].includes(args.format)) fail('usage', '--format must be json or text');
+  if (!['json', 'text', 'html'].includes(args.format)) fail('usage', '--format must be json, text or html');
   if (!['detect', 'reference'].includes(args.beats)) fail('usage', '--beats must be detect or reference');
   if (args.explain !== undefined && !['gradcam', 'shap', 'global'].includes(args.explain) && !isExplainList(args.explain))
     fail('usage', '--explain must be gradcam, shap, global, or a list of beat indices, all-<class> and global');
@@ -152,7 +153,8 @@ export async function main(argv) {
     const result = av.analyze(rec, { lead: args.lead, beats: args.beats, pauseSec: args.pauseSec, afRelabel: args.afRelabel });
     if (args.explain !== undefined && isExplainList(args.explain)) addExplanations(av, rec, result, args);
     else if (args.explain) result.explanation = explain(av, rec, result, args);
-    process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : formatText(result));
+    const html = () => av.report(result, rec, { pauseSec: args.pauseSec });
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : args.format === 'html' ? html() : formatText(result));
     av.dispose();
     return 0;
   } catch (e) {

@@ -281,8 +281,25 @@ export interface Analyzer {
   explainWindow(window: Float32Array, options?: Omit<ExplainOptions, 'lead'>): Explanation;
   /** MIT-format annotation bytes (.atr) for a result's beats or a list of annotations. */
   writeAnnotations(resultOrList: AnalysisResult | { sample: number; symbol?: string; code?: number; aux?: string }[]): Uint8Array;
+  /** The Holter report: one self-contained HTML document (inline CSS and SVG, no script, no request); the record
+   * gives the ECG strips (null leaves them out). */
+  report(result: AnalysisResult, record?: ReportRecord | null, options?: ReportOptions): string;
   dispose(): void;
 }
 
+/** What the report reads from a record: its rate and one lead's samples in mV (an EcgRecord has both). */
+export type ReportRecord = EcgRecord | { sampleRate: number; samples(lead: number): Float32Array };
+
+export interface ReportOptions {
+  /** The pause threshold the result was analysed with (default 2 s), for the pause list's heading. */
+  pauseSec?: number;
+  /** Rows shown of the AF episode and pause lists (default 40); the rest are counted. */
+  maxRows?: number;
+  /** The generation date shown (default now); false leaves it out. */
+  generatedAt?: Date | string | number | false;
+  title?: string;
+}
+
+export declare function renderReport(result: AnalysisResult, record?: ReportRecord | null, options?: ReportOptions): string;
 export declare function createAnalyzer(options?: AnalyzerOptions): Promise<Analyzer>;
 export default createAnalyzer;

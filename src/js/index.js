@@ -2,6 +2,9 @@
 // It loads the WebAssembly core (dist/), the model files (models/) and wraps the Embind calls so that every
 // failure surfaces as an ArrhythmiaVisionError with a stable .code.
 import createCoreModule from '../../dist/arrhythmiavision-core.mjs';
+import { renderReport } from './report.js';
+
+export { renderReport };
 
 export const CLASSES = Object.freeze(['N', 'L', 'R', 'A', 'V']);
 // Package files as literal `new URL(..., import.meta.url)`, the form bundlers (Vite, webpack 5) recognise and copy.
@@ -458,6 +461,11 @@ class Analyzer {
     for (const c of out.classes ?? [])
       for (const key of ['averageBeat', 'meanGradcam', 'meanAbsShap']) if (Array.isArray(c[key])) c[key] = Float32Array.from(c[key]);
     return out;
+  }
+
+  // The Holter report of a result as one self-contained HTML document (report.js); rec gives the ECG strips.
+  report(result, rec, options) {
+    return renderReport(result, rec ?? null, options);
   }
 
   // MIT-format annotation bytes (.atr) for a result's beats or any [{sample, symbol|code}] list.
