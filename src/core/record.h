@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/annotation.h"
@@ -20,6 +21,9 @@ struct Record {
   double sampleRate = 0.0;  // Hz, per lead (all leads share one rate)
   std::vector<Lead> leads;
   std::vector<Annotation> annotations;  // reference annotations (.atr), may be empty
+  // What the file says about the recording, in file order: {"Recorded Date", "2024-03-01 ..."}, {"Device", ...}
+  // (CSV metadata lines, EDF patient/recording fields, ISHNE and aECG header fields). May be empty.
+  std::vector<std::pair<std::string, std::string>> metadata;
 
   size_t length() const { return leads.empty() ? 0 : leads.front().samples.size(); }
   double durationSec() const { return sampleRate > 0 ? static_cast<double>(length()) / sampleRate : 0.0; }

@@ -1,7 +1,10 @@
 // CSV reader: files written here in the shapes people export (PhysioNet rdsamp, Kaggle MIT-BIH, spreadsheets).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <vector>
 #include <functional>
 #include <string>
 
@@ -134,4 +137,110 @@ TEST_CASE("number parsing agrees with strtod and refuses non-numbers", "[io][csv
     CHECK_FALSE(av::io::detail::parse_double(bad, v));
   CHECK((av::io::detail::parse_double("+.5", v) && v == 0.5));
   CHECK((av::io::detail::parse_double("12345678901234567890123", v) && v == 12345678901234567890123.0));
+}
+
+namespace {
+// An Apple Watch ECG export as the Health app writes it: metadata lines, blank lines, then one value per line in µV.
+// The samples are a 1 mV, 1.5 Hz sine at 512 Hz, written with 3 decimals.
+std::string apple_watch_export(const std::string& rateLine, const std::string& unitLine, bool decimalComma,
+                               std::vector<double>* writtenUv) {
+  std::string s = "Name,Jane Appleseed\nDate of Birth,\"Jan 2, 1980\"\nRecorded Date,2024-03-01 08:15:21 +0100\n"
+                  "Classification,Sinus Rhythm\nSymptoms,\nSoftware Version,2.0\nDevice,\"Watch6,1\"\n" +
+                  rateLine + "\nLead,Lead I\n" + unitLine + "\n\n\n";
+  char buf[64];
+  for (int i = 0; i < 1536; ++i) {
+    const double uv = std::round(1000.0 * std::sin(2 * M_PI * 1.5 * i / 512.0) * 1000.0) / 1000.0;
+    if (writtenUv) writtenUv->push_back(uv);
+    std::snprintf(buf, sizeof buf, "%.3f", uv);
+    std::string v = buf;
+    if (decimalComma) {
+      std::replace(v.begin(), v.end(), '.', ',');
+      v = "\"" + v + "\"";
+    }
+    s += v + "\n";
+  }
+  return s;
+}
+}  // namespace
+
+TEST_CASE("Apple Watch ECG export: rate, µV, lead and metadata from the header lines", "[io][csv][apple]") {
+  std::vector<double> uv;
+  const Record r = read_csv(apple_watch_export("Sample Rate,512 hertz", "Unit,\xc2\xb5V", false, &uv));
+  CHECK(r.sampleRate == 512.0);
+  REQUIRE(r.leads.size() == 1);
+  CHECK(r.leads[0].name == "Lead I");
+  CHECK(r.leads[0].units == "mV");
+  REQUIRE(r.length() == uv.size());
+  double maxErr = 0;
+  for (size_t i = 0; i < uv.size(); ++i) maxErr = std::max(maxErr, std::fabs(r.leads[0].samples[i] - uv[i] / 1000.0));
+  CHECK(maxErr < 1e-6);                          // µV -> mV, not 1000x too large
+  CHECK(r.leads[0].samples[85] == Approx(std::sin(2 * M_PI * 1.5 * 85 / 512.0)).margin(1e-5));
+  // The metadata, in file order, quotes removed and commas inside quotes kept.
+  REQUIRE(r.metadata.size() == 10);
+  CHECK(r.metadata[0] == std::pair<std::string, std::string>{"Name", "Jane Appleseed"});
+  CHECK(r.metadata[1].second == "Jan 2, 1980");
+  CHECK(r.metadata[2] == std::pair<std::string, std::string>{"Recorded Date", "2024-03-01 08:15:21 +0100"});
+  CHECK(r.metadata[3] == std::pair<std::string, std::string>{"Classification", "Sinus Rhythm"});
+  CHECK(r.metadata[4] == std::pair<std::string, std::string>{"Symptoms", ""});
+  CHECK(r.metadata[6] == std::pair<std::string, std::string>{"Device", "Watch6,1"});
+  CHECK(r.metadata[7].second == "512 hertz");
+  CHECK(r.metadata[9] == std::pair<std::string, std::string>{"Unit", "\xc2\xb5V"});
+}
+
+TEST_CASE("Apple-Watch-like exports: Hz and fractional rates, uV, decimal commas, trailing delimiters", "[io][csv][apple]") {
+  std::vector<double> uv;
+  const Record hz = read_csv(apple_watch_export("Sample Rate,512 Hz", "Unit,uV", true, &uv));
+  CHECK(hz.sampleRate == 512.0);
+  REQUIRE(hz.length() == uv.size());
+  CHECK(hz.leads[0].samples[100] == Approx(uv[100] / 1000.0).margin(1e-7));  // "-59,808" read as -59.808 µV
+  const Record frac = read_csv(apple_watch_export("Sample Rate,\"511,5 Hz\"", "Unit,mV", false, nullptr));
+  CHECK(frac.sampleRate == 511.5);
+  CHECK(frac.leads[0].samples[85] == Approx(1000.0 * std::sin(2 * M_PI * 1.5 * 85 / 512.0)).epsilon(1e-6));  // mV as is
+  const Record k = read_csv("Sampling Frequency: 0.25 kHz\nUnits = V\n0.001,\n0.002,\n-0.001,\n");
+  CHECK(k.sampleRate == 250.0);
+  REQUIRE(k.leads.size() == 1);  // the empty column made by the trailing commas is no lead
+  CHECK(k.leads[0].samples[1] == Approx(2.0));
+  // The file's rate wins over the caller's default; a rate line that is no rate is a coded error.
+  CHECK(read_csv("Sample Rate,300\n1\n2\n", rate(360)).sampleRate == 300.0);
+  CHECK(error_code_of([] { read_csv("Sample Rate,fast\n1\n2\n"); }) == "csv_metadata_invalid");
+  CHECK(error_code_of([] { read_csv("Sample Rate,-5 Hz\n1\n2\n"); }) == "csv_metadata_invalid");
+  // Still no rate anywhere: the old code.
+  CHECK(error_code_of([] { read_csv("Classification,Sinus Rhythm\n1\n2\n"); }) == "csv_no_sample_rate");
+  // "# key: value" comments are metadata too.
+  const Record c = read_csv("# Sample rate: 128 Hz\n# exported by a tool\n5\n6\n");
+  CHECK(c.sampleRate == 128.0);
+  REQUIRE(c.metadata.size() == 1);
+  CHECK(c.metadata[0].first == "Sample rate");
+}
+
+TEST_CASE("CSV units in the column header: ECG (uV), ECG [mV], and metadata above a header row", "[io][csv]") {
+  const Record u = read_csv("time,ECG (uV),Resp [V]\n0,1000,0.5\n0.004,-500,0.25\n");
+  REQUIRE(u.leads.size() == 2);
+  CHECK(u.leads[0].name == "ECG");
+  CHECK(u.leads[0].samples[0] == Approx(1.0));
+  CHECK(u.leads[0].samples[1] == Approx(-0.5));
+  CHECK(u.leads[1].name == "Resp");
+  CHECK(u.leads[1].samples[1] == Approx(250.0));
+  const Record m = read_csv("ECG [mV]\n0.5\n0.7\n", rate(250));
+  CHECK(m.leads[0].name == "ECG");
+  CHECK(m.leads[0].samples[1] == Approx(0.7));
+  // Metadata lines, then a header row and a units row: each in its place.
+  const Record mh = read_csv("Device,Holter X\nSample Rate,200 Hz\nI,II\nuV,mV\n100,1\n200,2\n");
+  CHECK(mh.sampleRate == 200.0);
+  REQUIRE(mh.leads.size() == 2);
+  CHECK(mh.leads[0].name == "I");
+  CHECK(mh.leads[0].samples[1] == Approx(0.2));
+  CHECK(mh.leads[1].samples[1] == Approx(2.0));
+  REQUIRE(mh.metadata.size() == 2);
+  CHECK(mh.metadata[0].second == "Holter X");
+  // A metadata unit applies where the header names none.
+  const Record mu = read_csv("Unit,uV\nECG,Resp (V)\n1000,1\n", rate(100));
+  CHECK(mu.leads[0].samples[0] == Approx(1.0));
+  CHECK(mu.leads[1].samples[0] == Approx(1000.0));
+  // Quoted fields with commas in a header and a quoted decimal-comma value with a comma delimiter.
+  const Record q = read_csv("\"time, s\",\"ECG, lead II\"\n0,\"1,5\"\n0.01,\"2,5\"\n");
+  CHECK(q.sampleRate == Approx(100.0));
+  REQUIRE(q.leads.size() == 1);
+  CHECK(q.leads[0].name == "ECG, lead II");
+  CHECK(q.leads[0].samples[1] == Approx(2.5));
 }
