@@ -84,6 +84,10 @@ export interface Beat {
   time: number;
   label?: BeatClass;
   probabilities?: Probabilities;
+  /** 'AF' inside an AF episode. */
+  rhythm?: 'AF';
+  /** The model's own label when the rhythm stage changed it (A inside AF counts as N). */
+  modelLabel?: BeatClass;
 }
 
 export interface Episode {
@@ -94,6 +98,19 @@ export interface Episode {
   beats: number;
   rateBpm?: number;
   cycles?: number;
+}
+
+/** Isolated beats, couplets, runs of ≥ 3 (triplets: exactly 3; sustained: ≥ 30 s), the longest and fastest run. */
+export interface Ectopy {
+  isolated: number; couplets: number; triplets: number; runs: number; sustainedRuns: number;
+  longestRun: Episode | null; fastestRun: Episode | null;
+}
+
+export interface AfEpisode { startSec: number; endSec: number; meanBpm: number; beats: number }
+
+export interface HourRow {
+  startSec: number; beats: number; meanBpm: number | null; minBpm: number | null; maxBpm: number | null;
+  V: number; A: number; pauses: number; afSec: number;
 }
 
 export interface AnalysisResult {
@@ -112,9 +129,27 @@ export interface AnalysisResult {
     beatCount: number;
     counts: Record<BeatClass, number>;
     unlabelled?: number;
-    heartRate: { meanBpm: number | null; minBpm: number | null; maxBpm: number | null; window: string };
+    /** minTimeSec / maxTimeSec: the middle of the 8-interval window with the lowest / highest rate. */
+    heartRate: {
+      meanBpm: number | null; minBpm: number | null; maxBpm: number | null;
+      minTimeSec: number | null; maxTimeSec: number | null; window: string;
+    };
     burden: { V: number; A: number };
-    events: { couplets: Episode[]; vRuns: Episode[]; bigeminy: Episode[]; trigeminy: Episode[] };
+    /** svRuns: runs of ≥ 3 A beats. */
+    events: { couplets: Episode[]; vRuns: Episode[]; bigeminy: Episode[]; trigeminy: Episode[]; svRuns: Episode[] };
+    ventricular: Ectopy;
+    supraventricular: Ectopy;
+    /** AF from RR irregularity; relabelledA: beats the model called A inside AF, counted as N. */
+    af: { burdenPercent: number; episodes: AfEpisode[]; relabelledA: number };
+    /** RR intervals ≥ pauseSec (default 2 s); flagged when ≥ 3 s. */
+    pauses: { startSec: number; durationSec: number; flagged?: true }[];
+    /** NN: consecutive beats both N, L or R; SDs use n − 1; SDANN and the SDNN index use 5-minute segments. */
+    hrv: {
+      sdnnMs: number | null; sdannMs: number | null; sdnnIndexMs: number | null; rmssdMs: number | null;
+      pnn50Percent: number | null; nnCount: number;
+    };
+    /** One row per 3600 s from the record start. */
+    hourly: HourRow[];
   };
   timing: { readMs: number; detectMs: number; classifyMs: number; totalMs: number };
 }
@@ -124,6 +159,10 @@ export interface AnalyzeOptions {
   lead?: number | string;
   /** 'reference' uses the record's beat annotations instead of detected QRS positions. */
   beats?: 'detect' | 'reference';
+  /** An RR interval at least this long (seconds, 0.5–60; default 2) is a pause. */
+  pauseSec?: number;
+  /** false keeps the model's A labels inside AF episodes (by default they count as N). */
+  afRelabel?: boolean;
   /** Called as the analysis advances (stage 'detect' | 'classify' | 'done'); return false to stop it (code 'cancelled'). */
   onProgress?: (fraction: number, stage: string) => void | boolean;
 }

@@ -369,7 +369,7 @@ class Analyzer {
         await yieldToEventLoop();  // lets an abort (or anything else) run between chunks
       }
       const result = JSON.parse(job.resultJson());
-      const samples = job.beatSamples(), labels = job.beatLabels(), probs = job.beatProbabilities();
+      const samples = job.beatSamples(), labels = job.beatLabels(), probs = job.beatProbabilities(), rhythm = job.beatRhythm();
       // The beats as analyze() writes them (core to_json: time to 3 decimals, probabilities to 6).
       const round = (v, scale) => Math.round(v * scale) / scale;
       const fs = result.sampleRate;
@@ -377,9 +377,11 @@ class Analyzer {
         const beat = { sample, time: round(sample / fs, 1e3) };
         if (labels[i] >= 0) {
           beat.label = CLASSES[labels[i]];
+          if (rhythm[2 * i] >= 0) beat.modelLabel = CLASSES[rhythm[2 * i]];
           beat.probabilities = {};
           CLASSES.forEach((c, k) => { beat.probabilities[c] = round(probs[5 * i + k], 1e6); });
         }
+        if (rhythm[2 * i + 1]) beat.rhythm = 'AF';
         return beat;
       });
       return this.#label(result, shape.name, shape.sampleRate, shape.samples);
