@@ -11,6 +11,7 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev     # libFuzzer + sanitizers
   chromium                        # browser tests through playwright-core
   python3-torch python3-numpy python3-matplotlib python3-onnx   # training scripts (smoke-tested)
+  biosig-tools                    # save2gdf: the independent decoder the EDF/BDF/aECG reader tests compare with
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "core/record.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "core/error.h"
 
@@ -10,7 +11,28 @@ int default_lead_index(const Record& record) {
   if (record.leads.empty()) return -1;
   for (size_t i = 0; i < record.leads.size(); ++i)
     if (record.leads[i].name == "MLII") return static_cast<int>(i);
+  for (size_t i = 0; i < record.leads.size(); ++i)
+    if (record.leads[i].sampleRate == 0.0) return static_cast<int>(i);
   return 0;
+}
+
+double lead_sample_rate(const Record& record, int leadIndex) {
+  const Lead& lead = record.leads.at(static_cast<size_t>(leadIndex));
+  return lead.sampleRate > 0 ? lead.sampleRate : record.sampleRate;
+}
+
+Record at_lead_rate(const Record& record, int leadIndex) {
+  const double fs = lead_sample_rate(record, leadIndex);
+  Record out = record;
+  if (fs == record.sampleRate) return out;
+  out.sampleRate = fs;
+  for (size_t i = 0; i < out.leads.size(); ++i) {
+    const double own = lead_sample_rate(record, static_cast<int>(i));
+    out.leads[i].sampleRate = own == fs ? 0.0 : own;
+  }
+  for (Annotation& a : out.annotations)
+    a.sample = static_cast<int64_t>(std::llround(static_cast<double>(a.sample) * fs / record.sampleRate));
+  return out;
 }
 
 int resolve_lead(const Record& record, std::string_view indexOrName) {

@@ -40,6 +40,14 @@ std::vector<int64_t> reference_beats(const Record& record) {
 }  // namespace
 
 Result analyze(const Record& record, Classifier* classifier, const AnalyzeOptions& options) {
+  // A lead with a rate of its own (multi-frequency WFDB records, EDF signals at other rates) is analysed at it.
+  if (const int own = record.leads.empty() ? -1 : resolve_lead(record, options.lead);
+      own >= 0 && record.leads[static_cast<size_t>(own)].sampleRate > 0 &&
+      record.leads[static_cast<size_t>(own)].sampleRate != record.sampleRate) {
+    AnalyzeOptions atRate = options;
+    atRate.lead = std::to_string(own);
+    return analyze(at_lead_rate(record, own), classifier, atRate);
+  }
   const auto start = Clock::now();
   if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
     throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");

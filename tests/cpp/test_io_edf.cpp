@@ -103,7 +103,7 @@ TEST_CASE("EDF scales digital values to physical ones and uV to mV", "[io][edf]"
   CHECK(read_edf(make_edf(unknown)).length() == 8);
 }
 
-TEST_CASE("EDF+ annotation signals are skipped; the ECG lead sets the rate", "[io][edf]") {
+TEST_CASE("EDF+ annotation signals are skipped; the ECG lead sets the rate, other rates are kept", "[io][edf]") {
   EdfSpec e;
   e.duration = "0.5";
   e.sigs.push_back({"EEG Fpz-Cz", "uV", "-100", "100", "-2048", "2047", 2, {1, 2, 3, 4}});
@@ -112,12 +112,25 @@ TEST_CASE("EDF+ annotation signals are skipped; the ECG lead sets the rate", "[i
   e.sigs.push_back({"V1", "V", "-1", "1", "-1000", "1000", 4, {1, 2, 3, 4, 5, 6, 7, 8}});
   const Record r = read_edf(make_edf(e));
   CHECK(r.sampleRate == 8.0);  // 4 samples per 0.5 s record
-  REQUIRE(r.leads.size() == 2);  // the EEG (4 Hz) and the annotations are left out
-  CHECK(r.leads[0].name == "EKG");
-  CHECK(r.leads[0].samples[7] == Approx(8.0));
-  CHECK(r.leads[1].name == "V1");
-  CHECK(r.leads[1].samples[0] == Approx(1.0));  // 1 mV in volts: 0.001 V
-  CHECK(find_ecg_lead(r) == 0);
+  REQUIRE(r.leads.size() == 3);  // the annotations are left out; the EEG keeps its own rate
+  CHECK(r.leads[0].name == "EEG Fpz-Cz");
+  CHECK(r.leads[0].sampleRate == 4.0);
+  REQUIRE(r.leads[0].samples.size() == 4);
+  CHECK(r.leads[0].samples[3] == Approx((-100 + (4 + 2048) * 200.0 / 4095) / 1000).epsilon(1e-5));  // uV -> mV
+  CHECK(r.leads[1].name == "EKG");
+  CHECK(r.leads[1].sampleRate == 0.0);
+  CHECK(r.leads[1].samples[7] == Approx(8.0));
+  CHECK(r.leads[2].name == "V1");
+  CHECK(r.leads[2].samples[0] == Approx(1.0));  // 1 mV in volts: 0.001 V
+  CHECK(r.length() == 8);
+  CHECK(find_ecg_lead(r) == 1);
+  CHECK(default_lead_index(r) == 1);  // the first lead at the record's rate
+  // The analysis of the EEG sees it at its own rate.
+  const Record eeg = at_lead_rate(r, 0);
+  CHECK(eeg.sampleRate == 4.0);
+  CHECK(eeg.leads[0].sampleRate == 0.0);
+  CHECK(eeg.leads[1].sampleRate == 8.0);
+  CHECK(eeg.length() == 4);
 
   Record named;
   named.leads = {Lead{"Resp", "", {}}, Lead{"II", "mV", {}}};
@@ -164,14 +177,16 @@ TEST_CASE("EDF error paths", "[io][edf][errors]") {
   CHECK(error_code_of(read(e)) == "edf_header_invalid");  // zero signals
   EdfSpec onlyAnn;
   onlyAnn.sigs.push_back({"EDF Annotations", "", "-1", "1", "-32768", "32767", 2, {0, 0, 0, 0}});
-  CHECK(error_code_of(read(onlyAnn)) == "empty_signal");
+  CHECK(error_code_of(read(onlyAnn)) == "edf_no_signal");
+  onlyAnn.duration = "0";  // annotation-only files may state a record duration of 0
+  CHECK(error_code_of(read(onlyAnn)) == "edf_no_signal");
 
   Bytes cut = make_edf(basic());
   cut.resize(600);  // inside the signal headers
   CHECK(error_code_of([&] { read_edf(cut); }) == "edf_truncated");
   Bytes bdf = make_edf(basic());
-  bdf[0] = 0xFF;
-  CHECK(error_code_of([&] { read_edf(bdf); }) == "edf_unsupported");
+  bdf[0] = 0xFF;  // 0xFF without "BIOSEMI": neither EDF nor BDF
+  CHECK(error_code_of([&] { read_edf(bdf); }) == "edf_header_invalid");
   Bytes hugeNs = make_edf(basic());
   const std::string ns = "9999";
   std::copy(ns.begin(), ns.end(), hugeNs.begin() + 252);
