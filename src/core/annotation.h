@@ -14,6 +14,7 @@ struct Annotation {
   int chan = 0;
   int num = 0;
   std::string aux;
+  std::string symbol;   // the file's own mnemonic for this code (WFDB custom label definitions); empty: standard
 };
 
 // WFDB mnemonic for a type code ("N", "V", "+", ...); "?" for unknown codes.

@@ -56,7 +56,16 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes)
   return bytes;
 }
 
-Record read_wfdb_file(const std::string& path) {
+static bool valid_annotator(const std::string& a) {
+  if (a.empty() || a.size() > 32) return false;
+  for (char c : a)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+Record read_wfdb_file(const std::string& path, const std::string& annotator) {
+  if (!valid_annotator(annotator))
+    throw Error("wfdb_annotator_invalid", "annotator '" + annotator.substr(0, 40) + "' must be letters, digits or '_'");
   // "data/100" is accepted for "data/100.hea", as WFDB tools name records.
   const bool named = path.size() > 4 && path.compare(path.size() - 4, 4, ".hea") == 0;
   const std::string heaPath = named || file_exists(path) ? path : path + ".hea";
@@ -72,16 +81,16 @@ Record read_wfdb_file(const std::string& path) {
     auto it = files.emplace(std::string(name), read_file_bytes(path)).first;
     return std::span<const uint8_t>(it->second);
   });
-  const std::string atr = dir + stem_of(heaPath) + ".atr";
-  if (file_exists(atr)) attach_wfdb_annotations(rec, read_file_bytes(atr));
+  const std::string atr = dir + stem_of(heaPath) + "." + annotator;
+  if (file_exists(atr)) attach_wfdb_annotations(rec, read_file_bytes(atr), header.samplingFrequency);
   return rec;
 }
 
-Record read_record_file(const std::string& path, double csvSampleRate) {
+Record read_record_file(const std::string& path, double csvSampleRate, const std::string& annotator) {
   const size_t dot = path.find_last_of('.');
   std::string ext = dot == std::string::npos ? std::string() : path.substr(dot + 1);
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == "hea" || (ext.empty() || ext.find('/') != std::string::npos)) return read_wfdb_file(path);
+  if (ext == "hea" || (ext.empty() || ext.find('/') != std::string::npos)) return read_wfdb_file(path, annotator);
   Record rec;
   if (ext == "csv" || ext == "txt" || ext == "tsv") {
     const std::vector<uint8_t> bytes = read_file_bytes(path);

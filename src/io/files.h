@@ -16,13 +16,16 @@ inline constexpr uint64_t kMaxInputFileBytes = limits::kMaxInputBytes;  // 1 GiB
 // Whole file contents. Errors: io_file_not_found, io_file_too_large, io_read_failed.
 std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes = kMaxInputFileBytes);
 
-// Reads a WFDB record from its header path: the signal files named in the header from the same folder,
-// and the reference annotations from "<record>.atr" beside the header when that file exists.
-// A path without ".hea" ("data/100") names the record as WFDB tools do.
-Record read_wfdb_file(const std::string& heaPath);
+// Reads a WFDB record from its header path: the signal files named in the header from the same folder
+// (for a multi-segment record, the segment headers and their signal files), and the reference annotations
+// from "<record>.<annotator>" beside the header when that file exists (annotator "atr", "qrs", "wabp", ...;
+// letters, digits and '_' only, else wfdb_annotator_invalid). A path without ".hea" ("data/100") names the
+// record as WFDB tools do.
+Record read_wfdb_file(const std::string& heaPath, const std::string& annotator = "atr");
 
-// Reads a record by file extension: .hea or none (WFDB), .csv/.txt (CSV; csvSampleRate is used when the file has
-// no time column), .edf (EDF/EDF+). Other extensions: io_unknown_format. The record is named after the file.
-Record read_record_file(const std::string& path, double csvSampleRate = 0.0);
+// Reads a record by file extension: .hea or none (WFDB, with the annotator's annotations), .csv/.txt (CSV;
+// csvSampleRate is used when the file states no rate), .edf (EDF/EDF+). Other extensions: io_unknown_format.
+// The record is named after the file.
+Record read_record_file(const std::string& path, double csvSampleRate = 0.0, const std::string& annotator = "atr");
 
 }  // namespace av::io

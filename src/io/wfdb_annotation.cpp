@@ -80,33 +80,61 @@ std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, do
     out.push_back(std::move(a));
   }
 
-  // WFDB writers may open the file with NOTE annotations at time 0 whose text starts with "## " (the time
-  // resolution, annotation type definitions) ended by a null annotation (type 0) at time 0: metadata.
+  // The annotation table at the start of the file, read as WFDB's annopen does (get_ann_table, annot.c): every
+  // leading NOTE at time 0 with subtype 0 and an aux string is metadata, not an annotation. "## time
+  // resolution: F" sets the time unit, other "## ..." lines are comments, and "code mnemonic [description]"
+  // defines a custom label (0 <= code <= 49). The null annotation (code 0 at time 0) that wrann writes after a
+  // table is dropped too, as getann drops it. (getann also drops any other first annotation at time 0, a quirk
+  // of its push-back; that annotation is kept here.)
+  constexpr int kNote = 22;
   size_t header = 0;
   double resolution = 0.0;
-  while (header < out.size() && out[header].sample == 0 && out[header].code == 22 && out[header].aux.rfind("## ", 0) == 0) {
+  std::string labels[kMaxCode + 1];
+  while (header < out.size() && out[header].sample == 0 && out[header].code == kNote && out[header].subtype == 0 &&
+         !out[header].aux.empty()) {
     const std::string& aux = out[header].aux;
     constexpr std::string_view kRes = "## time resolution: ";
-    if (aux.rfind(kRes, 0) == 0) resolution = std::strtod(aux.c_str() + kRes.size(), nullptr);
+    if (aux[0] == '#') {
+      if (aux.rfind(kRes, 0) == 0) resolution = std::strtod(aux.c_str() + kRes.size(), nullptr);
+    } else {
+      // strtok on spaces and tabs: the code, then the mnemonic (the description is the rest)
+      size_t i = 0;
+      auto token = [&](std::string& t) {
+        t.clear();
+        while (i < aux.size() && (aux[i] == ' ' || aux[i] == '\t')) ++i;
+        while (i < aux.size() && aux[i] != ' ' && aux[i] != '\t') t += aux[i++];
+        return !t.empty();
+      };
+      std::string codeText, mnemonic;
+      if (token(codeText) && token(mnemonic)) {
+        const long code = std::strtol(codeText.c_str(), nullptr, 10);
+        while (!mnemonic.empty() && (mnemonic.back() == '\n' || mnemonic.back() == '\r')) mnemonic.pop_back();
+        if (code >= 0 && code <= kMaxCode && !mnemonic.empty()) labels[code] = mnemonic;
+      }
+    }
     ++header;
   }
-  if (header > 0 && header < out.size() && out[header].sample == 0 && out[header].code == 0) ++header;
+  if (header < out.size() && out[header].sample == 0 && out[header].code == 0) ++header;
   out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(header));
+  for (Annotation& a : out)
+    if (a.code >= 0 && a.code <= kMaxCode && !labels[a.code].empty()) a.symbol = labels[a.code];
   if (timeResolution) *timeResolution = std::isfinite(resolution) && resolution > 0 ? resolution : 0.0;
   return out;
 }
 
-std::vector<Annotation> read_wfdb_annotations_at(std::span<const uint8_t> bytes, double fs) {
+std::vector<Annotation> read_wfdb_annotations_at(std::span<const uint8_t> bytes, double fs, double frameRate) {
   double resolution = 0.0;
   std::vector<Annotation> annotations = read_wfdb_annotations(bytes, &resolution);
-  if (resolution > 0 && fs > 0 && std::fabs(resolution - fs) > 1e-9 * fs)
+  // Times count in the stated resolution, else in frames (WFDB's getann without high resolution).
+  const double unit = resolution > 0 ? resolution : frameRate > 0 ? frameRate : fs;
+  if (unit > 0 && fs > 0 && std::fabs(unit - fs) > 1e-9 * fs)
     for (Annotation& a : annotations)
-      a.sample = static_cast<int64_t>(std::llround(static_cast<double>(a.sample) * fs / resolution));
+      a.sample = static_cast<int64_t>(std::floor(static_cast<double>(a.sample) * fs / unit + 0.5));
   return annotations;
 }
 
-void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes) {
-  record.annotations = read_wfdb_annotations_at(bytes, record.sampleRate);
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes, double frameRate) {
+  record.annotations = read_wfdb_annotations_at(bytes, record.sampleRate, frameRate);
 }
 
 std::vector<uint8_t> write_wfdb_annotations(std::span<const Annotation> annotations) {

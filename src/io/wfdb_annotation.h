@@ -11,19 +11,23 @@
 
 namespace av::io {
 
-// Reads every annotation, as WFDB's getann does: NUM and CHN persist from one annotation to the next,
-// subtype and num are signed 8-bit, chan unsigned 8-bit. AUX strings lose trailing NUL bytes. A leading
-// block of "## ..." NOTE annotations at time 0 (WFDB's metadata) is dropped; when it states a time
-// resolution, *timeResolution receives it in Hz (else 0), and annotation times count in that unit.
+// Reads every annotation, as WFDB's getann and rdann do: NUM and CHN persist from one annotation to the next,
+// subtype and num are signed 8-bit, chan unsigned 8-bit. AUX strings lose trailing NUL bytes. The annotation
+// table at the start (the leading NOTE annotations at time 0: "## time resolution: F", "## annotation type
+// definitions", "code mnemonic description" custom labels, and the null annotation of code 0 at time 0 after
+// them) is read as metadata, not returned: custom labels go to Annotation::symbol of the annotations with that
+// code. When the table states a time resolution, *timeResolution receives it in Hz (else 0), and
+// annotation times count in that unit. 1003.atr gives rdann's 957 annotations.
 // Errors: wfdb_annotation_invalid (truncated pseudo-annotation, time going negative).
 std::vector<Annotation> read_wfdb_annotations(std::span<const uint8_t> bytes, double* timeResolution = nullptr);
 
-// Reads annotation bytes into record.annotations, converting times to the record's sample indices when
-// the file states a different time resolution. Use this rather than read_wfdb_annotations when the
-// annotations belong to a decoded record.
-void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes);
+// Reads annotation bytes into record.annotations, converting times to the record's sample indices: from the
+// time resolution the file states, else from frames at frameRate (the header's sampling frequency; 0: the
+// record's rate). Use this rather than read_wfdb_annotations when the annotations belong to a decoded record.
+void attach_wfdb_annotations(Record& record, std::span<const uint8_t> bytes, double frameRate = 0.0);
 // The same conversion without a decoded record: annotation times as sample indices at `sampleRate`.
-std::vector<Annotation> read_wfdb_annotations_at(std::span<const uint8_t> bytes, double sampleRate);
+std::vector<Annotation> read_wfdb_annotations_at(std::span<const uint8_t> bytes, double sampleRate,
+                                                 double frameRate = 0.0);
 
 // Writes annotations (in the given order; times may go backwards through SKIP) so that WFDB tools read
 // them back: code 1..49, subtype and num in -128..127, chan in 0..255, aux at most 254 bytes (written

@@ -51,8 +51,13 @@ void parse_frequency(std::string_view field, WfdbHeader& h, size_t lineNo) {
 void parse_record_line(std::string_view line, WfdbHeader& h, size_t lineNo) {
   auto f = detail::split_whitespace(line);
   std::string_view name = f[0];
-  if (name.find('/') != std::string_view::npos)
-    throw Error("wfdb_unsupported", "multi-segment records are not supported", "line " + std::to_string(lineNo));
+  if (size_t slash = name.find('/'); slash != std::string_view::npos) {
+    int nseg = 0;
+    if (!parse_int(name.substr(slash + 1), nseg) || nseg < 1 || nseg > kWfdbMaxSegments)
+      fail(lineNo, "invalid number of segments '" + std::string(name.substr(slash + 1)) + "'");
+    h.segments.resize(static_cast<size_t>(nseg));  // names filled by the segment lines
+    name = name.substr(0, slash);
+  }
   if (!valid_record_name(name)) fail(lineNo, "invalid record name");
   h.recordName = std::string(name);
   if (f.size() < 2) fail(lineNo, "expected number of signals");
@@ -102,7 +107,8 @@ bool parse_gain(std::string_view field, WfdbSignal& s, size_t lineNo) {
     hasBaseline = true;
     field = field.substr(0, paren);
   }
-  if (!parse_double(field, s.gain) || s.gain < 0) fail(lineNo, "expected ADC gain, got '" + std::string(field) + "'");
+  // Negative gains are legal (an inverted signal, e.g. wave_4's DEV_Temperature).
+  if (!parse_double(field, s.gain)) fail(lineNo, "expected ADC gain, got '" + std::string(field) + "'");
   if (s.gain == 0.0) s.gain = 200.0;
   return hasBaseline;
 }
@@ -154,7 +160,7 @@ WfdbSignal parse_signal_line(std::string_view line, size_t lineNo) {
 int wfdb_default_adc_resolution(int format) {
   switch (format) {
     case 80: return 8;
-    case 212: return 12;
+    case 8: case 212: return 12;
     case 310: case 311: return 10;
     case 16: case 61: case 160: return 16;
     case 24: return 24;
@@ -165,7 +171,7 @@ int wfdb_default_adc_resolution(int format) {
 
 bool wfdb_format_supported(int format) {
   switch (format) {
-    case 212: case 16: case 80: case 61: case 160: case 310: case 311: case 24: case 32:
+    case 8: case 212: case 16: case 80: case 61: case 160: case 310: case 311: case 24: case 32:
       return true;
     default:
       return false;
@@ -181,6 +187,7 @@ WfdbHeader parse_wfdb_header(std::string_view text) {
 
   WfdbHeader h;
   bool haveRecordLine = false;
+  size_t segmentLines = 0;
   size_t lineNo = 0;
   for (std::string_view raw : detail::split_lines(text)) {
     ++lineNo;
@@ -195,11 +202,32 @@ WfdbHeader parse_wfdb_header(std::string_view text) {
       haveRecordLine = true;
       continue;
     }
+    if (h.multiSegment()) {
+      // "segment-name frames": a record in the same folder, or "~" (a null segment)
+      if (segmentLines >= h.segments.size())
+        fail(lineNo, "more segment lines than the " + std::to_string(h.segments.size()) + " the record line declares");
+      const auto sf = detail::split_whitespace(line);
+      WfdbSegment& seg = h.segments[segmentLines++];
+      seg.name = std::string(sf[0]);
+      if (seg.name.find_first_of("/\\") != std::string::npos)
+        throw Error("wfdb_file_name_invalid", "segment name '" + seg.name + "' contains a path separator",
+                    "line " + std::to_string(lineNo));
+      if (seg.name != "~" && !valid_record_name(seg.name)) fail(lineNo, "invalid segment name '" + seg.name + "'");
+      if (sf.size() < 2 || !parse_int(sf[1], seg.frames) || seg.frames < 0)
+        fail(lineNo, "expected the number of samples of segment '" + seg.name + "'");
+      continue;
+    }
     if (static_cast<int>(h.signals.size()) >= h.signalCount)
       fail(lineNo, "more signal lines than the " + std::to_string(h.signalCount) + " the record line declares");
     h.signals.push_back(parse_signal_line(line, lineNo));
   }
   if (!haveRecordLine) throw Error("wfdb_header_invalid", "no record line", "line 1");
+  if (h.multiSegment()) {
+    if (segmentLines < h.segments.size())
+      fail(lineNo + 1, "expected " + std::to_string(h.segments.size()) + " segment lines, found " +
+                           std::to_string(segmentLines));
+    return h;
+  }
   if (static_cast<int>(h.signals.size()) < h.signalCount)
     fail(lineNo + 1, "expected " + std::to_string(h.signalCount) + " signal lines, found " +
                          std::to_string(h.signals.size()));

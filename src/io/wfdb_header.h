@@ -1,6 +1,6 @@
 #pragma once
-// WFDB header (.hea) parsing: the record line, one line per signal, and comments (see WFDB header(5)).
-// Only single-segment records are supported; multi-segment headers are rejected with wfdb_unsupported.
+// WFDB header (.hea) parsing: the record line, one line per signal (or, for a multi-segment record, one line
+// per segment), and comments (see WFDB header(5)).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +14,7 @@ namespace av::io {
 inline constexpr int kWfdbMaxSignals = limits::kMaxSignals;
 inline constexpr double kWfdbMaxSamplingFrequency = limits::kMaxReadSampleRate;  // Hz
 inline constexpr int kWfdbMaxSamplesPerFrame = 1024;
+inline constexpr int kWfdbMaxSegments = 100000;
 
 struct WfdbSignal {
   std::string fileName;        // e.g. "100.dat"; never contains '/' or '\\'
@@ -21,7 +22,7 @@ struct WfdbSignal {
   int samplesPerFrame = 1;     // "x" suffix of the format field
   int skew = 0;                // ":" suffix, in frames
   int64_t byteOffset = 0;      // "+" suffix, bytes to skip at the start of the file
-  double gain = 200.0;         // ADC units per physical unit; a 0 or missing gain means the WFDB default 200
+  double gain = 200.0;         // ADC units per physical unit, may be negative; 0 or missing means the default 200
   int baseline = 0;            // ADC value of 0 physical units; defaults to adcZero
   std::string units = "mV";    // physical units; defaults to mV
   int adcResolution = 0;       // bits; 0 in the file means the format's default (filled in here)
@@ -31,6 +32,12 @@ struct WfdbSignal {
   int checksum = 0;            // 16-bit signed sum of all samples of this signal
   int blockSize = 0;
   std::string description;     // lead name such as "MLII" (rest of the line)
+};
+
+// One segment of a multi-segment record: its record name ("~" for a null segment: a gap) and its frames.
+struct WfdbSegment {
+  std::string name;
+  int64_t frames = 0;
 };
 
 struct WfdbHeader {
@@ -44,10 +51,14 @@ struct WfdbHeader {
   std::string baseDate;              // "DD/MM/YYYY" as written, or empty
   std::vector<WfdbSignal> signals;
   std::vector<std::string> comments;  // comment lines without the leading '#'
+  // Multi-segment records ("name/nseg" on the record line): the segments in order; signals stays empty (the
+  // signals are in the segments' own headers, and in the layout header when the first segment has 0 frames).
+  std::vector<WfdbSegment> segments;
+  bool multiSegment() const { return !segments.empty(); }
 };
 
 // Parses header text (LF or CRLF). Throws av::Error with code wfdb_header_invalid (location "line N"),
-// wfdb_file_name_invalid (a signal file name with a path separator) or wfdb_unsupported.
+// wfdb_file_name_invalid (a signal file or segment name with a path separator) or wfdb_unsupported.
 WfdbHeader parse_wfdb_header(std::string_view text);
 
 // Default ADC resolution in bits for a signal format (12 for 212, 10 for 310/311, ...); 0 if unknown.

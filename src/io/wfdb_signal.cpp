@@ -1,11 +1,13 @@
 #include "io/wfdb_signal.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "io/edf.h"
 #include "io/text_util.h"
 
 namespace av::io {
@@ -29,7 +31,7 @@ struct Packing {
 };
 Packing packing(int format) {
   switch (format) {
-    case 80: return {1, 1};
+    case 8: case 80: return {1, 1};
     case 212: return {2, 3};
     case 310: case 311: return {3, 4};
     case 24: return {1, 3};
@@ -46,7 +48,7 @@ inline int32_t sign_extend(uint32_t v, int bits) {
 // Number of complete samples that `n` bytes of a file in `format` hold.
 int64_t samples_in_bytes(int format, int64_t n) {
   switch (format) {
-    case 80: return n;
+    case 8: case 80: return n;
     case 16: case 61: case 160: return n / 2;
     case 24: return n / 3;
     case 32: return n / 4;
@@ -60,6 +62,7 @@ int64_t samples_in_bytes(int format, int64_t n) {
 // The value WFDB writes for "no sample here" in each format.
 int32_t invalid_sample(int format) {
   switch (format) {
+    case 8: return INT32_MIN;  // first differences have no invalid value
     case 80: return -128;
     case 212: return -2048;
     case 310: case 311: return -512;
@@ -139,8 +142,6 @@ std::vector<Group> make_groups(const WfdbHeader& h) {
     const std::string where = "signal " + std::to_string(i);
     if (!wfdb_format_supported(s.format))
       throw Error("wfdb_format_unsupported", "signal format " + std::to_string(s.format) + " is not supported", where);
-    if (s.samplesPerFrame != h.signals.front().samplesPerFrame)
-      throw Error("wfdb_unsupported", "signals with different samples per frame (multi-frequency records)", where);
     if (groups.empty() || groups.back().fileName != s.fileName) {
       for (const Group& g : groups)
         if (g.fileName == s.fileName)
@@ -159,6 +160,11 @@ std::vector<Group> make_groups(const WfdbHeader& h) {
 
 std::vector<Group> open_groups(const WfdbHeader& h, const WfdbFileOpener& open) {
   if (h.signals.empty()) throw Error("empty_signal", "the record has no signals");
+  size_t nulls = 0;
+  for (const WfdbSignal& s : h.signals) nulls += s.fileName == "~";
+  if (nulls == h.signals.size())
+    throw Error("wfdb_no_samples", "the header names no signal files (a multi-segment record's layout header)");
+  if (nulls > 0) throw Error("wfdb_unsupported", "null signals (file '~') beside stored ones");
   std::vector<Group> groups = make_groups(h);
   for (Group& g : groups) {
     std::optional<std::span<const uint8_t>> bytes = open ? open(g.fileName) : std::nullopt;
@@ -185,12 +191,44 @@ int64_t frame_count(const WfdbHeader& h, const std::vector<Group>& groups) {
   return h.sampleCount > 0 ? h.sampleCount : available;
 }
 
+// Format 8 stores first differences: each sample is the previous one of its signal plus a signed byte, from the
+// signal's initial value. Decodes the file's sample stream [first, first + count) into out, summing from the start
+// of the data (so it needs the data from the start of the file).
+void decode_format8(const WfdbHeader& h, const Group& g, int64_t first, int64_t count, int32_t* out) {
+  if (g.sampleBase != 0)
+    throw Error("wfdb_unsupported", "format 8 (first differences) is read from the start of the file only, not in slices");
+  std::vector<int32_t> acc(static_cast<size_t>(g.frameSize));
+  std::vector<int> slotSignal(static_cast<size_t>(g.frameSize));
+  for (size_t j = 0; j < g.signals.size(); ++j) {
+    const WfdbSignal& s = h.signals[static_cast<size_t>(g.signals[j])];
+    for (int k = 0; k < s.samplesPerFrame; ++k) slotSignal[static_cast<size_t>(g.positions[j] + k)] = static_cast<int>(j);
+  }
+  std::vector<int32_t> current(g.signals.size());
+  for (size_t j = 0; j < g.signals.size(); ++j) current[j] = h.signals[static_cast<size_t>(g.signals[j])].initialValue;
+  const uint8_t* d = g.data.data();
+  for (int64_t k = 0; k < first + count; ++k) {
+    const size_t j = static_cast<size_t>(slotSignal[static_cast<size_t>(k % g.frameSize)]);
+    current[j] += static_cast<int8_t>(d[k]);
+    if (k >= first) *out++ = current[j];
+  }
+}
+
+// The signal whose rate is the record's: the ECG lead (find_ecg_lead on the descriptions), else signal 0.
+int main_signal(const WfdbHeader& h) {
+  Record probe;
+  for (const WfdbSignal& s : h.signals) probe.leads.push_back(Lead{s.description, "", {}});
+  const int ecg = find_ecg_lead(probe);
+  return ecg >= 0 ? ecg : 0;
+}
+
 Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t first, int64_t count, bool checksums) {
-  const int spf = h.signals.front().samplesPerFrame;
-  limits::check_record_samples(count * spf * static_cast<int64_t>(h.signals.size()));
+  int64_t perFrame = 0;
+  for (const WfdbSignal& s : h.signals) perFrame += s.samplesPerFrame;
+  limits::check_record_samples(count * perFrame);
+  const int mainSpf = h.signals[static_cast<size_t>(main_signal(h))].samplesPerFrame;
   Record rec;
   rec.name = h.recordName;
-  rec.sampleRate = h.samplingFrequency * spf;
+  rec.sampleRate = h.samplingFrequency * mainSpf;
   rec.leads.resize(h.signals.size());
   std::vector<int64_t> sums(h.signals.size(), 0);
 
@@ -208,17 +246,26 @@ Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t fir
       const double mv = detail::millivolts_per_unit(s.units);
       scale[j] = (mv > 0 ? mv : 1.0) / s.gain;
       lead.units = mv > 0 ? "mV" : s.units;
-      lead.samples.resize(static_cast<size_t>(count) * static_cast<size_t>(spf));
+      if (s.samplesPerFrame != mainSpf) lead.sampleRate = h.samplingFrequency * s.samplesPerFrame;
+      lead.samples.resize(static_cast<size_t>(count) * static_cast<size_t>(s.samplesPerFrame));
     }
     const int32_t invalid = invalid_sample(g.format);
     for (int64_t f0 = first; f0 < first + count; f0 += kChunkFrames) {
       const int64_t f1 = std::min(first + count, f0 + kChunkFrames);
       const int64_t rawEnd = std::min(g.frames, f1 + maxSkew);  // skewed signals read ahead
       raw.resize(static_cast<size_t>((rawEnd - f0) * g.frameSize));
-      decode_samples(g.format, g.data.data(), f0 * g.frameSize - g.sampleBase, (rawEnd - f0) * g.frameSize, raw.data());
+      if (g.format == 8)
+        decode_format8(h, g, f0 * g.frameSize, (rawEnd - f0) * g.frameSize, raw.data());
+      else
+        decode_samples(g.format, g.data.data(), f0 * g.frameSize - g.sampleBase, (rawEnd - f0) * g.frameSize, raw.data());
       for (size_t j = 0; j < g.signals.size(); ++j) {
         const size_t si = static_cast<size_t>(g.signals[j]);
         const WfdbSignal& s = h.signals[si];
+        const int spf = s.samplesPerFrame;
+        // The header's checksum covers the samples as stored, frame by frame, whatever the skew.
+        if (checksums)
+          for (int64_t t = f0; t < f1; ++t)
+            for (int k = 0; k < spf; ++k) sums[si] += raw[static_cast<size_t>((t - f0) * g.frameSize + g.positions[j] + k)];
         float* out = rec.leads[si].samples.data() + (f0 - first) * spf;
         for (int64_t t = f0; t < f1; ++t) {
           const int64_t src = t + s.skew;
@@ -226,7 +273,6 @@ Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t fir
             // Past the end of a skewed signal, and at WFDB's "invalid sample" value, hold the last value.
             if (src < rawEnd) {
               const int32_t v = raw[static_cast<size_t>((src - f0) * g.frameSize + g.positions[j] + k)];
-              sums[si] += v;
               if (v != invalid) last[j] = static_cast<float>((static_cast<double>(v) - s.baseline) * scale[j]);
             }
             *out++ = last[j];
@@ -269,6 +315,7 @@ std::vector<WfdbFileSlice> slices_for(const WfdbHeader& h, const std::vector<Gro
 }  // namespace
 
 std::vector<WfdbFileSlice> wfdb_frame_slices(const WfdbHeader& header, int64_t firstFrame, int64_t count) {
+  if (header.multiSegment()) throw Error("wfdb_unsupported", "multi-segment records are read whole, not in slices");
   if (header.signals.empty()) throw Error("empty_signal", "the record has no signals");
   if (firstFrame < 0 || count < 0 || firstFrame > (int64_t{1} << 40) || count > (int64_t{1} << 40))
     throw Error("wfdb_range_invalid", "frame range out of bounds");
@@ -277,6 +324,7 @@ std::vector<WfdbFileSlice> wfdb_frame_slices(const WfdbHeader& header, int64_t f
 
 Record decode_wfdb_slices(const WfdbHeader& header, const WfdbFileOpener& openSlice, int64_t firstFrame,
                           int64_t count) {
+  if (header.multiSegment()) throw Error("wfdb_unsupported", "multi-segment records are read whole, not in slices");
   if (header.signals.empty()) throw Error("empty_signal", "the record has no signals");
   if (firstFrame < 0 || count < 0 || firstFrame > (int64_t{1} << 40) || count > (int64_t{1} << 40))
     throw Error("wfdb_range_invalid", "frame range out of bounds");
@@ -298,11 +346,172 @@ Record decode_wfdb_slices(const WfdbHeader& header, const WfdbFileOpener& openSl
   return decode(header, groups, firstFrame, end - firstFrame, false);
 }
 
+namespace {
+
+int64_t segment_total(const WfdbHeader& h) {
+  int64_t total = 0;
+  for (const WfdbSegment& s : h.segments) {
+    total += s.frames;
+    if (total > (int64_t{1} << 40)) throw Error("wfdb_header_invalid", "the segments' lengths add up to an absurd length");
+  }
+  return total;
+}
+
+WfdbHeader segment_header(const WfdbFileOpener& open, const std::string& name, double fs) {
+  std::optional<std::span<const uint8_t>> bytes = open ? open(name + ".hea") : std::nullopt;
+  if (!bytes) throw Error("wfdb_signal_missing", "segment header '" + name + ".hea' is missing");
+  WfdbHeader h = parse_wfdb_header(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  if (h.multiSegment())
+    throw Error("wfdb_header_invalid", "segment '" + name + "' is itself a multi-segment record", name + ".hea");
+  if (std::fabs(h.samplingFrequency - fs) > 1e-9 * fs)
+    throw Error("wfdb_header_invalid", "segment '" + name + "' is sampled at " + std::to_string(h.samplingFrequency) +
+                                           " Hz, the record at " + std::to_string(fs) + " Hz", name + ".hea");
+  return h;
+}
+
+// Multi-segment records (WFDB header(5)): fixed layout (every segment has the record's signals, in order) or
+// variable layout (the first segment, of 0 frames, is the layout header naming the signals; each segment holds
+// some of them, matched by name). Null segments ("~") and signals a segment lacks are gaps: they hold the last
+// value (0 before any) and are listed in the metadata. Each segment's samples are converted with its own gain
+// and baseline (as wfdb-python does; WFDB's rdsamp -P applies the layout header's).
+Record read_multi(const WfdbHeader& h, const WfdbFileOpener& open, int64_t first, int64_t count, bool checksums) {
+  const int64_t total = segment_total(h);
+  first = std::clamp<int64_t>(first, 0, total);
+  count = std::clamp<int64_t>(count, 0, total - first);
+  const double fs = h.samplingFrequency;
+  size_t s0 = 0;
+  WfdbHeader layout;
+  bool variable = false;
+  if (h.segments.front().frames == 0 && h.segments.front().name != "~") {
+    layout = segment_header(open, h.segments.front().name, fs);
+    variable = true;
+    s0 = 1;
+  } else {
+    for (const WfdbSegment& seg : h.segments)
+      if (seg.name != "~") {
+        layout = segment_header(open, seg.name, fs);
+        break;
+      }
+  }
+  if (static_cast<int>(layout.signals.size()) != h.signalCount)
+    throw Error("wfdb_header_invalid", "the layout has " + std::to_string(layout.signals.size()) +
+                                           " signals, the record line says " + std::to_string(h.signalCount));
+  const size_t nsig = layout.signals.size();
+  if (nsig == 0) throw Error("empty_signal", "the record has no signals");
+
+  // The segments the range touches, their headers, and which of their signals is which lead.
+  struct Part {
+    size_t segment;
+    int64_t start, a, b;  // record frame of the segment's start; frames [a, b) of the segment are wanted
+    WfdbHeader header;
+    std::vector<int> signalOf;  // per lead: the segment's signal index, or -1
+    bool null;
+  };
+  std::vector<Part> parts;
+  std::vector<int> spf(nsig, 0);
+  int64_t at = 0;
+  for (size_t k = s0; k < h.segments.size(); ++k) {
+    const WfdbSegment& seg = h.segments[k];
+    const int64_t start = at;
+    at += seg.frames;
+    const int64_t a = std::max<int64_t>(first - start, 0), b = std::min<int64_t>(first + count - start, seg.frames);
+    if (a >= b) continue;
+    Part p{k, start, a, b, {}, std::vector<int>(nsig, -1), seg.name == "~"};
+    if (!p.null) {
+      p.header = segment_header(open, seg.name, fs);
+      std::vector<bool> used(p.header.signals.size(), false);
+      for (size_t i = 0; i < nsig; ++i) {
+        if (!variable) {
+          if (p.header.signals.size() != nsig)
+            throw Error("wfdb_header_invalid", "segment '" + seg.name + "' has " + std::to_string(p.header.signals.size()) +
+                                                   " signals in a fixed-layout record of " + std::to_string(nsig));
+          p.signalOf[i] = static_cast<int>(i);
+        } else {
+          for (size_t j = 0; j < p.header.signals.size(); ++j)
+            if (!used[j] && p.header.signals[j].description == layout.signals[i].description) {
+              p.signalOf[i] = static_cast<int>(j);
+              used[j] = true;
+              break;
+            }
+        }
+        if (p.signalOf[i] >= 0) {
+          const int f = p.header.signals[static_cast<size_t>(p.signalOf[i])].samplesPerFrame;
+          if (spf[i] != 0 && spf[i] != f)
+            throw Error("wfdb_unsupported", "signal '" + layout.signals[i].description +
+                                                "' changes its samples per frame between segments");
+          spf[i] = f;
+        }
+      }
+    }
+    parts.push_back(std::move(p));
+  }
+  for (size_t i = 0; i < nsig; ++i)
+    if (spf[i] == 0) spf[i] = variable ? 1 : layout.signals[i].samplesPerFrame;
+  int64_t perFrame = 0;
+  for (int f : spf) perFrame += f;
+  limits::check_record_samples(count * perFrame);
+
+  WfdbHeader shape = layout;  // the layout's names with the samples per frame found, to choose the main lead
+  for (size_t i = 0; i < nsig; ++i) shape.signals[i].samplesPerFrame = spf[i];
+  const int mainSpf = spf[static_cast<size_t>(main_signal(shape))];
+  Record rec;
+  rec.name = h.recordName;
+  rec.sampleRate = fs * mainSpf;
+  rec.leads.resize(nsig);
+  for (size_t i = 0; i < nsig; ++i) {
+    const WfdbSignal& s = layout.signals[i];
+    Lead& lead = rec.leads[i];
+    lead.name = s.description.empty() ? "signal " + std::to_string(i) : s.description;
+    lead.units = detail::millivolts_per_unit(s.units) > 0 ? "mV" : s.units;
+    if (spf[i] != mainSpf) lead.sampleRate = fs * spf[i];
+    lead.samples.resize(static_cast<size_t>(count * spf[i]));
+  }
+  std::vector<float> last(nsig, 0.0f);
+  int gaps = 0;
+  auto hold = [&](size_t i, int64_t from, int64_t to) {  // record frames [from, to) of lead i
+    float* out = rec.leads[i].samples.data();
+    std::fill(out + (from - first) * spf[i], out + (to - first) * spf[i], last[i]);
+  };
+  for (const Part& p : parts) {
+    const int64_t from = p.start + p.a, to = p.start + p.b;
+    if (p.null) {
+      for (size_t i = 0; i < nsig; ++i) hold(i, from, to);
+      if (gaps++ < 100)
+        rec.metadata.emplace_back("Gap", std::to_string(static_cast<double>(from) / fs) + " s to " +
+                                             std::to_string(static_cast<double>(to) / fs) + " s (null segment)");
+      continue;
+    }
+    const std::string& name = h.segments[p.segment].name;
+    const Record seg = p.a == 0 && p.b == h.segments[p.segment].frames && checksums
+                           ? read_wfdb(p.header, open)
+                           : decode_wfdb_frames(p.header, open, p.a, p.b - p.a);
+    for (size_t i = 0; i < nsig; ++i) {
+      const int j = p.signalOf[i];
+      if (j < 0) {
+        hold(i, from, to);
+        continue;
+      }
+      const std::vector<float>& src = seg.leads[static_cast<size_t>(j)].samples;
+      const size_t n = static_cast<size_t>((to - from) * spf[i]);
+      if (src.size() < n)
+        throw Error("wfdb_signal_truncated", "segment '" + name + "' holds fewer samples than its header says");
+      std::copy_n(src.begin(), n, rec.leads[i].samples.begin() + (from - first) * spf[i]);
+      if (n > 0) last[i] = src[n - 1];
+    }
+  }
+  if (gaps > 0) rec.metadata.emplace_back("Gaps", std::to_string(gaps) + " null segments");
+  return rec;
+}
+
+}  // namespace
+
 int64_t wfdb_frame_count(const WfdbHeader& header, const WfdbFileOpener& openSignalFile) {
+  if (header.multiSegment()) return segment_total(header);
   return frame_count(header, open_groups(header, openSignalFile));
 }
 
 Record read_wfdb(const WfdbHeader& header, const WfdbFileOpener& openSignalFile) {
+  if (header.multiSegment()) return read_multi(header, openSignalFile, 0, segment_total(header), true);
   const std::vector<Group> groups = open_groups(header, openSignalFile);
   const int64_t n = frame_count(header, groups);
   return decode(header, groups, 0, n, header.sampleCount > 0);
@@ -314,11 +523,37 @@ Record read_wfdb(std::string_view headerText, const WfdbFileOpener& openSignalFi
 
 Record decode_wfdb_frames(const WfdbHeader& header, const WfdbFileOpener& openSignalFile, int64_t firstFrame,
                           int64_t count) {
+  if (header.multiSegment()) return read_multi(header, openSignalFile, firstFrame, count, false);
   const std::vector<Group> groups = open_groups(header, openSignalFile);
   const int64_t n = frame_count(header, groups);
   firstFrame = std::clamp<int64_t>(firstFrame, 0, n);
   count = std::clamp<int64_t>(count, 0, n - firstFrame);
   return decode(header, groups, firstFrame, count, false);
+}
+
+std::vector<std::string> wfdb_record_files(const WfdbHeader& header, const WfdbFileOpener& open) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& n) {
+    if (n != "~" && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  };
+  if (!header.multiSegment()) {
+    for (const WfdbSignal& s : header.signals) add(s.fileName);
+    return names;
+  }
+  for (const WfdbSegment& seg : header.segments) {
+    if (seg.name == "~") continue;
+    add(seg.name + ".hea");
+    std::optional<std::span<const uint8_t>> bytes = open ? open(seg.name + ".hea") : std::nullopt;
+    if (!bytes) continue;
+    try {
+      const WfdbHeader sh = parse_wfdb_header(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+      if (!sh.multiSegment())
+        for (const WfdbSignal& s : sh.signals) add(s.fileName);
+    } catch (const Error&) {
+      // reported when the record is read
+    }
+  }
+  return names;
 }
 
 }  // namespace av::io

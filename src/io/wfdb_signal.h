@@ -19,8 +19,13 @@ namespace av::io {
 // The span must stay valid until the reader returns.
 using WfdbFileOpener = std::function<std::optional<std::span<const uint8_t>>(std::string_view fileName)>;
 
-// Reads a whole record: every signal as a lead in mV (leads with non-voltage units keep their units),
-// sample rate = frequency × samples per frame. Header checksums are verified. Errors (av::Error codes):
+// Reads a whole record: every signal as a lead in mV (leads with non-voltage units keep their units). The
+// record's rate is frequency × samples per frame of its ECG lead (find_ecg_lead on the descriptions, else
+// signal 0); in a multi-frequency record the signals with other samples per frame keep their own rate
+// (Lead::sampleRate = frequency × their samples per frame). Skewed signals are shifted by their skew; their
+// last skew frames hold the last value. Header checksums are verified over the samples as stored.
+// Multi-segment records (header.segments) open each segment's header "<segment>.hea" and its signal files
+// through the same opener (see read_multi in the .cpp for layouts and gaps). Errors (av::Error codes):
 // wfdb_header_invalid, wfdb_file_name_invalid, wfdb_unsupported, wfdb_format_unsupported,
 // wfdb_signal_missing, wfdb_signal_truncated, wfdb_checksum_mismatch, empty_signal, record_too_long (more
 // samples than limits::kMaxRecordSamples: use decode_wfdb_frames in chunks).
@@ -32,9 +37,16 @@ Record read_wfdb(const WfdbHeader& header, const WfdbFileOpener& openSignalFile)
 int64_t wfdb_frame_count(const WfdbHeader& header, const WfdbFileOpener& openSignalFile);
 
 // Decodes frames [firstFrame, firstFrame + count) clipped to the record, for chunked processing of long
-// records. Checksums are not verified (they cover the whole record). annotations stay empty.
+// records; of a multi-segment record only the segments the range touches are opened. Checksums are not
+// verified (they cover the whole record). annotations stay empty.
 Record decode_wfdb_frames(const WfdbHeader& header, const WfdbFileOpener& openSignalFile, int64_t firstFrame,
                           int64_t count);
+
+// Every file a record needs that can be named from its header and the files the opener has: the signal files,
+// or for a multi-segment record the segment headers ("<segment>.hea", the layout header among them) and the
+// signal files of those segment headers the opener can give. Callers that fetch files ask again after
+// fetching the segment headers.
+std::vector<std::string> wfdb_record_files(const WfdbHeader& header, const WfdbFileOpener& open);
 
 // Streaming long records without holding whole files: where frames [firstFrame, firstFrame + count) of
 // each signal file lie (byte offset from the start of the file, length, and the index of the first sample

@@ -71,7 +71,7 @@ WfdbRangeSource::WfdbRangeSource(io::WfdbHeader header, FileSize fileSize, ReadB
   if (header_.signals.empty()) throw Error("empty_signal", "the record has no signals");
   if (signal_ < 0 || signal_ >= static_cast<int>(header_.signals.size()))
     throw Error("lead_not_found", "signal " + std::to_string(signalIndex) + " does not exist");
-  spf_ = header_.signals.front().samplesPerFrame;
+  spf_ = header_.signals[static_cast<size_t>(signal_)].samplesPerFrame;  // multi-frequency: the lead's own rate
   for (const auto& s : header_.signals) {
     if (files_.empty() || files_.back().name != s.fileName) {
       File f;

@@ -278,13 +278,16 @@ TEST_CASE("WFDB error paths end in coded errors", "[io][wfdb][errors]") {
   CHECK(error_code_of(read("r 1 360 4\nr.dat 16x0\n")) == "wfdb_header_invalid");
   CHECK(error_code_of(read("r 2 360 4\nr.dat 16\n")) == "wfdb_header_invalid");      // missing signal line
   CHECK(error_code_of(read("r 1 360 4\nr.dat 16\nr.dat 16\n")) == "wfdb_header_invalid");  // extra line
-  CHECK(error_code_of(read("r/2 1 360 4\n")) == "wfdb_unsupported");                  // multi-segment
+  CHECK(error_code_of(read("r/2 1 360 4\n")) == "wfdb_header_invalid");               // segment lines missing
+  CHECK(error_code_of(read("r/2 1 360 4\ns1 2\n../s2 2\n")) == "wfdb_file_name_invalid");
+  CHECK(error_code_of(read("r/0 1 360 4\n")) == "wfdb_header_invalid");
+  CHECK(error_code_of(read("r/1 1 360 4\ns1 2\n")) == "wfdb_signal_missing");          // no s1.hea
   CHECK(error_code_of(read("r 1 360 4\n../r.dat 16\n")) == "wfdb_file_name_invalid");
   CHECK(error_code_of(read("r 1 360 4\n/etc/passwd 16\n")) == "wfdb_file_name_invalid");
   CHECK(error_code_of(read("r 1 360 4\nsub\\r.dat 16\n")) == "wfdb_file_name_invalid");
   CHECK(error_code_of(read("r 1 360 4\n.. 16\n")) == "wfdb_file_name_invalid");
   CHECK(error_code_of(read("r 1 360 4\nr.dat 999\n")) == "wfdb_format_unsupported");
-  CHECK(error_code_of(read("r 1 360 4\nr.dat 8\n")) == "wfdb_format_unsupported");
+  CHECK(error_code_of(read("r 1 360 4\nr.dat 508\n")) == "wfdb_format_unsupported");   // FLAC
   CHECK(error_code_of(read("r 1 360 4\nother.dat 16\n")) == "wfdb_signal_missing");
   CHECK(error_code_of(read("r 1 360 5\nr.dat 16\n")) == "wfdb_signal_truncated");     // .dat too short
   CHECK(error_code_of(read("r 64 360 999999999999999\n" + [] {
