@@ -88,6 +88,8 @@ export interface Beat {
   rhythm?: 'AF';
   /** The model's own label when the rhythm stage changed it (A inside AF counts as N). */
   modelLabel?: BeatClass;
+  /** Inside a stretch of unusable signal: kept here, left out of counts, burden, events, HRV and pauses. */
+  noisy?: true;
 }
 
 export interface Episode {
@@ -124,6 +126,9 @@ export interface AnalysisResult {
    * one of the model's training records (metadata training.split.trainRecords, or .records for the paper's beat
    * split): agreement with its annotations is then not validation. */
   model: { name: string; parameters: number; inTrainingData: boolean } | null;
+  /** What to know before trusting the findings: not_ecg_waveform, no_usable_signal, implausible_heart_rate,
+   * lead_unlike_training. */
+  warnings: { code: string; message: string }[];
   beats: Beat[];
   summary: {
     beatCount: number;
@@ -150,6 +155,12 @@ export interface AnalysisResult {
     };
     /** One row per 3600 s from the record start. */
     hourly: HourRow[];
+    /** 5-second segments judged flat, clipped or noisy, merged into stretches. */
+    signalQuality: {
+      usablePercent: number;
+      unusable: { startSec: number; endSec: number; reason: 'flat' | 'clipped' | 'noisy' | 'not_ecg' }[];
+      noisyBeats: number;
+    };
   };
   timing: { readMs: number; detectMs: number; classifyMs: number; totalMs: number };
 }

@@ -115,7 +115,8 @@ function rhythmOptions(pauseSec, afRelabel) {
   return out;
 }
 
-const defaultLead = (rec) => Math.max(0, rec.leads.findIndex((l) => l.name === 'MLII'));
+// The core's choice (core/record.h default_lead_index): MLII, else a lead named as an ECG, else lead 0.
+const defaultLead = (rec) => rec.handle.defaultLead();
 
 // Honest labels: whether a record was in a model's training data. The metadata lists the training records
 // (training.split.trainRecords for the inter-patient protocol; training.split.records for the paper's beat split,
@@ -377,11 +378,12 @@ class Analyzer {
         const beat = { sample, time: round(sample / fs, 1e3) };
         if (labels[i] >= 0) {
           beat.label = CLASSES[labels[i]];
-          if (rhythm[2 * i] >= 0) beat.modelLabel = CLASSES[rhythm[2 * i]];
+          if (rhythm[3 * i] >= 0) beat.modelLabel = CLASSES[rhythm[3 * i]];
           beat.probabilities = {};
           CLASSES.forEach((c, k) => { beat.probabilities[c] = round(probs[5 * i + k], 1e6); });
         }
-        if (rhythm[2 * i + 1]) beat.rhythm = 'AF';
+        if (rhythm[3 * i + 1]) beat.rhythm = 'AF';
+        if (rhythm[3 * i + 2]) beat.noisy = true;
         return beat;
       });
       return this.#label(result, shape.name, shape.sampleRate, shape.samples);

@@ -19,10 +19,20 @@ export function formatText(r) {
   lines.push(`model: ${model}`);
   if (r.model?.inTrainingData)
     lines.push(`note: record ${r.record} was in this model's training data, so agreement with its annotations is not validation`);
+  for (const w of r.warnings ?? []) lines.push(`warning: ${w.code}: ${w.message}`);
   lines.push(`beats: ${s.beatCount} (${r.beatSource === 'reference' ? 'reference annotations' : 'detected'})`);
   if (r.model) {
     const counts = Object.entries(s.counts).map(([c, n]) => `${c} ${n}`).join('   ');
     lines.push(`  ${counts}`);
+  }
+  const q = s.signalQuality;
+  if (q) {
+    const left = (r.durationSec * (100 - q.usablePercent)) / 100;
+    lines.push(`signal quality: ${fixed(q.usablePercent)} % usable` + (q.unusable.length
+      ? `; ${plural(q.unusable.length, 'unusable stretch', 'unusable stretches')} (${fixed(left)} s, ${plural(q.noisyBeats, 'beat')}) left out of the findings`
+      : ''));
+    for (const u of q.unusable.slice(0, 10)) lines.push(`  ${clock(u.startSec)}-${clock(u.endSec)}  ${u.reason}`);
+    if (q.unusable.length > 10) lines.push(`  ... ${q.unusable.length - 10} more`);
   }
   const hr = s.heartRate;
   const at = (t) => (typeof t === 'number' ? ` at ${clock(t)}` : '');

@@ -29,6 +29,7 @@ std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double 
   std::vector<size_t> centre;
   for (size_t i = 1; i + 1 < n; ++i) {
     if (beats[i - 1].label == kV || beats[i].label == kV || beats[i + 1].label == kV) continue;
+    if (beats[i - 1].noisy || beats[i].noisy || beats[i + 1].noisy) continue;
     const double a = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
     const double b = static_cast<double>(beats[i + 1].sample - beats[i].sample) / fs;
     if (!(a > 0 && b > 0) || a > options.maxRrSec || b > options.maxRrSec) continue;

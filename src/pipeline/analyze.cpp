@@ -86,15 +86,24 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
   result.timing.detectMs = chunked.timing.detectMs;
   result.timing.classifyMs = chunked.timing.classifyMs;
   result.summary = chunked.summary;
+  result.warnings = chunked.warnings;
   result.timing.totalMs = options.readMs + ms_since(start);
   report(options, "done", 1.0);
   return result;
 }
 
 Summary summarize_beats(std::vector<BeatResult>& beats, double fs, int64_t lengthSamples,
-                        const SummaryOptions& options) {
+                        const SummaryOptions& options, SignalQuality quality) {
   std::vector<BeatLabel> labels(beats.size());
-  for (size_t i = 0; i < labels.size(); ++i) labels[i] = {beats[i].sample, beats[i].label};
+  size_t u = 0;
+  quality.noisyBeats = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const int64_t s = beats[i].sample;
+    while (u < quality.unusable.size() && quality.unusable[u].end <= s) ++u;
+    beats[i].noisy = u < quality.unusable.size() && quality.unusable[u].start <= s;
+    quality.noisyBeats += beats[i].noisy;
+    labels[i] = {s, beats[i].label, beats[i].noisy};
+  }
   std::vector<size_t> relabelled;
   const std::vector<AfEpisode> af = find_af(labels, fs, options, &relabelled);
   for (const AfEpisode& e : af)
@@ -103,7 +112,7 @@ Summary summarize_beats(std::vector<BeatResult>& beats, double fs, int64_t lengt
     beats[i].modelLabel = beats[i].label;
     beats[i].label = labels[i].label;
   }
-  Summary s = summarize(labels, fs, lengthSamples, options, af);
+  Summary s = summarize(labels, fs, lengthSamples, options, af, quality);
   s.afRelabelled = relabelled.size();
   return s;
 }
@@ -140,6 +149,7 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
       j["probabilities"] = std::move(p);
     }
     if (b.af) j["rhythm"] = "AF";
+    if (b.noisy) j["noisy"] = true;
     beats.push_back(std::move(j));
   }
 
@@ -157,6 +167,14 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
                           {"meanBpm", round_to(e.meanBpm, 1)}, {"beats", e.beats}});
   json af = {{"burdenPercent", round_to(s.af.burdenPercent, 2)}, {"episodes", std::move(afEpisodes)},
              {"relabelledA", s.afRelabelled}};
+  json unusable = json::array();
+  for (size_t k = 0; k < s.signalQuality.unusable.size(); ++k) {
+    const SampleSpan& u = s.signalQuality.unusable[k];
+    unusable.push_back({{"startSec", seconds(u.start)}, {"endSec", seconds(u.end)},
+                        {"reason", k < s.signalQuality.reasons.size() ? s.signalQuality.reasons[k] : "noisy"}});
+  }
+  json signalQuality = {{"usablePercent", round_to(s.signalQuality.usablePercent, 2)},
+                        {"unusable", std::move(unusable)}, {"noisyBeats", s.signalQuality.noisyBeats}};
   json pauses = json::array();
   for (const Pause& p : s.pauses) {
     json j = {{"startSec", seconds(p.start)}, {"durationSec", round_to(p.durationSec, 3)}};
@@ -190,6 +208,7 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
         {"svRuns", episodes(s.svRuns, true, false)}}},
       {"ventricular", ectopy(s.ventricular)},
       {"supraventricular", ectopy(s.supraventricular)},
+      {"signalQuality", signalQuality},
       {"af", af},
       {"pauses", pauses},
       {"hrv",
@@ -211,6 +230,9 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
   j["durationSec"] = round_to(r.durationSec, 2);
   j["beatSource"] = r.beatSource == BeatSource::Reference ? "reference" : "detect";
   j["model"] = r.hasModel ? json{{"name", r.modelName}, {"parameters", r.modelParameters}} : json(nullptr);
+  json warnings = json::array();
+  for (const Warning& w : r.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
+  j["warnings"] = std::move(warnings);
   j["beats"] = std::move(beats);
   j["summary"] = std::move(summary);
   j["timing"] = {{"readMs", round_to(r.timing.readMs, 2)},
@@ -256,6 +278,7 @@ std::string to_json_string(const Result& r) {
       out.push_back('}');
     }
     if (b.af) out.append(",\"rhythm\":\"AF\"");
+    if (b.noisy) out.append(",\"noisy\":true");
     out.push_back('}');
   }
   out.append(rest, at + key.size() - 1, std::string::npos);

@@ -53,12 +53,18 @@ struct BeatResult {
   int64_t sample = 0;  // at the input's own rate
   int label = -1;      // 0..4 (N L R A V); -1 without a model
   bool af = false;     // inside an AF episode
+  bool noisy = false;  // inside a stretch of unusable signal
   int modelLabel = -1; // the classifier's own label when the rhythm changed it (A inside AF), else -1
   std::array<float, 5> probabilities{};
 };
 
 struct Timing {
   double readMs = 0, detectMs = 0, classifyMs = 0, totalMs = 0;
+};
+
+// Something about the input the user should know before trusting the findings (the JSON's warnings).
+struct Warning {
+  std::string code, message;
 };
 
 struct Result {
@@ -73,6 +79,7 @@ struct Result {
   int64_t modelParameters = 0;
   std::vector<BeatResult> beats;
   Summary summary;
+  std::vector<Warning> warnings;
   Timing timing;
 };
 
@@ -80,10 +87,11 @@ struct Result {
 // core/limits.h), no_reference_annotations.
 Result analyze(const Record& record, Classifier* classifier, const AnalyzeOptions& options);
 
-// The rhythm stage at the end of the road: AF episodes (marking the beats inside and, with
-// options.afRelabel, counting their A labels as N), then the summary.
+// The rhythm stage at the end of the road: beats inside the unusable stretches of `quality` flagged noisy,
+// AF episodes (marking the beats inside and, with options.afRelabel, counting their A labels as N), then
+// the summary.
 Summary summarize_beats(std::vector<BeatResult>& beats, double sampleRate, int64_t lengthSamples,
-                        const SummaryOptions& options);
+                        const SummaryOptions& options, SignalQuality quality = {});
 
 // The JSON document of DESIGN 2.1 (plus leadIndex, beatSource, summary extras).
 nlohmann::ordered_json to_json(const Result& result);

@@ -3,11 +3,12 @@
 
 namespace av::pipeline {
 
-// One beat as the rhythm analysis sees it: position at the input's rate and class index 0..4 (N L R A V),
-// -1 if unlabelled.
+// One beat as the rhythm analysis sees it: position at the input's rate, class index 0..4 (N L R A V) or -1
+// if unlabelled, and whether it lies in a stretch of unusable signal (then it takes no part in the findings).
 struct BeatLabel {
   int64_t sample = 0;
   int label = -1;
+  bool noisy = false;
 };
 
 }  // namespace av::pipeline

@@ -18,13 +18,14 @@ struct Rr {
 std::vector<Rr> valid_rr(const std::vector<BeatLabel>& beats, double fs) {
   std::vector<Rr> rr;
   for (size_t i = 1; i < beats.size(); ++i) {
+    if (beats[i - 1].noisy || beats[i].noisy) continue;
     double seconds = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
     if (seconds >= kMinRR && seconds <= kMaxRR) rr.push_back({beats[i - 1].sample, beats[i].sample, seconds});
   }
   return rr;
 }
 
-bool is_normal_class(int label) { return label >= 0 && label <= 2; }  // N, L, R
+bool is_normal(const BeatLabel& b) { return !b.noisy && b.label >= 0 && b.label <= 2; }  // N, L, R
 
 // Sample standard deviation (n − 1); empty below two values.
 std::optional<double> sample_sd(const std::vector<double>& v) {
@@ -76,9 +77,16 @@ HeartRate heart_rate(const std::vector<BeatLabel>& beats, double fs) {
   return hr;
 }
 
-std::vector<Pause> find_pauses(const std::vector<BeatLabel>& beats, double fs, const SummaryOptions& options) {
+std::vector<Pause> find_pauses(const std::vector<BeatLabel>& beats, double fs, const SummaryOptions& options,
+                               const std::vector<SampleSpan>& unusable) {
   std::vector<Pause> out;
   for (size_t i = 1; i < beats.size(); ++i) {
+    // Not a finding when either beat, or any of the interval, lies in unusable signal.
+    if (beats[i - 1].noisy || beats[i].noisy) continue;
+    if (std::any_of(unusable.begin(), unusable.end(), [&](const SampleSpan& u) {
+          return u.start < beats[i].sample && u.end > beats[i - 1].sample;
+        }))
+      continue;
     const double seconds = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
     if (seconds >= options.pauseSec)
       out.push_back({i - 1, beats[i - 1].sample, seconds, seconds >= options.flaggedPauseSec});
@@ -92,7 +100,7 @@ Hrv heart_rate_variability(const std::vector<BeatLabel>& beats, double fs) {
   std::vector<int64_t> nnEnd;        // sample of the interval's second beat
   std::vector<double> successive;    // ms, differences of NN intervals that share a beat
   for (size_t i = 1; i < beats.size(); ++i) {
-    if (!is_normal_class(beats[i - 1].label) || !is_normal_class(beats[i].label)) continue;
+    if (!is_normal(beats[i - 1]) || !is_normal(beats[i])) continue;
     const double ms = 1000.0 * static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
     if (!nn.empty() && nnEnd.back() == beats[i - 1].sample) successive.push_back(ms - nn.back());
     nn.push_back(ms);
@@ -154,6 +162,7 @@ std::vector<HourRow> hourly_rows(const std::vector<BeatLabel>& beats, double fs,
     for (const BeatLabel& b : beats) {
       if (b.sample < from || b.sample >= to) continue;
       ++row.beats;
+      if (b.noisy) continue;
       if (b.label == 4) ++row.v;
       if (b.label == 3) ++row.a;
     }

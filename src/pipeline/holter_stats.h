@@ -8,8 +8,10 @@
 namespace av::pipeline {
 
 HeartRate heart_rate(const std::vector<BeatLabel>& beats, double sampleRate);
-std::vector<Pause> find_pauses(const std::vector<BeatLabel>& beats, double sampleRate, const SummaryOptions& options);
-// NN intervals join consecutive beats both labelled N, L or R.
+// RR ≥ options.pauseSec between two beats of usable signal, with no unusable stretch in between.
+std::vector<Pause> find_pauses(const std::vector<BeatLabel>& beats, double sampleRate, const SummaryOptions& options,
+                               const std::vector<SampleSpan>& unusable = {});
+// NN intervals join consecutive beats both labelled N, L or R, neither noisy.
 Hrv heart_rate_variability(const std::vector<BeatLabel>& beats, double sampleRate);
 // One row per kHourSec from the record start up to lengthSamples (or the last beat).
 std::vector<HourRow> hourly_rows(const std::vector<BeatLabel>& beats, double sampleRate, int64_t lengthSamples,

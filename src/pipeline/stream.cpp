@@ -11,6 +11,8 @@
 #include "dsp/filters.h"
 #include "dsp/qrs.h"
 #include "dsp/resample.h"
+#include "dsp/signal_quality.h"
+#include "pipeline/quality_gate.h"
 
 namespace av::pipeline {
 namespace {
@@ -177,6 +179,7 @@ struct StreamAnalyzer::State {
   int channels = 1;
   std::vector<int> featureIndex;
   std::unique_ptr<dsp::BeatContextTracker> context;
+  dsp::SignalQualityTracker quality;
   std::vector<int64_t> outR;  // 360 Hz peak per result beat (detect mode: the sort key)
   Result result;
   bool finished = false, outOfOrder = false;
@@ -352,6 +355,7 @@ struct StreamAnalyzer::State {
     const bool reference = options.analyze.beats == BeatSource::Reference;
     const int64_t back = reference ? winBefore : kDetectorLag + winBefore;
     cls = compute_cls(a - back - 1, b + winAfter + 1);
+    quality.push(std::span<const float>(x360).subspan(static_cast<size_t>(a - x360First), static_cast<size_t>(b - a)));
     if (!reference) {
       std::vector<int64_t> coarse;
       detector.push(std::span<const float>(x360).subspan(static_cast<size_t>(a - x360First), static_cast<size_t>(b - a)),
@@ -373,6 +377,7 @@ struct StreamAnalyzer::State {
     }
     next = b;
     if (next >= n360) {
+      quality.finish();
       if (context) {
         context->finish();
         take_context_beats();
@@ -405,7 +410,9 @@ struct StreamAnalyzer::State {
     for (size_t i = 0; i < result.beats.size(); ++i)
       result.beats[i].sample = reference ? info.referenceBeats[i]
                                          : std::clamp<int64_t>(dsp::map_index(outR[i], kFs, fs), 0, n - 1);
-    result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary);
+    QualityVerdict verdict = judge_quality(quality.segments(), fs, n, result.beats.size(), info.lead);
+    result.warnings = std::move(verdict.warnings);
+    result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary, std::move(verdict.quality));
     workMs += ms_since(t);
     result.timing.classifyMs = classifyMs;
     result.timing.detectMs = workMs - classifyMs;

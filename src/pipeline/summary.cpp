@@ -102,13 +102,20 @@ std::vector<AfEpisode> find_af(std::vector<BeatLabel>& beats, double fs, const S
   return episodes;
 }
 
-Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate, int64_t lengthSamples,
-                  const SummaryOptions& options, const std::vector<AfEpisode>& af) {
+Summary summarize(const std::vector<BeatLabel>& input, double sampleRate, int64_t lengthSamples,
+                  const SummaryOptions& options, const std::vector<AfEpisode>& af, const SignalQuality& quality) {
   Summary s;
-  s.beatCount = beats.size();
+  s.beatCount = input.size();
+  s.signalQuality = quality;
+  // Noisy beats keep their place (they still break runs and patterns) but no label.
+  std::vector<BeatLabel> beats = input;
+  for (auto& b : beats)
+    if (b.noisy) b.label = -1;
   size_t labelled = 0;
   for (const auto& b : beats) {
-    if (b.label >= 0 && b.label < 5) {
+    if (b.noisy) {
+      continue;
+    } else if (b.label >= 0 && b.label < 5) {
       ++s.counts[static_cast<size_t>(b.label)];
       ++labelled;
     } else {
@@ -134,7 +141,7 @@ Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate, int64_
   double afSamples = 0;
   for (const AfEpisode& e : af) afSamples += static_cast<double>(e.end - e.start);
   if (length > 0) s.af.burdenPercent = 100.0 * afSamples / static_cast<double>(length);
-  s.pauses = find_pauses(beats, sampleRate, options);
+  s.pauses = find_pauses(beats, sampleRate, options, quality.unusable);
   s.hrv = heart_rate_variability(beats, sampleRate);
   s.hourly = hourly_rows(beats, sampleRate, length, s.pauses, af);
   return s;

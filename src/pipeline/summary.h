@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "pipeline/af_detect.h"
@@ -52,6 +53,18 @@ struct Ectopy {
   std::optional<Episode> longestRun, fastestRun;
 };
 
+// A stretch of samples [start, end) at the input's rate.
+struct SampleSpan {
+  int64_t start = 0, end = 0;
+};
+
+struct SignalQuality {
+  std::vector<SampleSpan> unusable;  // merged, in order
+  std::vector<std::string> reasons;  // per stretch: flat, clipped or noisy (the first segment's)
+  double usablePercent = 100;
+  size_t noisyBeats = 0;             // beats inside the unusable stretches
+};
+
 struct Af {
   double burdenPercent = 0;  // time in AF episodes, % of the record
   std::vector<AfEpisode> episodes;
@@ -70,6 +83,7 @@ struct Summary {
   Hrv hrv;
   std::vector<HourRow> hourly;
   size_t afRelabelled = 0;  // beats the classifier called A inside AF, counted as N
+  SignalQuality signalQuality;
 };
 
 struct SummaryOptions {
@@ -97,8 +111,10 @@ std::vector<AfEpisode> find_af(std::vector<BeatLabel>& beats, double sampleRate,
                                std::vector<size_t>* relabelled = nullptr);
 
 // Summarises beats in sample order; sampleRate > 0 (Hz at the input's rate); lengthSamples is the record's
-// length (0: up to the last beat). `af` are the episodes of find_af() on the same beats.
+// length (0: up to the last beat). `af` are the episodes of find_af() on the same beats; `quality` the
+// unusable stretches (beats flagged noisy take no part in counts, burden, events, HRV and pauses).
 Summary summarize(const std::vector<BeatLabel>& beats, double sampleRate, int64_t lengthSamples = 0,
-                  const SummaryOptions& options = {}, const std::vector<AfEpisode>& af = {});
+                  const SummaryOptions& options = {}, const std::vector<AfEpisode>& af = {},
+                  const SignalQuality& quality = {});
 
 }  // namespace av::pipeline

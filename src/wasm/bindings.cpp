@@ -220,6 +220,7 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision) {
       .function("sampleRate", &RecordHandle::sampleRate)
       .function("length", &RecordHandle::length)
       .function("leadCount", &RecordHandle::leadCount)
+      .function("defaultLead", &RecordHandle::defaultLead)
       .function("leadName", &RecordHandle::leadName)
       .function("leadUnits", &RecordHandle::leadUnits)
       .function("samples", &RecordHandle::samples)

@@ -36,6 +36,7 @@ class RecordHandle {
   double sampleRate() const { return rec->sampleRate; }
   double length() const { return static_cast<double>(rec->length()); }
   int leadCount() const { return static_cast<int>(rec->leads.size()); }
+  int defaultLead() const { return av::default_lead_index(*rec); }
   std::string leadName(int i) const { return lead(i).name; }
   std::string leadUnits(int i) const { return lead(i).units; }
   // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).

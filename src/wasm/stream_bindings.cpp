@@ -94,11 +94,16 @@ class StreamJob {
     for (const auto& b : s_->result.beats) v.push_back(static_cast<int8_t>(b.label));
     return copy_out<int8_t>("Int8Array", v);
   }
-  // Per beat: the model's own label where the rhythm stage changed it (else -1), and 1 inside AF.
+  // Per beat, three values: the model's own label where the rhythm stage changed it (else -1), 1 inside AF,
+  // 1 inside unusable signal.
   val beatRhythm() const {
     std::vector<int8_t> v;
-    v.reserve(s_->result.beats.size() * 2);
-    for (const auto& b : s_->result.beats) v.push_back(static_cast<int8_t>(b.modelLabel)), v.push_back(b.af ? 1 : 0);
+    v.reserve(s_->result.beats.size() * 3);
+    for (const auto& b : s_->result.beats) {
+      v.push_back(static_cast<int8_t>(b.modelLabel));
+      v.push_back(b.af ? 1 : 0);
+      v.push_back(b.noisy ? 1 : 0);
+    }
     return copy_out<int8_t>("Int8Array", v);
   }
   val beatProbabilities() const {

@@ -105,7 +105,15 @@ TEST_CASE("without a model beats carry no label and the lead can be chosen", "[p
   auto j = to_json(result);
   CHECK(j["model"].is_null());
   CHECK_FALSE(j["beats"][0].contains("label"));
-  CHECK(j["summary"]["unlabelled"] == 24);
+  // Lead V1 is flat: every beat lies in unusable signal, so none is counted, and the result says why.
+  CHECK_FALSE(j["summary"].contains("unlabelled"));
+  CHECK(j["summary"]["signalQuality"]["usablePercent"] == 0.0);
+  CHECK(j["summary"]["signalQuality"]["noisyBeats"] == 24);
+  CHECK(j["summary"]["signalQuality"]["unusable"][0]["reason"] == "flat");
+  CHECK(j["warnings"][0]["code"] == "no_usable_signal");
+  CHECK(j["beats"][0]["noisy"] == true);
+  INFO(to_json_string(result));
+  INFO(j.dump());
   CHECK(nlohmann::json::parse(to_json_string(result)) == nlohmann::json::parse(j.dump()));
   result.beats.clear();
   CHECK(nlohmann::json::parse(to_json_string(result))["beats"] == nlohmann::json::array());

@@ -17,7 +17,9 @@
 #include "nn/model.h"
 #include "pipeline/analyze.h"
 #include "pipeline/engine_classifier.h"
+#include "pipeline/quality_gate.h"
 #include "pipeline/stream.h"
+#include "dsp/signal_quality.h"
 
 using namespace av;
 using namespace av::pipeline;
@@ -53,7 +55,14 @@ Result whole_record(const Record& rec, int lead, Classifier& classifier) {
       b.label = static_cast<int>(std::max_element(b.probabilities.begin(), b.probabilities.end()) - b.probabilities.begin());
     }
   }
-  r.summary = summarize_beats(r.beats, rec.sampleRate, static_cast<int64_t>(rec.length()), {});
+  // Signal quality over the whole lead at 360 Hz in one piece.
+  dsp::SignalQualityTracker quality;
+  quality.push(rec.sampleRate == dsp::kModelRate ? std::vector<float>(x) : dsp::resample(x, rec.sampleRate));
+  quality.finish();
+  QualityVerdict verdict = judge_quality(quality.segments(), rec.sampleRate, static_cast<int64_t>(rec.length()),
+                                         r.beats.size(), rec.leads[static_cast<size_t>(lead)].name);
+  r.warnings = verdict.warnings;
+  r.summary = summarize_beats(r.beats, rec.sampleRate, static_cast<int64_t>(rec.length()), {}, verdict.quality);
   return r;
 }
 
@@ -71,6 +80,13 @@ void require_same_beats(const Result& a, const Result& b) {
   }
   CHECK(differing == 0);
   CHECK(a.summary.counts == b.summary.counts);
+  REQUIRE(a.summary.signalQuality.unusable.size() == b.summary.signalQuality.unusable.size());
+  for (size_t i = 0; i < a.summary.signalQuality.unusable.size(); ++i) {
+    CHECK(a.summary.signalQuality.unusable[i].start == b.summary.signalQuality.unusable[i].start);
+    CHECK(a.summary.signalQuality.unusable[i].end == b.summary.signalQuality.unusable[i].end);
+  }
+  CHECK(a.summary.signalQuality.noisyBeats == b.summary.signalQuality.noisyBeats);
+  CHECK(a.warnings.size() == b.warnings.size());
   CHECK(a.summary.beatCount == b.summary.beatCount);
 }
 

@@ -21,7 +21,8 @@ const sd = (v) => {
   const m = v.reduce((a, x) => a + x, 0) / v.length;
   return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1));
 };
-const normal = (b) => b.label === 'N' || b.label === 'L' || b.label === 'R';
+// NN beats: labelled N, L or R and not in unusable signal.
+const normal = (b) => !b.noisy && (b.label === 'N' || b.label === 'L' || b.label === 'R');
 
 for (const r of ['100', '203', '232']) {
   test(`record ${r}: SDNN, RMSSD, pauses and hourly counts recomputed from the beats`, { skip: !have(r) }, () => {
@@ -42,8 +43,14 @@ for (const r of ['100', '203', '232']) {
     const rmssd = Math.sqrt(diffs.reduce((a, x) => a + x * x, 0) / diffs.length);
     assert.ok(Math.abs(h.rmssdMs - rmssd) <= 0.02 * rmssd, `RMSSD ${h.rmssdMs} vs ${rmssd}`);
 
+    // Pauses: RR ≥ 2 s between two usable beats with no unusable stretch in between.
+    const unusable = res.summary.signalQuality.unusable.map((u) => [u.startSec * fs_, u.endSec * fs_]);
     let pauses = 0;
-    for (let i = 1; i < b.length; i++) pauses += (b[i].sample - b[i - 1].sample) / fs_ >= 2.0;
+    for (let i = 1; i < b.length; i++) {
+      if (b[i].noisy || b[i - 1].noisy) continue;
+      if (unusable.some(([a, e]) => a < b[i].sample && e > b[i - 1].sample)) continue;
+      pauses += (b[i].sample - b[i - 1].sample) / fs_ >= 2.0;
+    }
     assert.equal(res.summary.pauses.length, pauses);
 
     const hours = Math.ceil(res.durationSec / 3600);

@@ -1,0 +1,90 @@
+#include "pipeline/quality_gate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "dsp/beats.h"
+#include "dsp/resample.h"
+
+namespace av::pipeline {
+namespace {
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Standard lead names other than the models' training lead (MIT-BIH MLII, i.e. lead II).
+bool other_standard_lead(const std::string& name) {
+  static const char* kOther[] = {"I", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6", "MLI", "MLIII",
+                                 "MV1", "MV2", "MV3", "MV4", "MV5", "MV6", "D1", "D3", "V"};
+  const std::string u = upper(name);
+  return std::any_of(std::begin(kOther), std::end(kOther), [&](const char* o) { return u == o; });
+}
+
+std::string fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+}  // namespace
+
+QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, double fs, int64_t length,
+                             size_t beatCount, const std::string& leadName) {
+  QualityVerdict v;
+  const double kFs = dsp::kModelRate;
+  auto to_input = [&](int64_t i360) { return std::clamp<int64_t>(dsp::map_index(i360, kFs, fs), 0, length); };
+  int64_t usable360 = 0, total360 = 0;
+  std::vector<double> kurtosis;
+  for (const auto& s : segments) {
+    total360 += s.end - s.start;
+    if (s.kurtosis > 0) kurtosis.push_back(s.kurtosis);  // every segment that is not flat
+    if (s.usable()) {
+      usable360 += s.end - s.start;
+      continue;
+    }
+    const int64_t a = to_input(s.start), b = to_input(s.end);
+    if (!v.quality.unusable.empty() && v.quality.unusable.back().end >= a) {
+      v.quality.unusable.back().end = b;
+    } else {
+      v.quality.unusable.push_back({a, b});
+      v.quality.reasons.push_back(dsp::quality_issue_name(s.issue));
+    }
+  }
+  v.quality.usablePercent = total360 > 0 ? 100.0 * static_cast<double>(usable360) / static_cast<double>(total360) : 0;
+
+  const double durationSec = static_cast<double>(length) / fs;
+  if (!kurtosis.empty()) {
+    std::nth_element(kurtosis.begin(), kurtosis.begin() + static_cast<std::ptrdiff_t>(kurtosis.size() / 2), kurtosis.end());
+    const double median = kurtosis[kurtosis.size() / 2];
+    if (median < kMinEcgKurtosis) {
+      v.warnings.push_back({"not_ecg_waveform", "the lead has no QRS-like peaks (median kurtosis " + fixed(median, 1) +
+                                                    "; an ECG has 5 or more): it looks like a periodic or non-ECG "
+                                                    "waveform, so no findings are reported"});
+      v.quality.unusable = {{0, length}};
+      v.quality.reasons = {"not_ecg"};
+      v.quality.usablePercent = 0;
+      return v;
+    }
+  }
+  if (usable360 == 0 && total360 > 0) {
+    v.warnings.push_back({"no_usable_signal", "no stretch of the lead is usable (flat, clipped or noise throughout)"});
+    return v;
+  }
+  const double usableSec = static_cast<double>(usable360) / kFs;
+  if (usableSec >= 10) {
+    const double bpm = 60.0 * static_cast<double>(beatCount) / durationSec;
+    if (bpm < 20 || bpm > 300)
+      v.warnings.push_back({"implausible_heart_rate", "the detected beats give " + fixed(bpm, 0) +
+                                                          " per minute, outside 20-300: the lead may not be an ECG"});
+  }
+  if (other_standard_lead(leadName))
+    v.warnings.push_back({"lead_unlike_training", "the models were trained on lead MLII (lead II); lead " + leadName +
+                                                      " differs, so its labels are less reliable"});
+  return v;
+}
+
+}  // namespace av::pipeline

@@ -1,0 +1,27 @@
+#pragma once
+// From the signal-quality segments (dsp/signal_quality.h) to what the result reports: the unusable stretches
+// at the input's rate, and the warnings of the plausibility gate (a lead that does not look like an ECG, an
+// implausible rate, a lead unlike the models' training lead). A lead that is not an ECG is unusable as a
+// whole, so that it gives no arrhythmia findings.
+#include <string>
+#include <vector>
+
+#include "dsp/signal_quality.h"
+#include "pipeline/analyze.h"
+
+namespace av::pipeline {
+
+// Below this median kurtosis of the segments that are not flat the lead has no QRS-like peaks (an ECG has ≥ 5; a sine
+// 1.5, a square wave 1, breathing about 2).
+inline constexpr double kMinEcgKurtosis = 3.0;
+
+struct QualityVerdict {
+  SignalQuality quality;
+  std::vector<Warning> warnings;
+};
+
+// segments: in order at 360 Hz; fs and length: the input's rate and sample count; beats: the 360 Hz peaks.
+QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, double fs, int64_t length,
+                             size_t beatCount, const std::string& leadName);
+
+}  // namespace av::pipeline
