@@ -30,10 +30,20 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
+// The whole lead unusable, with the reason as the warning.
+QualityVerdict& not_ecg(QualityVerdict& v, int64_t length, const char* code, const std::string& why) {
+  v.warnings.push_back({code, why + ", so no findings are reported"});
+  v.quality.unusable = {{0, length}};
+  v.quality.reasons = {"not_ecg"};
+  v.quality.usablePercent = 0;
+  return v;
+}
+
 }  // namespace
 
 QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, double fs, int64_t length,
-                             size_t beatCount, const std::string& leadName) {
+                             const std::vector<int64_t>& beats360, const std::string& leadName) {
+  const size_t beatCount = beats360.size();
   QualityVerdict v;
   const double kFs = dsp::kModelRate;
   auto to_input = [&](int64_t i360) { return std::clamp<int64_t>(dsp::map_index(i360, kFs, fs), 0, length); };
@@ -60,15 +70,21 @@ QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, d
   if (!kurtosis.empty()) {
     std::nth_element(kurtosis.begin(), kurtosis.begin() + static_cast<std::ptrdiff_t>(kurtosis.size() / 2), kurtosis.end());
     const double median = kurtosis[kurtosis.size() / 2];
-    if (median < kMinEcgKurtosis) {
-      v.warnings.push_back({"not_ecg_waveform", "the lead has no QRS-like peaks (median kurtosis " + fixed(median, 1) +
-                                                    "; an ECG has 5 or more): it looks like a periodic or non-ECG "
-                                                    "waveform, so no findings are reported"});
-      v.quality.unusable = {{0, length}};
-      v.quality.reasons = {"not_ecg"};
-      v.quality.usablePercent = 0;
-      return v;
+    if (median < kMinEcgKurtosis)
+      return not_ecg(v, length, "not_ecg_waveform", "the lead has no QRS-like peaks (median kurtosis " + fixed(median, 1) +
+                                                    "; an ECG has 5 or more): it looks like a periodic or non-ECG waveform");
+  }
+  // A heart never beats to the sample: intervals all within 2 samples at 360 Hz (5.6 ms) over 20 beats or
+  // more come from a generator or a test signal.
+  if (beatCount >= 20) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 1; i < beatCount; ++i) {
+      lo = std::min(lo, beats360[i] - beats360[i - 1]);
+      hi = std::max(hi, beats360[i] - beats360[i - 1]);
     }
+    if (hi - lo <= 2)
+      return not_ecg(v, length, "periodic_test_signal", "the beats repeat exactly every " + fixed(static_cast<double>(lo) / kFs, 3) +
+                                                            " s, like a generator or test signal, not a heart");
   }
   if (usable360 == 0 && total360 > 0) {
     v.warnings.push_back({"no_usable_signal", "no stretch of the lead is usable (flat, clipped or noise throughout)"});
@@ -78,8 +94,8 @@ QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, d
   if (usableSec >= 10) {
     const double bpm = 60.0 * static_cast<double>(beatCount) / durationSec;
     if (bpm < 20 || bpm > 300)
-      v.warnings.push_back({"implausible_heart_rate", "the detected beats give " + fixed(bpm, 0) +
-                                                          " per minute, outside 20-300: the lead may not be an ECG"});
+      return not_ecg(v, length, "implausible_heart_rate", "the detected beats give " + fixed(bpm, 0) +
+                                                              " per minute, outside 20-300: the lead may not be an ECG");
   }
   if (other_standard_lead(leadName))
     v.warnings.push_back({"lead_unlike_training", "the models were trained on lead MLII (lead II); lead " + leadName +

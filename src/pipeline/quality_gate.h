@@ -1,8 +1,10 @@
 #pragma once
 // From the signal-quality segments (dsp/signal_quality.h) to what the result reports: the unusable stretches
 // at the input's rate, and the warnings of the plausibility gate (a lead that does not look like an ECG, an
-// implausible rate, a lead unlike the models' training lead). A lead that is not an ECG is unusable as a
-// whole, so that it gives no arrhythmia findings.
+// implausible rate, a lead unlike the models' training lead). A lead that is not an ECG (no QRS-like peaks,
+// beats that repeat exactly like a generator's, an implausible rate) is unusable as a whole, so that it gives
+// no arrhythmia findings.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,8 +22,9 @@ struct QualityVerdict {
   std::vector<Warning> warnings;
 };
 
-// segments: in order at 360 Hz; fs and length: the input's rate and sample count; beats: the 360 Hz peaks.
+// segments: in order at 360 Hz; fs and length: the input's rate and sample count; beats360: the beats' peaks
+// at 360 Hz, in order.
 QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, double fs, int64_t length,
-                             size_t beatCount, const std::string& leadName);
+                             const std::vector<int64_t>& beats360, const std::string& leadName);
 
 }  // namespace av::pipeline

@@ -410,7 +410,7 @@ struct StreamAnalyzer::State {
     for (size_t i = 0; i < result.beats.size(); ++i)
       result.beats[i].sample = reference ? info.referenceBeats[i]
                                          : std::clamp<int64_t>(dsp::map_index(outR[i], kFs, fs), 0, n - 1);
-    QualityVerdict verdict = judge_quality(quality.segments(), fs, n, result.beats.size(), info.lead);
+    QualityVerdict verdict = judge_quality(quality.segments(), fs, n, outR, info.lead);
     result.warnings = std::move(verdict.warnings);
     result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary, std::move(verdict.quality));
     workMs += ms_since(t);

@@ -60,7 +60,7 @@ Result whole_record(const Record& rec, int lead, Classifier& classifier) {
   quality.push(rec.sampleRate == dsp::kModelRate ? std::vector<float>(x) : dsp::resample(x, rec.sampleRate));
   quality.finish();
   QualityVerdict verdict = judge_quality(quality.segments(), rec.sampleRate, static_cast<int64_t>(rec.length()),
-                                         r.beats.size(), rec.leads[static_cast<size_t>(lead)].name);
+                                         p.sample360, rec.leads[static_cast<size_t>(lead)].name);
   r.warnings = verdict.warnings;
   r.summary = summarize_beats(r.beats, rec.sampleRate, static_cast<int64_t>(rec.length()), {}, verdict.quality);
   return r;
