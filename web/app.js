@@ -1,11 +1,12 @@
 // The demo page: wires file input, the analysis worker, the strip chart, the summary and the explanation panels.
-import { StripChart, CLASS_COLORS } from './chart.js';
+import { StripChart, CLASS_COLORS } from '../src/js/chart.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
 import { renderAgreement } from './agreementview.js';
 import { renderContextPlayers } from './contextview.js';
 import { createWorkerClient } from './workerclient.js';
 import { download, resultDocument } from './exporting.js';
-import { CLASSES, agreement, summaryEvents, beatsCsv, formatTime } from './stats.js';
+import { CLASSES, agreement, summaryEvents, beatsCsv } from './stats.js';
+import { formatTime } from '../src/js/format.js';
 import { $, el, chip, renderProbabilities } from './dom.js';
 import { initReportView } from './reportview.js';
 

@@ -1,5 +1,5 @@
 // Small DOM helpers of the demo page, and the probability meters of the beat panel.
-import { CLASS_COLORS } from './chart.js';
+import { CLASS_COLORS } from '../src/js/chart.js';
 import { CLASSES } from './stats.js';
 
 export const $ = (id) => document.getElementById(id);

@@ -2,7 +2,7 @@
 // explaining never block the page. Messages: {id, type, ...args} in; {id, ok, value | error} or
 // {id, progress} out. Only the record's samples and results cross over, never the WASM objects.
 import { createAnalyzer, MODELS } from '../src/js/index.js';
-import { minMaxPyramid } from './signal.js';
+import { minMaxPyramid } from '../src/js/signal.js';
 
 let av = null;                 // the analyzer of the current model
 let avModel = null;

@@ -2,7 +2,7 @@
 // the record, and the page shows the result in its own tiles and lists. From npm the two imports are
 // 'arrhythmiavision/worker' and 'arrhythmiavision/chart' (with an import map or a bundler).
 import { createWorkerAnalyzer } from '../../src/js/worker.js';
-import { StripChart, minMaxPyramid } from '../../web/chart.js';
+import { StripChart, minMaxPyramid } from '../../src/js/chart.js';
 
 const $ = (id) => document.getElementById(id);
 let result = null;

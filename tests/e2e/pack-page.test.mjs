@@ -1,7 +1,8 @@
 // The packed package in a page: `npm pack`, an offline install into a clean temporary site, and a plain HTML page
 // (no bundler) under the demo's strict CSP that imports the package through an import map. It must analyse
 // record 100 on the main thread (createAnalyzer) and in the package's module worker (createWorkerAnalyzer), give
-// the CLI's beat count both times, log no console errors and send no request off its origin.
+// the CLI's beat count both times, load the strip chart (arrhythmiavision/chart), log no console errors and send no
+// request off its origin.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import { installPackedPackage } from '../node/helpers.mjs';
 // The page's own script: a separate file, since the CSP allows no inline script (the import map is let in by hash).
 const MAIN_JS = `import { createAnalyzer } from 'arrhythmiavision';
 import { createWorkerAnalyzer } from 'arrhythmiavision/worker';
+import { StripChart } from 'arrhythmiavision/chart';
 
 const bytes = async (p) => {
   const r = await fetch(p);
@@ -29,7 +31,7 @@ try {
   const wav = await createWorkerAnalyzer({ model: 'v1' });
   const worker = await wav.analyze(await wav.readWfdb(await files()), { beats: 'detect' });
   const result = { main: main.summary.beatCount, worker: worker.summary.beatCount, model: av.info.model,
-    workerModel: wav.info.model, labelled: main.beats.every((b) => b.label) && worker.beats.every((b) => b.label) };
+    workerModel: wav.info.model, chart: typeof StripChart, labelled: main.beats.every((b) => b.label) && worker.beats.every((b) => b.label) };
   av.dispose();
   wav.dispose();
   out.textContent = \`main thread: \${result.main} beats; worker: \${result.worker} beats (\${result.model})\`;
@@ -54,7 +56,8 @@ function buildSite(dir) {
     assert.ok(file, `exports["${key}"] has no import entry`);
     return './node_modules/arrhythmiavision/' + file.replace(/^\.\//, '');
   };
-  const importMap = JSON.stringify({ imports: { arrhythmiavision: entry('.'), 'arrhythmiavision/worker': entry('./worker') } });
+  const importMap = JSON.stringify({ imports: { arrhythmiavision: entry('.'), 'arrhythmiavision/worker': entry('./worker'),
+    'arrhythmiavision/chart': entry('./chart') } });
   const hash = createHash('sha256').update(importMap).digest('base64');
   fs.writeFileSync(path.join(site, 'index.html'), `<!doctype html>
 <html lang="en">
@@ -96,6 +99,7 @@ test('the packed package, installed into a clean site, analyses a record in a pa
     assert.equal(out.model, 'arrhythminet-v1');
     assert.equal(out.workerModel, 'arrhythminet-v1');
     assert.equal(out.labelled, true);
+    assert.equal(out.chart, 'function', 'arrhythmiavision/chart loads in the page');
     assert.match(await page.locator('#out').textContent(), new RegExp(`main thread: ${expected} beats; worker: ${expected} beats`));
     assert.deepEqual(foreign, [], 'requests left the origin');
     await page.close();

@@ -2,7 +2,7 @@
 // above a detail view with ECG-paper grid, beat labels coloured by class and reference annotations. Both draw
 // from a min/max pyramid, so a 24-hour recording pans and zooms as smoothly as a 30-minute one.
 import { rangeMinMax, robustRange } from './signal.js';
-import { formatTime } from './stats.js';
+import { formatTime } from './format.js';
 
 export { minMaxPyramid } from './signal.js';
 

@@ -1,5 +1,5 @@
-// Signal helpers shared by the worker and the chart: a min/max pyramid, so that any zoom level of a 24-hour
-// recording is drawn from at most a few buckets per pixel.
+// Signal helpers of the strip chart (and of pages that feed it): a min/max pyramid, so that any zoom level of a
+// 24-hour recording is drawn from at most a few buckets per pixel.
 
 export const PYRAMID_FACTOR = 8;
 
