@@ -1,9 +1,10 @@
-// The demo page: wires file input, the analysis worker, the strip chart, the summary and the explanation panels.
+// The demo page: wires file input, the engine (the package's worker), the strip chart, the summary and the
+// explanation panels.
 import { StripChart, CLASS_COLORS } from '../src/js/chart.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
 import { renderAgreement } from './agreementview.js';
 import { renderContextPlayers } from './contextview.js';
-import { createWorkerClient } from './workerclient.js';
+import { createEngine } from './engine.js';
 import { download, resultDocument } from './exporting.js';
 import { CLASSES, agreement, summaryEvents, beatsCsv } from './stats.js';
 import { formatTime } from '../src/js/format.js';
@@ -14,17 +15,15 @@ const CLASS_NAMES = {
   N: 'Normal', L: 'Left bundle branch block', R: 'Right bundle branch block', A: 'Atrial premature', V: 'Premature ventricular',
 };
 
-// ---- worker client ----------------------------------------------------------------------------------------------
-// The engine lives in a worker; cancelling a long analysis terminates it and starts a fresh one.
-const engineWorker = createWorkerClient((e) => showError({ code: 'worker_failed', message: e.message ||
-  'the WebAssembly engine could not be loaded (is dist/ built? run npm run build)' }, 'Engine error'));
-const call = (type, args, options) => engineWorker.call(type, args, options);
+// ---- engine -----------------------------------------------------------------------------------------------------
+// The engine lives in the package's worker; cancelling a long analysis terminates it and starts a fresh one.
+const engine = createEngine();
 
 // ---- state ------------------------------------------------------------------------------------------------------
 const state = {
   info: null,
   model: null,        // the model the worker has loaded
-  record: null,       // {name, sampleRate, leads, length, annotations, files}
+  record: null,       // {name, sampleRate, leads, length, annotations, defaultLead, files}
   lead: 0,
   result: null,
   agreement: null,
@@ -101,7 +100,7 @@ function setBusy(busy) {
 
 /** Stops whatever the engine is doing by replacing its worker; the record is gone with it. */
 function cancelWork() {
-  engineWorker.restart();
+  engine.cancel();
   state.record = null;
   state.result = null;
   state.agreement = null;
@@ -118,13 +117,13 @@ $('cancel').addEventListener('click', cancelWork);
 // ---- engine start -----------------------------------------------------------------------------------------------
 async function startEngine() {
   try {
-    const { info } = await call('init', { model: $('model-select').value });
-    state.info = info;
+    state.info = await engine.start($('model-select').value);
     state.model = $('model-select').value;
     setStatus('Ready');
-    showEngineInfo(info);
+    showEngineInfo(state.info);
   } catch (err) {
     setStatus(state.model ? 'Ready' : 'Engine not available');
+    if (err.code === 'worker_failed') err.message = `${err.message}: the WebAssembly engine could not be loaded (is dist/ built? run npm run build)`;
     showError(err, 'The analysis engine could not start');
     if (state.model) $('model-select').value = state.model;   // the previous model is still loaded
   }
@@ -171,16 +170,14 @@ async function loadRecord(files) {
   setBusy(true);
   setStatus(`Reading ${files.map((f) => f.name).join(', ')}…`);
   try {
-    const record = await call('load', { files, model: $('model-select').value, csvRate: Number($('csv-rate').value) || 360 },
-      { transfer: files.map((f) => f.bytes) });
+    const record = await engine.load(files, $('model-select').value, Number($('csv-rate').value) || 360);
     state.record = record;
     state.result = null;
     state.agreement = null;
     clearSummary();
     const select = $('lead-select');
     select.replaceChildren(...record.leads.map((name, i) => new Option(`${name}`, String(i))));
-    const mlii = record.leads.findIndex((n) => n.toUpperCase() === 'MLII');
-    state.lead = mlii >= 0 ? mlii : 0;
+    state.lead = record.defaultLead;   // the engine's choice: MLII, II, an ECG-named lead, else the first
     select.value = String(state.lead);
     $('record-name').textContent = `${record.name} · ${record.sampleRate} Hz · ${formatSpan(record.length / record.sampleRate)}`;
     $('welcome').hidden = true;
@@ -198,8 +195,7 @@ async function loadRecord(files) {
 }
 
 async function showLead() {
-  const { samples, levels } = await call('samples', { lead: state.lead });
-  chart.setSignal({ samples, levels, sampleRate: state.record.sampleRate });
+  chart.setSignal(await engine.chartSignal(state.lead));
   chart.setReference(state.record.annotations);
   $('chart-title').textContent = `ECG · ${state.record.leads[state.lead]}`;
   await runAnalysis();
@@ -209,8 +205,8 @@ async function runAnalysis() {
   setStatus('Analysing…');
   setProgress(0);
   const t0 = performance.now();
-  const { result, info } = await call('analyze', { lead: state.lead, model: $('model-select').value },
-    { onProgress: (f) => { setProgress(f); setStatus(`Analysing… ${Math.round(f * 100)} %`); } });
+  const { result, info } = await engine.analyze(state.lead, $('model-select').value,
+    (f) => { setProgress(f); setStatus(`Analysing… ${Math.round(f * 100)} %`); });
   const wallMs = performance.now() - t0;
   state.info = info;
   showEngineInfo(info);
@@ -394,7 +390,7 @@ async function explainBeat(index) {
   $('shap-negligible').hidden = true;
   renderContextPlayers($('context-players'), []);
   try {
-    const cam = await call('explain', { beat: index, method: 'gradcam' });
+    const cam = await engine.explain(beat, { method: 'gradcam', lead: state.lead });
     if (token !== state.explainToken) return;
     const window = cam.window ?? rawWindow(beat, cam.values.length);
     const windowNote = cam.window ? 'Beat window as the model sees it (z-scored).' : `Beat window of lead ${state.result.lead} (mV).`;
@@ -405,7 +401,7 @@ async function explainBeat(index) {
     draw(null);
     $('beat-caption').textContent = `Grad-CAM for class ${cam.label}: warmer background = more evidence. Computing SHAP…`;
     const segments = Number($('shap-segments').value);
-    const shap = await call('explain', { beat: index, method: 'shap', segments, baseline: $('shap-baseline').value });
+    const shap = await engine.explain(beat, { method: 'shap', segments, baseline: $('shap-baseline').value, lead: state.lead });
     if (token !== state.explainToken) return;
     // Segment values plus context-player values = f(beat) - f(baseline); the bars of both share one scale.
     const players = shap.contextPlayers ?? [];
@@ -468,7 +464,7 @@ async function explainClass() {
   setProgress('busy');
   setStatus(`Explaining class ${label}…`);
   try {
-    const g = await call('explainClass', { label, segments: 12 });
+    const g = await engine.explainClass(label, { lead: state.lead, segments: 12 });
     $('class-view').hidden = false;
     const common = { averageBeat: g.averageBeat, rIndex: rPeakIndex(), sampleRate: state.info?.sampleRate ?? 360, color: CLASS_COLORS[label] };
     drawClassGradcam($('class-gradcam'), { ...common, gradcam: g.gradcam });
@@ -498,7 +494,7 @@ function exportJson() {
 
 async function exportAtr() {
   try {
-    const bytes = await call('annotations');
+    const bytes = await engine.annotations(state.result);
     download(`${state.record.name}-arrhythmiavision.atr`, bytes, 'application/octet-stream');
   } catch (err) {
     showError(err, 'Could not write the annotation file');
@@ -549,7 +545,7 @@ $('shap-segments').addEventListener('change', () => state.selected >= 0 && expla
 $('shap-baseline').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('class-run').addEventListener('click', explainClass);
 $('event-filter').addEventListener('change', renderEvents);
-// Switching class after a first run redraws from the worker's cache.
+// Switching class after a first run redraws from the engine's cache.
 $('class-select').addEventListener('change', () => !$('class-view').hidden && explainClass());
 $('export-json').addEventListener('click', () => state.result && exportJson());
 $('export-csv').addEventListener('click', () => state.result &&

@@ -2,7 +2,7 @@
 // the record, and the page shows the result in its own tiles and lists. From npm the two imports are
 // 'arrhythmiavision/worker' and 'arrhythmiavision/chart' (with an import map or a bundler).
 import { createWorkerAnalyzer } from '../../src/js/worker.js';
-import { StripChart, minMaxPyramid } from '../../src/js/chart.js';
+import { StripChart } from '../../src/js/chart.js';
 
 const $ = (id) => document.getElementById(id);
 let result = null;
@@ -26,8 +26,7 @@ async function show(name) {
   const rec = await av.readWfdb({ hea: files[0], dat: files[1], atr: files[2] });
   current = rec;
   result = await av.analyze(rec, { onProgress: (f) => { $('status').textContent = `Analysing ${name}… ${Math.round(f * 100)} %`; } });
-  const samples = await av.samples(rec, result.leadIndex ?? 0);
-  chart.setSignal({ samples, levels: minMaxPyramid(samples), sampleRate: rec.sampleRate });
+  chart.setSignal(await av.chartSignal(rec, result.leadIndex));   // the lead and its pyramid, made in the worker
   chart.setReference(rec.annotations);
   chart.setBeats(result.beats);
 

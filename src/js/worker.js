@@ -2,13 +2,20 @@
 // blocks. This one module is both sides:
 //   main thread:  const av = await createWorkerAnalyzer({ model: 'v1' });   // every method returns a Promise
 //   in a worker:  loading this file as a module worker serves requests on `self` automatically.
-// Protocol: {id, op, args} in; {id, ok: true, value} | {id, ok: false, error: {code, message}} |
-// {id, progress: {fraction, stage}} out. Records stay in the worker; the page gets plain descriptions with an id.
+// Protocol (the message types are in worker.d.ts): {id, op, args} in; {id, ok: true, value} |
+// {id, ok: false, error: {code, message}} | {id, progress: {fraction, stage}} out. Records stay in the worker; the
+// page gets plain descriptions with an id.
 import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
+import { minMaxPyramid } from './signal.js';
 
+// The buffers of a reply that move to the page instead of being copied: typed arrays, explanation values, a chart
+// signal's samples and pyramid.
 const transferables = (value) => {
   if (ArrayBuffer.isView(value)) return [value.buffer];
-  if (value && typeof value === 'object' && value.values instanceof Float32Array) return [value.values.buffer];
+  if (!value || typeof value !== 'object') return [];
+  if (value.values instanceof Float32Array) return [value.values.buffer];
+  if (value.samples instanceof Float32Array && Array.isArray(value.levels))
+    return [value.samples.buffer, ...value.levels.flatMap((l) => [l.min.buffer, l.max.buffer])];
   return [];
 };
 
@@ -16,6 +23,7 @@ function describe(id, rec) {
   return {
     id, name: rec.name, sampleRate: rec.sampleRate, length: rec.length, durationSec: rec.durationSec, readMs: rec.readMs,
     leads: rec.leads.map(({ index, name, units }) => ({ index, name, units })), annotations: rec.annotations,
+    defaultLead: rec.handle.defaultLead(),
   };
 }
 
@@ -44,7 +52,13 @@ export function serveAnalyzer(scope) {
     readEdf: (bytes, options) => adopt(analyzer().readEdf(bytes, options)),
     fromSamples: (samples, options) => adopt(analyzer().fromSamples(samples, options)),
     samples: (id, lead) => record(id).samples(lead),
-    analyze: (id, options, progress) => analyzer().analyze(record(id), { ...options, onProgress: progress }),
+    chartSignal(id, lead) {
+      const rec = record(id);
+      const samples = rec.samples(lead ?? rec.handle.defaultLead());
+      return { samples, levels: minMaxPyramid(samples), sampleRate: rec.sampleRate };
+    },
+    // The one operation that reports progress: it gets the reporter before its arguments.
+    analyze: (progress, id, options) => analyzer().analyze(record(id), { ...options, onProgress: progress }),
     classifyWindows: (windows, n, context) => analyzer().classifyWindows(windows, n, context),
     explain: (id, beat, options) => analyzer().explain(record(id), beat, options),
     explainGlobal: (id, options) => analyzer().explainGlobal(record(id), options),
@@ -66,7 +80,7 @@ export function serveAnalyzer(scope) {
     try {
       if (!Object.hasOwn(ops, op)) throw new ArrhythmiaVisionError('invalid_argument', `unknown operation '${op}'`);
       const progress = (fraction, stage) => scope.postMessage({ id, progress: { fraction, stage } });
-      const value = await ops[op](...args, progress);
+      const value = await (op === 'analyze' ? ops.analyze(progress, ...args) : ops[op](...args));
       scope.postMessage({ id, ok: true, value }, transferables(value));
     } catch (e) {
       const code = e instanceof ArrhythmiaVisionError ? e.code : 'internal_error';
@@ -93,11 +107,15 @@ class WorkerAnalyzer {
       else pending.reject(new ArrhythmiaVisionError(error.code, error.message));
     });
     worker.addEventListener('error', (event) => {
-      const failure = new ArrhythmiaVisionError('worker_failed', event.message ?? 'the analysis worker failed');
-      for (const p of this.#pending.values()) p.reject(failure);
-      this.#pending.clear();
+      event.preventDefault?.();   // reported through the pending calls' rejections, not as an uncaught error
+      this.#rejectAll(new ArrhythmiaVisionError('worker_failed', event.message || 'the analysis worker failed'));
     });
     worker.start?.();
+  }
+
+  #rejectAll(error) {
+    for (const p of this.#pending.values()) p.reject(error);
+    this.#pending.clear();
   }
 
   #send(op, args, { onProgress, transfer = [] } = {}) {
@@ -115,6 +133,7 @@ class WorkerAnalyzer {
   readEdf(bytes, options = {}) { return this.#send('readEdf', [bytes, options]); }
   fromSamples(samples, options = {}) { return this.#send('fromSamples', [samples, options]); }
   samples(rec, lead = 0) { return this.#send('samples', [rec.id, lead]); }
+  chartSignal(rec, lead) { return this.#send('chartSignal', [rec.id, lead]); }
   analyze(rec, { onProgress, ...options } = {}) { return this.#send('analyze', [rec.id, options], { onProgress }); }
   classifyWindows(windows, n, context) { return this.#send('classifyWindows', [windows, n, context]); }
   explain(rec, beat, options = {}) { return this.#send('explain', [rec.id, beat, options]); }
@@ -122,11 +141,13 @@ class WorkerAnalyzer {
   explainWindow(window, options = {}) { return this.#send('explainWindow', [window, options]); }
   writeAnnotations(list) { return this.#send('writeAnnotations', [list]); }
   disposeRecord(rec) { return this.#send('disposeRecord', [rec.id]); }
+  // Ends the worker at once, also in the middle of an analysis: the calls still pending reject with code 'cancelled'.
   dispose() {
     if (!this.#worker) return;
     this.#send('dispose', []).catch(() => {});
     this.#worker.terminate?.();
     this.#worker = null;
+    this.#rejectAll(new ArrhythmiaVisionError('cancelled', 'the worker analyzer was disposed before this call finished'));
   }
 }
 

@@ -39,6 +39,9 @@ const CODE = { N: 1, L: 2, R: 3, A: 8, V: 5 };
 async function waitReady(page) {
   await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null,
     { timeout: 30000 });
+  // The engine started cleanly: no error notice, and its model named in the header.
+  assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error-message').textContent());
+  assert.match(await page.locator('#engine-info').textContent(), /^arrhythminet-\S+ · [\d,]+ parameters · /);
 }
 async function waitBeatCount(page) {
   await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null,
@@ -233,7 +236,7 @@ test('the model and lead selectors re-analyse and agree with the CLI', async () 
   assert.equal(await waitBeatCount(page), expected.summary.beatCount);
   assert.equal(expected.lead, leads[1]);
 
-  // An inter-patient model, fetched by the page from models/ and given to the API as {json, weights}.
+  // An inter-patient model (the worker loads it by name, like the CLI's --model with the file).
   await page.selectOption('#model-select', 'v1-ds1');
   await page.waitForFunction(() => document.getElementById('summary-meta').textContent.includes('v1-ds1'), null,
     { timeout: 60000 });
