@@ -115,7 +115,7 @@ export function aamiScores(beats, agreementResult) {
 
 /**
  * The rhythm findings of the engine's summary as one list to show: V couplets and runs, bigeminy, trigeminy,
- * A runs, pauses and AF episodes. Each: {type, startSample, endSample, beats?, rateBpm?, flagged?}. The engine
+ * A runs, pauses, ventricular flutter and AF episodes. Each: {type, startSample, endSample, beats?, rateBpm?, flagged?}. The engine
  * computes them all (src/pipeline/summary.h); this only lays them out in time order.
  */
 export function summaryEvents(result, sampleRate) {
@@ -128,6 +128,9 @@ export function summaryEvents(result, sampleRate) {
   for (const p of s.pauses ?? []) {
     const start = Math.round(p.startSec * sampleRate);
     out.push({ type: 'Pause', startSample: start, endSample: start + Math.round(p.durationSec * sampleRate), flagged: !!p.flagged });
+  }
+  for (const f of s.ventricularFlutter ?? []) {
+    out.push({ type: 'V flutter', startSample: Math.round(f.startSec * sampleRate), endSample: Math.round(f.endSec * sampleRate) });
   }
   for (const e of s.af?.episodes ?? []) {
     out.push({ type: 'AF', startSample: Math.round(e.startSec * sampleRate), endSample: Math.round(e.endSec * sampleRate),

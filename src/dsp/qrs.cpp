@@ -227,7 +227,8 @@ std::vector<std::pair<int64_t, int64_t>> detect_flutter(std::span<const float> c
   return out;
 }
 
-std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls, const QrsParams& params) {
+std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls, const QrsParams& params,
+                                    std::vector<std::pair<int64_t, int64_t>>* flutterOut) {
   std::vector<float> own;
   if (cls.size() != x360.size()) {
     own = classification_signal(x360, kModelRate);
@@ -248,6 +249,7 @@ std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   const auto flutter = detect_flutter(cls, kModelRate, out, params.flutterLeakage, params.flutterMaxRrSec);
+  if (flutterOut) *flutterOut = flutter;
   if (!flutter.empty())
     std::erase_if(out, [&](int64_t b) {
       return std::any_of(flutter.begin(), flutter.end(), [b](const auto& iv) { return b >= iv.first && b < iv.second; });

@@ -100,9 +100,11 @@ std::vector<std::pair<int64_t, int64_t>> detect_flutter(std::span<const float> c
 std::vector<int64_t> detect_qrs(std::span<const float> samples, double fs, const QrsParams& params = {});
 
 // Detection on a signal already at 360 Hz; returns refined positions in that signal.
-// `cls` is classification_signal(x360) (computed here when empty).
+// `cls` is classification_signal(x360) (computed here when empty). flutterOut, when given, receives the
+// ventricular flutter stretches whose beats were dropped.
 std::vector<int64_t> detect_qrs_360(std::span<const float> x360, std::span<const float> cls = {},
-                                    const QrsParams& params = {});
+                                    const QrsParams& params = {},
+                                    std::vector<std::pair<int64_t, int64_t>>* flutterOut = nullptr);
 
 // The one R-peak rule used for detections and reference positions alike: move to the largest
 // |cls| within +-radius samples, and once more from there (so a start a few samples to either

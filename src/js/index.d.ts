@@ -57,6 +57,8 @@ export interface Lead {
   index: number;
   name: string;
   units: string;
+  /** The lead's own sampling rate: equal to the record's except in multi-frequency records (WFDB, EDF). */
+  sampleRate: number;
   /** A copy of the lead's samples (mV), made on first access. */
   readonly samples: Float32Array;
 }
@@ -69,6 +71,9 @@ export interface EcgRecord {
   readonly leads: Lead[];
   /** Reference annotations (.atr), empty when none were given. */
   readonly annotations: Annotation[];
+  /** What the file says about the recording, in file order: [key, value] pairs (CSV metadata lines such as an Apple
+   * Watch export's Classification and Device, EDF/ISHNE/aECG header fields, gaps of discontinuous records). */
+  readonly metadata: [string, string][];
   /** Milliseconds spent decoding; reported as timing.readMs (callers may add their own file reading). */
   readMs: number;
   samples(lead?: number | string): Float32Array;
@@ -155,7 +160,9 @@ export interface AnalysisResult {
     };
     /** One row per 3600 s from the record start. */
     hourly: HourRow[];
-    /** 5-second segments judged flat, clipped or noisy, merged into stretches. */
+    /** Ventricular flutter/fibrillation found by the detector (its beats are not in beats). */
+    ventricularFlutter: { startSec: number; endSec: number }[];
+    /** 5-second segments judged flat, clipped or noisy, merged into stretches (flutter is not noise). */
     signalQuality: {
       usablePercent: number;
       unusable: { startSec: number; endSec: number; reason: 'flat' | 'clipped' | 'noisy' | 'not_ecg' }[];
@@ -192,6 +199,29 @@ export interface WfdbBytes {
   atr?: Uint8Array;
   files?: Record<string, Uint8Array>;
 }
+
+/** An ISHNE Holter file for analyzeStream, streamed like the WFDB format-16 record it is. */
+export interface IshneBytes {
+  ishne: Uint8Array;
+  /** The file's name (letters, digits, '.', '-', '_'). */
+  name?: string;
+}
+
+/** Options of av.read (any format, found from the content first, then the name). */
+export interface ReadOptions {
+  /** The other files by name: WFDB signal files, segment headers, annotation files; ISHNE's .ann. */
+  files?: Record<string, Bytes>;
+  /** CSV without a time column or a Sample Rate line, Hz. */
+  sampleRate?: number;
+  delimiter?: string;
+  /** WFDB: the annotations read from files['<record>.<annotator>']; default 'atr'. */
+  annotator?: string;
+  /** HL7 aECG: the rhythm strips (default) or the representative beats. */
+  series?: 'rhythm' | 'representative';
+}
+
+export type FileFormat = 'wfdb' | 'csv' | 'edf' | 'ishne' | 'ishne-annotation' | 'hl7-aecg' | 'wfdb-signal' | 'scp-ecg' |
+  'dicom' | 'unknown';
 
 export interface ExplainOptions {
   method?: 'gradcam' | 'shap';
@@ -295,8 +325,10 @@ export interface WfdbInput {
   /** The signal file the header names. */
   dat?: Bytes;
   atr?: Bytes;
-  /** Signal files by name, for records stored in several files. */
+  /** Signal files by name, for records stored in several files (and a multi-segment record's segment headers). */
   files?: Record<string, Bytes>;
+  /** Without atr: the annotations in files['<record>.<annotator>'] (e.g. 'qrs'). */
+  annotator?: string;
 }
 
 export interface CsvOptions {
@@ -310,10 +342,18 @@ export interface Analyzer {
   readWfdb(input: WfdbInput): EcgRecord;
   readCsv(text: string | Bytes, options?: CsvOptions): EcgRecord;
   readEdf(bytes: Bytes, options?: Record<string, unknown>): EcgRecord;
+  /** Any supported format, found from the content first, then the name: WFDB, CSV (Apple Watch exports too),
+   * EDF/BDF, ISHNE, HL7 aECG. Errors: the reader's codes, io_unknown_format, io_format_unsupported (SCP-ECG, DICOM). */
+  read(bytes: Bytes, name?: string, options?: ReadOptions): EcgRecord;
+  /** Files as a user drops them: the main file chosen by content, the others passed as its files. */
+  readFiles(files: { name: string; bytes: Bytes }[], options?: ReadOptions): EcgRecord;
+  /** The other files a record needs, as far as the files given so far tell; ask again after adding them. */
+  recordFiles(bytes: Bytes, name?: string, options?: { files?: Record<string, Bytes>; annotator?: string }): string[];
+  detectFormat(bytes: Bytes, name?: string): FileFormat;
   fromSamples(samples: Float32Array | Float32Array[], options: { sampleRate: number; leads?: string[]; name?: string }): EcgRecord;
   analyze(record: EcgRecord, options?: AnalyzeOptions): AnalysisResult;
   /** analyze() chunk by chunk with bounded WASM memory (24-hour recordings), progress and cancellation. */
-  analyzeStream(input: WfdbBytes | EcgRecord, options?: StreamOptions): Promise<AnalysisResult>;
+  analyzeStream(input: WfdbBytes | IshneBytes | EcgRecord, options?: StreamOptions): Promise<AnalysisResult>;
   /** Input limits (core/limits.h); larger inputs throw coded errors (io_file_too_large, ...). */
   readonly limits: {
     maxInputBytes: number; maxSignals: number; minReadSampleRate: number; maxReadSampleRate: number;

@@ -51,6 +51,11 @@ export function formatText(r) {
     for (const e of s.af.episodes.slice(0, 10)) lines.push(`  ${clock(e.startSec)}-${clock(e.endSec)}  AF, ${e.beats} beats at ${fixed(e.meanBpm)} bpm`);
     if (s.af.episodes.length > 10) lines.push(`  ... ${s.af.episodes.length - 10} more`);
   }
+  if (s.ventricularFlutter?.length) {
+    const sec = s.ventricularFlutter.reduce((t, f) => t + f.endSec - f.startSec, 0);
+    lines.push(`ventricular flutter/fibrillation: ${plural(s.ventricularFlutter.length, 'episode')}, ${fixed(sec)} s`);
+    for (const f of s.ventricularFlutter.slice(0, 10)) lines.push(`  ${clock(f.startSec)}-${clock(f.endSec)}  flutter`);
+  }
   if (s.pauses) {
     const flagged = s.pauses.filter((p) => p.flagged).length;
     const longest = s.pauses.reduce((m, p) => (p.durationSec > (m?.durationSec ?? 0) ? p : m), null);

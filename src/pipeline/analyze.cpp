@@ -175,6 +175,8 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
   }
   json signalQuality = {{"usablePercent", round_to(s.signalQuality.usablePercent, 2)},
                         {"unusable", std::move(unusable)}, {"noisyBeats", s.signalQuality.noisyBeats}};
+  json flutter = json::array();
+  for (const SampleSpan& f : s.ventricularFlutter) flutter.push_back({{"startSec", seconds(f.start)}, {"endSec", seconds(f.end)}});
   json pauses = json::array();
   for (const Pause& p : s.pauses) {
     json j = {{"startSec", seconds(p.start)}, {"durationSec", round_to(p.durationSec, 3)}};
@@ -209,6 +211,7 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
       {"ventricular", ectopy(s.ventricular)},
       {"supraventricular", ectopy(s.supraventricular)},
       {"signalQuality", signalQuality},
+      {"ventricularFlutter", flutter},
       {"af", af},
       {"pauses", pauses},
       {"hrv",

@@ -42,7 +42,8 @@ QualityVerdict& not_ecg(QualityVerdict& v, int64_t length, const char* code, con
 }  // namespace
 
 QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, double fs, int64_t length,
-                             const std::vector<int64_t>& beats360, const std::string& leadName) {
+                             const std::vector<int64_t>& beats360, const std::string& leadName,
+                             const std::vector<std::pair<int64_t, int64_t>>& flutter360) {
   const size_t beatCount = beats360.size();
   QualityVerdict v;
   const double kFs = dsp::kModelRate;
@@ -52,7 +53,9 @@ QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, d
   for (const auto& s : segments) {
     total360 += s.end - s.start;
     if (s.kurtosis > 0) kurtosis.push_back(s.kurtosis);  // every segment that is not flat
-    if (s.usable()) {
+    const bool inFlutter = std::any_of(flutter360.begin(), flutter360.end(),
+                                       [&](const auto& f) { return f.first < s.end && f.second > s.start; });
+    if (s.usable() || inFlutter) {
       usable360 += s.end - s.start;
       continue;
     }

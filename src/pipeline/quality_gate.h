@@ -6,6 +6,7 @@
 // no arrhythmia findings.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dsp/signal_quality.h"
@@ -24,7 +25,10 @@ struct QualityVerdict {
 
 // segments: in order at 360 Hz; fs and length: the input's rate and sample count; beats360: the beats' peaks
 // at 360 Hz, in order.
+// Segments inside ventricular flutter (flutter360: the detector's episodes at 360 Hz) are a rhythm, not noise,
+// and stay usable.
 QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, double fs, int64_t length,
-                             const std::vector<int64_t>& beats360, const std::string& leadName);
+                             const std::vector<int64_t>& beats360, const std::string& leadName,
+                             const std::vector<std::pair<int64_t, int64_t>>& flutter360 = {});
 
 }  // namespace av::pipeline

@@ -166,6 +166,7 @@ struct StreamAnalyzer::State {
   std::vector<Pending> ready;
   std::vector<int64_t> finalBeats;          // every final beat a flutter window may still count
   std::vector<std::pair<int64_t, int64_t>> flutter;  // flagged windows
+  std::vector<std::pair<int64_t, int64_t>> flutterEpisodes;  // all flagged windows, merged (a finding)
   int64_t finalUpTo = INT64_MIN, decidedUpTo = INT64_MIN, nextWindow = 0;
   bool windowsDone = false;
   std::vector<float> hist;  // classification signal from histFirst on
@@ -271,7 +272,11 @@ struct StreamAnalyzer::State {
         rel.push_back(*it - a);
       const std::span<const float> window(hist.data() + (a - histFirst), static_cast<size_t>(kFlutterWindow));
       if (!dsp::detect_flutter(window, kFs, rel, qrsParams.flutterLeakage, qrsParams.flutterMaxRrSec).empty())
+      {
         flutter.emplace_back(a, e);
+        if (!flutterEpisodes.empty() && flutterEpisodes.back().second >= a) flutterEpisodes.back().second = e;
+        else flutterEpisodes.emplace_back(a, e);
+      }
       if (lastWindow) windowsDone = true;
       else nextWindow += kFlutterStep;
     }
@@ -410,9 +415,12 @@ struct StreamAnalyzer::State {
     for (size_t i = 0; i < result.beats.size(); ++i)
       result.beats[i].sample = reference ? info.referenceBeats[i]
                                          : std::clamp<int64_t>(dsp::map_index(outR[i], kFs, fs), 0, n - 1);
-    QualityVerdict verdict = judge_quality(quality.segments(), fs, n, outR, info.lead);
+    QualityVerdict verdict = judge_quality(quality.segments(), fs, n, outR, info.lead, flutterEpisodes);
     result.warnings = std::move(verdict.warnings);
     result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary, std::move(verdict.quality));
+    for (const auto& [a, b] : flutterEpisodes)
+      result.summary.ventricularFlutter.push_back({std::clamp<int64_t>(dsp::map_index(a, kFs, fs), 0, n),
+                                                   std::clamp<int64_t>(dsp::map_index(b, kFs, fs), 0, n)});
     workMs += ms_since(t);
     result.timing.classifyMs = classifyMs;
     result.timing.detectMs = workMs - classifyMs;

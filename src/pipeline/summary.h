@@ -84,6 +84,8 @@ struct Summary {
   std::vector<HourRow> hourly;
   size_t afRelabelled = 0;  // beats the classifier called A inside AF, counted as N
   SignalQuality signalQuality;
+  // Ventricular flutter/fibrillation found by the detector (its beats are not counted); set by the stream.
+  std::vector<SampleSpan> ventricularFlutter;
 };
 
 struct SummaryOptions {

@@ -55,12 +55,15 @@ Result whole_record(const Record& rec, int lead, Classifier& classifier) {
       b.label = static_cast<int>(std::max_element(b.probabilities.begin(), b.probabilities.end()) - b.probabilities.begin());
     }
   }
-  // Signal quality over the whole lead at 360 Hz in one piece.
+  // Signal quality over the whole lead at 360 Hz in one piece; flutter stretches from the whole-record detector.
+  const std::vector<float> x360 = rec.sampleRate == dsp::kModelRate ? std::vector<float>(x) : dsp::resample(x, rec.sampleRate);
   dsp::SignalQualityTracker quality;
-  quality.push(rec.sampleRate == dsp::kModelRate ? std::vector<float>(x) : dsp::resample(x, rec.sampleRate));
+  quality.push(x360);
   quality.finish();
+  std::vector<std::pair<int64_t, int64_t>> flutter;
+  dsp::detect_qrs_360(x360, {}, {}, &flutter);
   QualityVerdict verdict = judge_quality(quality.segments(), rec.sampleRate, static_cast<int64_t>(rec.length()),
-                                         p.sample360, rec.leads[static_cast<size_t>(lead)].name);
+                                         p.sample360, rec.leads[static_cast<size_t>(lead)].name, flutter);
   r.warnings = verdict.warnings;
   r.summary = summarize_beats(r.beats, rec.sampleRate, static_cast<int64_t>(rec.length()), {}, verdict.quality);
   return r;
@@ -86,6 +89,8 @@ void require_same_beats(const Result& a, const Result& b) {
     CHECK(a.summary.signalQuality.unusable[i].end == b.summary.signalQuality.unusable[i].end);
   }
   CHECK(a.summary.signalQuality.noisyBeats == b.summary.signalQuality.noisyBeats);
+  CHECK(a.summary.af.episodes.size() == b.summary.af.episodes.size());
+  CHECK(a.summary.pauses.size() == b.summary.pauses.size());
   CHECK(a.warnings.size() == b.warnings.size());
   CHECK(a.summary.beatCount == b.summary.beatCount);
 }

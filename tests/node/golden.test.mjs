@@ -21,6 +21,7 @@ function withoutTiming(text) {
   for (const b of j.beats) { delete b.rhythm; delete b.noisy; }
   for (const key of HOLTER_SUMMARY) delete j.summary[key];
   delete j.summary.signalQuality;  // and the signal quality (issue 12)
+  delete j.summary.ventricularFlutter;
   delete j.warnings;
   delete j.summary.events?.svRuns;
   delete j.summary.heartRate?.minTimeSec;

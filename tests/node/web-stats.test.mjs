@@ -52,6 +52,7 @@ test('the event list lays out the engine\'s findings in time order, with pauses 
     },
     pauses: [{ startSec: 5, durationSec: 3.5, flagged: true }, { startSec: 30, durationSec: 2.2 }],
     af: { burdenPercent: 10, episodes: [{ startSec: 40, endSec: 100, meanBpm: 110, beats: 110 }] },
+    ventricularFlutter: [{ startSec: 200, endSec: 212 }],
   };
   const ev = summaryEvents({ summary }, 360).map((e) => [e.type, e.startSample, e.endSample, e.flagged ?? null]);
   assert.deepEqual(ev, [
@@ -61,6 +62,7 @@ test('the event list lays out the engine\'s findings in time order, with pauses 
     ['A run', 9000, 9400, null],
     ['Pause', 10800, 10800 + 792, false],
     ['AF', 14400, 36000, null],
+    ['V flutter', 72000, 76320, null],
   ]);
   assert.deepEqual(summaryEvents({ summary: {} }, 360), []);
 });
