@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "io/csv.h"
+#include "io/dispatch.h"
 #include "io/edf.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_signal.h"
@@ -87,23 +88,27 @@ Record read_wfdb_file(const std::string& path, const std::string& annotator) {
 }
 
 Record read_record_file(const std::string& path, double csvSampleRate, const std::string& annotator) {
-  const size_t dot = path.find_last_of('.');
-  std::string ext = dot == std::string::npos ? std::string() : path.substr(dot + 1);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == "hea" || (ext.empty() || ext.find('/') != std::string::npos)) return read_wfdb_file(path, annotator);
-  Record rec;
-  if (ext == "csv" || ext == "txt" || ext == "tsv") {
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
-    CsvOptions options;
-    options.sampleRate = csvSampleRate;
-    rec = read_csv(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), options);
-  } else if (ext == "edf") {
-    rec = read_edf(read_file_bytes(path));
-  } else {
-    throw Error("io_unknown_format", "cannot tell the format of '" + path + "' (expected .hea, .csv or .edf)");
-  }
-  rec.name = stem_of(path);
-  return rec;
+  // "data/100" names a WFDB record as WFDB tools do.
+  if (!file_exists(path) && file_exists(path + ".hea")) return read_wfdb_file(path, annotator);
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  const std::string dir = dir_of(path);
+  std::map<std::string, std::vector<uint8_t>, std::less<>> files;
+  const WfdbFileOpener siblings = [&](std::string_view name) -> std::optional<std::span<const uint8_t>> {
+    // Names come from headers that refuse path separators; check again, since any caller may ask.
+    if (name.empty() || name.find_first_of("/\\") != std::string_view::npos || name == "." || name == "..")
+      return std::nullopt;
+    auto it = files.find(name);
+    if (it == files.end()) {
+      const std::string p = dir + std::string(name);
+      if (!file_exists(p)) return std::nullopt;
+      it = files.emplace(std::string(name), read_file_bytes(p)).first;
+    }
+    return std::span<const uint8_t>(it->second);
+  };
+  ReadOptions options;
+  options.csvSampleRate = csvSampleRate;
+  options.annotator = annotator;
+  return read_any(bytes, path, options, siblings);
 }
 
 }  // namespace av::io

@@ -23,9 +23,11 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, uint64_t maxBytes 
 // record as WFDB tools do.
 Record read_wfdb_file(const std::string& heaPath, const std::string& annotator = "atr");
 
-// Reads a record by file extension: .hea or none (WFDB, with the annotator's annotations), .csv/.txt (CSV;
-// csvSampleRate is used when the file states no rate), .edf (EDF/EDF+). Other extensions: io_unknown_format.
-// The record is named after the file.
+// Reads a record of any supported format, found from the content first, then the extension (io/dispatch.h):
+// WFDB (a .hea header, or a record path without extension; its signal files, segment headers and
+// "<record>.<annotator>" come from the same folder), CSV (csvSampleRate is used when the file states no rate),
+// EDF/BDF, ISHNE (.ann beside it when present), HL7 aECG. Unknown content: io_unknown_format. The record is
+// named after the file.
 Record read_record_file(const std::string& path, double csvSampleRate = 0.0, const std::string& annotator = "atr");
 
 }  // namespace av::io

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // arrhythmiavision analyze <input> [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|<model.json>]
-//                         [--lead <index|name>] [--beats detect|reference]
+//                         [--lead <index|name>] [--beats detect|reference] [--annotator atr|qrs|...]
 //                         [--format json|text|html] [--pause-sec <s>] [--no-af-relabel]
 // Exit 0 on success; 2 with one line `error: <code>: <message>` on stderr for bad input or arguments.
 import fs from 'node:fs/promises';
@@ -10,13 +10,14 @@ import { createAnalyzer, ArrhythmiaVisionError, DEFAULT_MODEL, MODELS } from './
 import { formatText } from './text.js';
 import { addExplanations, isExplainList } from './cli-explain.js';
 
-const USAGE = `usage: arrhythmiavision analyze <input.hea|input.csv|input.edf>
+const USAGE = `usage: arrhythmiavision analyze <input: WFDB .hea, .csv (Apple Watch too), EDF/BDF, ISHNE .ecg, HL7 aECG .xml>
                         [--model v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|<model.json>]
                         [--lead <index|name>] [--beats detect|reference] [--format json|text|html]
                         (html: the Holter report, one self-contained page for printing)
                         [--pause-sec <s>]   (RR at least this long is a pause; default 2)
                         [--no-af-relabel]   (keep the model's A labels inside AF episodes)
-                        [--sample-rate <Hz>]   (CSV without a time column)
+                        [--sample-rate <Hz>]   (CSV without a time column or a Sample Rate line)
+                        [--annotator atr|qrs|...]   (WFDB: reference annotations from <record>.<annotator>; default atr)
                         [--explain gradcam|shap|global] [--beat <index>] [--segments <n>]
                         [--explain <beat index|all-V|all-A|...|global>[,...]] [--explain-method gradcam|shap|both]
                         [--baseline median-normal|background]   (explanations in the JSON)`;
@@ -27,7 +28,7 @@ function parseArgs(argv) {
   const args = { format: 'json', beats: 'detect' };
   const positional = [];
   const takesValue = new Set(['--model', '--lead', '--beats', '--format', '--sample-rate', '--explain', '--beat', '--segments',
-    '--explain-method', '--baseline', '--pause-sec']);
+    '--explain-method', '--baseline', '--pause-sec', '--annotator']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -48,6 +49,8 @@ function parseArgs(argv) {
   args.input = positional[1];
   if (!['json', 'text', 'html'].includes(args.format)) fail('usage', '--format must be json, text or html');
   if (!['detect', 'reference'].includes(args.beats)) fail('usage', '--beats must be detect or reference');
+  if (args.annotator !== undefined && !/^\w{1,32}$/.test(args.annotator))
+    fail('usage', "--annotator must be an annotator name such as atr, qrs or wabp (letters, digits, '_')");
   if (args.explain !== undefined && !['gradcam', 'shap', 'global'].includes(args.explain) && !isExplainList(args.explain))
     fail('usage', '--explain must be gradcam, shap, global, or a list of beat indices, all-<class> and global');
   if (args.pauseSec !== undefined) {
@@ -94,33 +97,40 @@ async function modelOption(model) {
   return { json: jsonBytes, weights: await readInputFile(path.join(path.dirname(model), weightsName)) };
 }
 
+// Any format the core reads, found from the content first (core io/dispatch.h): the file's siblings (WFDB signal
+// files, segment headers, "<record>.<annotator>", ISHNE's .ann) are read from its folder as the core names them.
 async function readRecord(av, args) {
-  const input = args.input;
-  const ext = path.extname(input).toLowerCase();
+  let input = args.input;
+  // "data/100" names a WFDB record as WFDB tools do.
+  if (!(await exists(input)) && path.extname(input) === '' && (await exists(`${input}.hea`))) input = `${input}.hea`;
   const started = performance.now();
-  let rec;
-  if (ext === '.hea') {
-    const hea = await readInputFile(input);
-    const dir = path.dirname(input);
-    // The core validates the names (no path separators) before any file is opened.
-    const names = av.signalFiles(hea);
-    const files = {};
-    // A missing signal file is left out: the core then reports wfdb_signal_missing, as it does for the API.
-    for (const name of names) if (await exists(path.join(dir, name))) files[name] = await readInputFile(path.join(dir, name));
-    const atrPath = path.join(dir, `${path.basename(input, path.extname(input))}.atr`);
-    const atr = (await exists(atrPath)) ? await readInputFile(atrPath) : undefined;
-    rec = av.readWfdb({ hea, files, atr });
-  } else if (ext === '.csv' || ext === '.txt') {
-    const options = {};
-    if (args.sampleRate !== undefined) options.sampleRate = Number(args.sampleRate);
-    rec = av.readCsv(await readInputFile(input), options);
-  } else if (ext === '.edf') {
-    rec = av.readEdf(await readInputFile(input));
-  } else {
-    fail('input_format_unknown', `${input}: expected a .hea, .csv or .edf file`);
+  const bytes = await readInputFile(input);
+  const dir = path.dirname(input);
+  const options = { annotator: args.annotator };
+  if (args.sampleRate !== undefined) options.sampleRate = Number(args.sampleRate);
+  const files = {};
+  const missing = new Set();
+  // Names come from the core, which refuses path separators in headers; a missing file is left out, and the
+  // reader then says what is missing (wfdb_signal_missing), as it does for the API. A multi-segment header
+  // names its segment headers first, then (asked again) their signal files.
+  for (let round = 0; round < 4; round++) {
+    let added = 0;
+    for (const name of av.recordFiles(bytes, path.basename(input), { files, annotator: args.annotator })) {
+      if (name in files || missing.has(name) || /[\\/]/.test(name)) continue;
+      const file = path.join(dir, name);
+      if (await exists(file)) { files[name] = await readInputFile(file); added++; } else missing.add(name);
+    }
+    if (!added) break;
   }
+  const rec = av.read(bytes, path.basename(input), { ...options, files });
   rec.readMs = performance.now() - started;
   return rec;
+}
+
+// The record's own metadata (CSV metadata lines, EDF/ISHNE/aECG header fields, gaps) as text lines.
+function metadataText(rec) {
+  if (!rec.metadata?.length) return '';
+  return `file metadata:\n${rec.metadata.map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`;
 }
 
 // --explain: one beat (--beat, default the first beat not labelled N) or the per-class panels, as plain JSON.
@@ -154,7 +164,9 @@ export async function main(argv) {
     if (args.explain !== undefined && isExplainList(args.explain)) addExplanations(av, rec, result, args);
     else if (args.explain) result.explanation = explain(av, rec, result, args);
     const html = () => av.report(result, rec, { pauseSec: args.pauseSec });
-    process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : args.format === 'html' ? html() : formatText(result));
+    if (rec.metadata?.length) result.metadata = rec.metadata.map(([key, value]) => ({ key, value }));
+    process.stdout.write(args.format === 'json' ? `${JSON.stringify(result)}\n` : args.format === 'html' ? html()
+      : formatText(result) + metadataText(rec));
     av.dispose();
     return 0;
   } catch (e) {

@@ -134,7 +134,7 @@ const isMitdbRecord = (records, name, sampleRate, samples) =>
 function headerRecordLine(bytes) {
   const line = new TextDecoder().decode(bytes.subarray(0, 4096)).split(/\r?\n/).find((l) => l.trim() && !l.startsWith('#')) ?? '';
   const [name = '', , fs = '', samples = ''] = line.trim().split(/\s+/);
-  return { name: name.split('/')[0], sampleRate: parseFloat(fs), samples: Number(samples) };
+  return { name: name.split('/')[0], sampleRate: parseFloat(fs), samples: Number(samples), raw: name };
 }
 
 let corePromise = null;
@@ -167,6 +167,9 @@ class EcgRecord {
     this.length = handle.length();
     this.durationSec = this.sampleRate > 0 ? this.length / this.sampleRate : 0;
     this.readMs = readMs;
+    // What the file says about the recording, in file order: [[key, value], ...] (CSV metadata lines, EDF, ISHNE and
+    // aECG header fields, gaps); empty when the file says nothing.
+    this.metadata = typeof handle.metadataJson === 'function' ? JSON.parse(handle.metadataJson()) : [];
     this._explainers = new Map();  // lead index → explain core handle
     const leads = [];
     for (let i = 0; i < handle.leadCount(); i++) {
@@ -174,6 +177,8 @@ class EcgRecord {
       const record = this;
       leads.push({
         index: i, name: handle.leadName(i), units: handle.leadUnits(i),
+        // Multi-frequency records: each lead at its own rate (the record's sampleRate is the ECG lead's).
+        sampleRate: typeof handle.leadSampleRate === 'function' ? handle.leadSampleRate(i) : handle.sampleRate(),
         get samples() { return (samples ??= record.samples(i)); },
       });
     }
@@ -249,9 +254,10 @@ class Analyzer {
     return call(() => core.wfdbSignalFiles(asBytes(hea, 'hea')));
   }
 
-  // {hea: string|Uint8Array, dat: Uint8Array, atr?: Uint8Array, files?: {name: Uint8Array}}: dat is the
-  // signal file the header names (files covers records whose signals live in several files).
-  readWfdb({ hea, dat, atr, files } = {}) {
+  // {hea: string|Uint8Array, dat: Uint8Array, atr?: Uint8Array, files?: {name: Uint8Array}, annotator?: 'atr'}: dat is
+  // the signal file the header names (files covers records whose signals live in several files, and a multi-segment
+  // record's segment headers and their signal files). Without atr, the annotations are files['<record>.<annotator>'].
+  readWfdb({ hea, dat, atr, files, annotator } = {}) {
     const core = this.#live();
     const started = now();
     if (hea == null) throw new ArrhythmiaVisionError('invalid_argument', 'readWfdb needs {hea, dat}');
@@ -259,9 +265,59 @@ class Analyzer {
     const names = call(() => core.wfdbSignalFiles(header));
     const byName = {};
     for (const [name, bytes] of Object.entries(files ?? {})) byName[name] = asBytes(bytes, `files['${name}']`);
-    if (dat != null && names.length > 0 && !(names[0] in byName)) byName[names[0]] = asBytes(dat, 'dat');
-    const atrBytes = atr == null ? null : asBytes(atr, 'atr');
+    if (dat != null && names.length > 0 && !names[0].endsWith('.hea') && !(names[0] in byName)) byName[names[0]] = asBytes(dat, 'dat');
+    if (annotator != null && (typeof annotator !== 'string' || !/^\w{1,32}$/.test(annotator)))
+      throw new ArrhythmiaVisionError('wfdb_annotator_invalid', "annotator must be letters, digits or '_' (such as 'atr' or 'qrs')");
+    const annName = `${headerRecordLine(header).name}.${annotator ?? 'atr'}`;
+    const atrBytes = atr != null ? asBytes(atr, 'atr') : annotator != null && byName[annName] ? byName[annName] : null;
     return this.#adopt(call(() => core.readWfdb(header, byName, atrBytes)), started);
+  }
+
+  // Any supported format, found from the content first, then the name: WFDB header (its signal files, segment
+  // headers and annotations in options.files), CSV (Apple Watch exports included), EDF/BDF, ISHNE (.ann in
+  // options.files), HL7 aECG. options: {files: {name: bytes}, sampleRate (CSV without a stated rate), delimiter,
+  // annotator: 'atr' (WFDB), series: 'rhythm'|'representative' (aECG)}.
+  read(bytes, name = '', { files, sampleRate, delimiter, annotator, series } = {}) {
+    const core = this.#live();
+    const started = now();
+    if (typeof core.readAny !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'av.read is not in this build');
+    const data = asBytes(bytes, 'bytes');
+    const byName = {};
+    for (const [n, b] of Object.entries(files ?? {})) byName[n] = asBytes(b, `files['${n}']`);
+    const options = JSON.stringify({ sampleRate, delimiter, annotator, series });
+    return this.#adopt(call(() => core.readAny(data, String(name ?? ''), byName, options)), started);
+  }
+
+  // The format found from a file's first bytes and its name: 'wfdb', 'csv', 'edf', 'ishne', 'hl7-aecg', 'wfdb-signal',
+  // 'ishne-annotation', 'scp-ecg', 'dicom' or 'unknown'.
+  detectFormat(bytes, name = '') {
+    const core = this.#live();
+    const data = asBytes(bytes, 'bytes');
+    return core.detectFormat(data.subarray(0, Math.min(data.length, 65536)), String(name ?? ''));
+  }
+
+  // The names of the other files a record needs (signal files, segment headers, annotation files), as far as
+  // bytes and the files given so far tell: ask again after adding them, until nothing new is named.
+  recordFiles(bytes, name = '', { files, annotator } = {}) {
+    const core = this.#live();
+    const byName = {};
+    for (const [n, b] of Object.entries(files ?? {})) byName[n] = asBytes(b, `files['${n}']`);
+    return call(() => core.recordFiles(asBytes(bytes, 'bytes'), String(name ?? ''), byName, JSON.stringify({ annotator })));
+  }
+
+  // A set of files as a user drops them ([{name, bytes}]): the record's main file is chosen by content (a WFDB
+  // header before anything else, then any other readable file; signal and annotation files are its siblings) and
+  // read with av.read, the others passed as its files.
+  readFiles(list, options = {}) {
+    const entries = [...(list ?? [])].map((f, i) => ({ name: String(f?.name ?? `file ${i}`), bytes: asBytes(f?.bytes, `files[${i}]`) }));
+    if (!entries.length) throw new ArrhythmiaVisionError('invalid_argument', 'readFiles needs at least one {name, bytes}');
+    const kinds = entries.map((f) => this.detectFormat(f.bytes, f.name));
+    const readable = ['edf', 'ishne', 'hl7-aecg', 'csv', 'scp-ecg', 'dicom'];
+    let main = kinds.indexOf('wfdb');
+    if (main < 0) main = kinds.findIndex((k) => readable.includes(k));
+    if (main < 0) main = 0;  // the reader then says what it is (a lone signal or annotation file, or unknown)
+    const files = Object.fromEntries(entries.filter((_, i) => i !== main).map((f) => [f.name, f.bytes]));
+    return this.read(entries[main].bytes, entries[main].name, { ...options, files: { ...(options.files ?? {}), ...files } });
   }
 
   readCsv(text, options = {}) {
@@ -349,9 +405,22 @@ class Analyzer {
       job = call(() => core.streamSamples(samples.length, input.sampleRate, (first, count) => samples.subarray(first, first + count),
         info, this.#engine ?? null, options));
     } else {
-      const { hea, dat, atr, files } = input ?? {};
-      if (hea == null) throw new ArrhythmiaVisionError('invalid_argument', 'analyzeStream needs {hea, dat} or a record');
+      let { hea, dat, atr, files } = input ?? {};
+      if (input?.ishne != null) {
+        // An ISHNE Holter file streams as the WFDB format-16 record it is (core io/ishne.h): only the header's
+        // bytes are copied into the heap to describe it, then each chunk's byte range.
+        const bytes = asBytes(input.ishne, 'ishne');
+        const name = /^[\w.-]+$/.test(String(input.name ?? '')) ? String(input.name) : 'holter.ecg';
+        const headLength = bytes.length >= 14 ? 522 + Math.max(0, new DataView(bytes.buffer, bytes.byteOffset + 10, 4).getInt32(0, true)) : bytes.length;
+        hea = call(() => core.ishneWfdbHeader(bytes.subarray(0, Math.min(bytes.length, headLength)), name, bytes.length));
+        files = { [name]: bytes };
+        dat = null;
+        atr = null;
+      }
+      if (hea == null) throw new ArrhythmiaVisionError('invalid_argument', 'analyzeStream needs {hea, dat}, {ishne} or a record');
       const header = asBytes(hea, 'hea');
+      if (/\//.test(headerRecordLine(header).raw ?? ''))
+        throw new ArrhythmiaVisionError('wfdb_unsupported', 'multi-segment records are analysed whole: read them with av.read or readWfdb and pass the record');
       const names = call(() => core.wfdbSignalFiles(header));
       shape = headerRecordLine(header);
       const byName = {};

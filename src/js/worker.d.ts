@@ -1,6 +1,6 @@
 // TypeScript declarations for the Web Worker helper (arrhythmiavision/worker).
 import type { AnalyzerInfo, AnalyzerOptions, AnalysisResult, AnalyzeOptions, Annotation, Beat, Bytes, CsvOptions,
-  Explanation, ExplainOptions, GlobalExplainOptions, GlobalExplanation, WfdbInput } from './index.js';
+  Explanation, ExplainOptions, GlobalExplainOptions, GlobalExplanation, ReadOptions, WfdbInput } from './index.js';
 import type { PyramidLevel } from './chart.js';
 
 /** A record living in the worker, described for the page. */
@@ -29,6 +29,10 @@ export interface WorkerAnalyzer {
   readWfdb(input: WfdbInput): Promise<WorkerRecord>;
   readCsv(text: string | Bytes, options?: CsvOptions): Promise<WorkerRecord>;
   readEdf(bytes: Bytes, options?: Record<string, unknown>): Promise<WorkerRecord>;
+  /** Any supported format, found from the content first (Analyzer.read). */
+  read(bytes: Bytes, name?: string, options?: ReadOptions): Promise<WorkerRecord>;
+  /** Dropped files: the main one chosen by content, the others its files (Analyzer.readFiles). */
+  readFiles(files: { name: string; bytes: Bytes }[], options?: ReadOptions): Promise<WorkerRecord>;
   fromSamples(samples: Float32Array | Float32Array[], options: { sampleRate: number; leads?: string[]; name?: string }): Promise<WorkerRecord>;
   samples(record: WorkerRecord, lead?: number | string): Promise<Float32Array>;
   /** A lead (default: record.defaultLead) with its pyramid, transferred to the page: chart.setSignal(await ...). */
@@ -56,6 +60,8 @@ export interface WorkerOps {
   readWfdb: { args: [input: WfdbInput]; value: WorkerRecord };
   readCsv: { args: [text: string | Bytes, options?: CsvOptions]; value: WorkerRecord };
   readEdf: { args: [bytes: Bytes, options?: Record<string, unknown>]; value: WorkerRecord };
+  read: { args: [bytes: Bytes, name?: string, options?: ReadOptions]; value: WorkerRecord };
+  readFiles: { args: [files: { name: string; bytes: Bytes }[], options?: ReadOptions]; value: WorkerRecord };
   fromSamples: { args: [samples: Float32Array | Float32Array[], options: { sampleRate: number; leads?: string[]; name?: string }]; value: WorkerRecord };
   samples: { args: [record: number, lead?: number | string]; value: Float32Array };
   chartSignal: { args: [record: number, lead?: number | string]; value: ChartSignal };

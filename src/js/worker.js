@@ -50,6 +50,8 @@ export function serveAnalyzer(scope) {
     readWfdb: (input) => adopt(analyzer().readWfdb(input)),
     readCsv: (text, options) => adopt(analyzer().readCsv(text, options)),
     readEdf: (bytes, options) => adopt(analyzer().readEdf(bytes, options)),
+    read: (bytes, name, options) => adopt(analyzer().read(bytes, name, options)),
+    readFiles: (files, options) => adopt(analyzer().readFiles(files, options)),
     fromSamples: (samples, options) => adopt(analyzer().fromSamples(samples, options)),
     samples: (id, lead) => record(id).samples(lead),
     chartSignal(id, lead) {
@@ -131,6 +133,9 @@ class WorkerAnalyzer {
   readWfdb(input) { return this.#send('readWfdb', [input]); }
   readCsv(text, options = {}) { return this.#send('readCsv', [text, options]); }
   readEdf(bytes, options = {}) { return this.#send('readEdf', [bytes, options]); }
+  // Any format, found from the content (the analyzer's read / readFiles).
+  read(bytes, name = '', options = {}) { return this.#send('read', [bytes, name, options]); }
+  readFiles(files, options = {}) { return this.#send('readFiles', [files, options]); }
   fromSamples(samples, options = {}) { return this.#send('fromSamples', [samples, options]); }
   samples(rec, lead = 0) { return this.#send('samples', [rec.id, lead]); }
   chartSignal(rec, lead) { return this.#send('chartSignal', [rec.id, lead]); }

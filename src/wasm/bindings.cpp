@@ -12,7 +12,9 @@
 #include "core/error.h"
 #include "core/record.h"
 #include "io/csv.h"
+#include "io/dispatch.h"
 #include "io/edf.h"
+#include "io/ishne.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_header.h"
 #include "io/wfdb_signal.h"
@@ -36,17 +38,14 @@ std::span<const uint8_t> bytes_of(const std::string& s) {
 
 val record_value(av::Record r) { return val(RecordHandle(std::move(r))); }
 
-// Signal file names a header refers to (validated: no path separators), as a JS array of strings.
+// Signal file names a header refers to (validated: no path separators), as a JS array of strings; for a
+// multi-segment header, its segment headers ("<segment>.hea").
 val wfdb_signal_files(const std::string& header) {
   return av::wasm::guarded("the input", [&] {
     auto h = av::io::parse_wfdb_header(header);
     val names = val::array();
-    std::vector<std::string> seen;
-    for (const auto& s : h.signals)
-      if (std::find(seen.begin(), seen.end(), s.fileName) == seen.end()) {
-        seen.push_back(s.fileName);
-        names.call<void>("push", s.fileName);
-      }
+    // Single-segment: the signal files; multi-segment: the segment headers (their signal files are named in them).
+    for (const std::string& n : av::io::wfdb_record_files(h, {})) names.call<void>("push", n);
     return names;
   });
 }
@@ -68,9 +67,90 @@ val read_wfdb(const std::string& header, val files, val atr) {
     });
     if (!atr.isNull() && !atr.isUndefined()) {
       const std::string bytes = atr.as<std::string>();
-      av::io::attach_wfdb_annotations(rec, bytes_of(bytes));   // rescales a differing time resolution, as natively
+      // Times in the file's stated resolution, else in frames of the header's frequency, as natively.
+      av::io::attach_wfdb_annotations(rec, bytes_of(bytes), av::io::parse_wfdb_header(header).samplingFrequency);
     }
     return record_value(std::move(rec));
+  });
+}
+
+// {name: Uint8Array} -> an opener over copies of those bytes.
+struct FileSet {
+  std::map<std::string, std::string, std::less<>> storage;
+  explicit FileSet(val files) {
+    if (files.isNull() || files.isUndefined()) return;
+    const val keys = val::global("Object").call<val>("keys", files);
+    const int n = keys["length"].as<int>();
+    for (int i = 0; i < n; ++i) {
+      auto key = keys[i].as<std::string>();
+      storage[key] = files[key].as<std::string>();
+    }
+  }
+  av::io::WfdbFileOpener opener() const {
+    return [this](std::string_view name) -> std::optional<std::span<const uint8_t>> {
+      auto it = storage.find(name);
+      if (it == storage.end()) return std::nullopt;
+      return bytes_of(it->second);
+    };
+  }
+};
+
+// optionsJson: {"sampleRate": Hz, "delimiter": ",", "annotator": "atr", "series": "rhythm"|"representative"}.
+av::io::ReadOptions read_options(const std::string& optionsJson) {
+  av::io::ReadOptions o;
+  const auto j = nlohmann::json::parse(std::string_view(optionsJson), nullptr, false);
+  if (!j.is_object()) return o;
+  if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
+    if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
+    o.csvSampleRate = j["sampleRate"].get<double>();
+  }
+  if (j.contains("delimiter") && j["delimiter"].is_string()) {
+    const auto d = j["delimiter"].get<std::string>();
+    if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
+    o.csvDelimiter = d[0];
+  }
+  if (j.contains("annotator") && !j["annotator"].is_null()) {
+    if (!j["annotator"].is_string()) throw av::Error("wfdb_annotator_invalid", "annotator must be a string such as 'atr'");
+    o.annotator = j["annotator"].get<std::string>();
+  }
+  if (j.contains("series") && j["series"].is_string()) {
+    const auto s = j["series"].get<std::string>();
+    if (s == "representative") o.aecgSeries = av::io::AecgSeries::RepresentativeBeat;
+    else if (s != "rhythm") throw av::Error("invalid_option", "series must be 'rhythm' or 'representative'");
+  }
+  return o;
+}
+
+// Any format, found from the content first (io/dispatch.h); files: the other files by name (WFDB signal files,
+// segment headers, annotation files).
+val read_any(const std::string& bytes, const std::string& name, val files, const std::string& optionsJson) {
+  return av::wasm::guarded("the input", [&] {
+    const FileSet set(files);
+    return record_value(av::io::read_any(bytes_of(bytes), name, read_options(optionsJson), set.opener()));
+  });
+}
+
+// The names of the other files the record needs, as far as the files given so far tell (ask again after adding them).
+val record_files(const std::string& bytes, const std::string& name, val files, const std::string& optionsJson) {
+  return av::wasm::guarded("the input", [&] {
+    const FileSet set(files);
+    val names = val::array();
+    for (const std::string& n : av::io::sibling_files(bytes_of(bytes), name, read_options(optionsJson), set.opener()))
+      names.call<void>("push", n);
+    return names;
+  });
+}
+
+// The format of a file from its first bytes and its name ("wfdb", "csv", "edf", "ishne", "hl7-aecg", ...).
+std::string detect_format(const std::string& head, const std::string& name) {
+  return av::io::format_name(av::io::detect_format(bytes_of(head), name));
+}
+
+// An ISHNE file's header bytes -> the same samples as WFDB header text, for the chunked analysis.
+val ishne_wfdb_header(const std::string& head, const std::string& fileName, double fileSize) {
+  return av::wasm::guarded("the input", [&] {
+    const av::io::IshneHeader h = av::io::parse_ishne_header(bytes_of(head));
+    return val(av::io::wfdb_header_text(av::io::ishne_wfdb_header(h, fileName, static_cast<int64_t>(fileSize))));
   });
 }
 
@@ -223,6 +303,8 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision) {
       .function("defaultLead", &RecordHandle::defaultLead)
       .function("leadName", &RecordHandle::leadName)
       .function("leadUnits", &RecordHandle::leadUnits)
+      .function("leadSampleRate", &RecordHandle::leadSampleRate)
+      .function("metadataJson", &RecordHandle::metadataJson)
       .function("samples", &RecordHandle::samples)
       .function("annotationsJson", &RecordHandle::annotationsJson);
   function("version", &version);
@@ -231,6 +313,10 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision) {
   function("fromSamples", &from_samples);
   function("readCsv", &read_csv);
   function("readEdf", &read_edf);
+  function("readAny", &read_any);
+  function("recordFiles", &record_files);
+  function("detectFormat", &detect_format);
+  function("ishneWfdbHeader", &ishne_wfdb_header);
   function("analyze", &analyze);
   function("analyzeWithModel", &analyze_with_model);
   function("writeWfdbAnnotations", &write_wfdb_annotations);

@@ -39,6 +39,14 @@ class RecordHandle {
   int defaultLead() const { return av::default_lead_index(*rec); }
   std::string leadName(int i) const { return lead(i).name; }
   std::string leadUnits(int i) const { return lead(i).units; }
+  // The lead's own rate (multi-frequency records), or the record's.
+  double leadSampleRate(int i) const { return lead(i).sampleRate > 0 ? lead(i).sampleRate : rec->sampleRate; }
+  // What the file says about the recording: [[key, value], ...] in file order.
+  std::string metadataJson() const {
+    nlohmann::json m = nlohmann::json::array();
+    for (const auto& [k, v] : rec->metadata) m.push_back(nlohmann::json::array({k, v}));
+    return m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).
   val samples(int i) const {
     const auto& s = lead(i).samples;
@@ -47,7 +55,9 @@ class RecordHandle {
   std::string annotationsJson() const {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& x : rec->annotations) {
-      nlohmann::json j = {{"sample", x.sample}, {"code", x.code}, {"symbol", av::annotation_symbol(x.code)}};
+      // A custom label the annotation file defines wins over the standard mnemonic.
+      nlohmann::json j = {{"sample", x.sample}, {"code", x.code},
+                          {"symbol", x.symbol.empty() ? std::string(av::annotation_symbol(x.code)) : x.symbol}};
       if (x.subtype) j["subtype"] = x.subtype;
       if (x.chan) j["chan"] = x.chan;
       if (x.num) j["num"] = x.num;

@@ -40,7 +40,8 @@ TEST_CASE("read_record_file picks the reader by extension", "[io][files]") {
   const Record bare = read_record_file(std::string(AV_MITDB_DIR) + "/100");  // WFDB-style record name
   CHECK(bare.length() == 650000);
   CHECK(bare.annotations.size() == wfdb.annotations.size());
-  CHECK(error_code_of([] { read_record_file(write_temp("x.xyz", "1")); }) == "io_unknown_format");
+  CHECK(error_code_of([] { read_record_file(write_temp("x.xyz", std::string("\x01\x02\x00\x7f", 4))); }) == "io_unknown_format");
+  CHECK(read_record_file(write_temp("x.xyz", "1\n2\n3\n"), 100.0).length() == 3);  // text of numbers: CSV
   CHECK(error_code_of([] { read_record_file(write_temp("bad.edf", "not an edf")); }) == "edf_header_invalid");
   CHECK(error_code_of([] { read_record_file("/nonexistent/dir/r.csv"); }) == "io_file_not_found");
   CHECK(error_code_of([] { read_file_bytes(write_temp("big.bin", std::string(5000, 'x')), 4096); }) == "io_file_too_large");

@@ -141,7 +141,7 @@ test('a bad file shows a coded error and the page keeps working', async () => {
   await page.waitForFunction(() => /wfdb_missing_header/.test(document.getElementById('error-message').textContent));
   writeFileSync(path.join(dir, 'notes.docx'), 'x');
   await page.setInputFiles('#file-input', [path.join(dir, 'notes.docx')]);
-  await page.waitForFunction(() => /unsupported_file/.test(document.getElementById('error-message').textContent));
+  await page.waitForFunction(() => /io_unknown_format/.test(document.getElementById('error-message').textContent));
 
   // Still usable: a good record loads afterwards and the error can be dismissed.
   await page.setInputFiles('#file-input', record119);

@@ -115,7 +115,7 @@ const malformed = {
   'empty EDF': [files({ 'r.edf': '' }), null],
   'random bytes as EDF': [files({ 'r.edf': crypto.randomBytes(4096) }), null],
   'EDF with an absurd record count': [files({ 'r.edf': makeEdf([new Float32Array(720)], 360, { recordsField: '99999999' }) }), null],
-  'unknown file type': [files({ 'r.xyz': 'hello' }), 'input_format_unknown'],
+  'unknown file type': [files({ 'r.xyz': Buffer.from([0, 1, 2, 255]) }), 'io_unknown_format'],
   'missing input': [path.join(tempDir(), 'none.hea'), 'file_not_found'],
 };
 
