@@ -2,6 +2,10 @@
 //
 //   av-noise-stress <mitdb dir> [--records 118,119,...] [--snr 24,18,12,6,0,-6] [--types em,ma,bw]
 //                   [--model v1-ctx|...] [--features out.csv] [--json out.json]
+//   av-noise-stress <mitdb dir> --clean [--records ...]     (default: all records in the directory)
+//
+// --clean adds no noise: it prints the share of each clean record's time that the signal quality flags as
+// unusable, the records flagged most first, and the mean over the records.
 //
 // For each record, noise type and SNR: the noise goes into the record's analysed lead in 2-minute stretches
 // alternating with 2-minute clean stretches, starting after the first 5 minutes (the detector's learning
@@ -46,6 +50,7 @@ constexpr double kLearnSec = 300, kStretchSec = 120;
 
 struct Options {
   std::string dir, model = "v1-ctx", featuresPath, jsonPath;
+  bool clean = false, recordsGiven = false;
   std::vector<std::string> records = {"118", "119", "100", "213", "221", "234"};
   std::vector<double> snr = {24, 18, 12, 6, 0, -6};
   std::vector<std::string> types = {"em", "ma", "bw"};
@@ -136,7 +141,8 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) throw av::Error("usage", a + " needs a value");
       return argv[++i];
     };
-    if (a == "--records") o.records = split_list(value());
+    if (a == "--records") o.records = split_list(value()), o.recordsGiven = true;
+    else if (a == "--clean") o.clean = true;
     else if (a == "--types") o.types = split_list(value());
     else if (a == "--model") o.model = value();
     else if (a == "--features") o.featuresPath = value();
@@ -156,6 +162,7 @@ Options parse(int argc, char** argv) {
   for (const auto& t : o.types)
     if (t != "em" && t != "ma" && t != "bw") throw av::Error("usage", "noise types are em, ma and bw, got '" + t + "'");
   o.model = resolve_model(o.model, argv[0]);
+  if (o.clean && !o.recordsGiven) o.records = records_in(o.dir);
   return o;
 }
 
@@ -167,6 +174,21 @@ int main(int argc, char** argv) {
     const av::nn::Model model = av::nn::Model::load_file(o.model);
     av::nn::Engine engine(model, av::nn::default_backend());
     av::pipeline::EngineClassifier classifier(engine);
+    if (o.clean) {
+      std::vector<std::pair<double, std::string>> flagged;
+      double sum = 0;
+      for (const auto& name : o.records) {
+        const av::pipeline::Result r = av::pipeline::analyze(av::io::read_wfdb_file(o.dir + "/" + name + ".hea"), &classifier, {});
+        flagged.emplace_back(100.0 - r.summary.signalQuality.usablePercent, name);
+        sum += flagged.back().first;
+      }
+      std::sort(flagged.rbegin(), flagged.rend());
+      std::printf("Signal quality on %zu clean records: %.2f %% of the time flagged unusable on average\n", flagged.size(),
+                  sum / static_cast<double>(std::max<size_t>(1, flagged.size())));
+      for (const auto& [p, name] : flagged)
+        if (p > 0) std::printf("  %-6s %6.2f %%\n", name.c_str(), p);
+      return 0;
+    }
     std::ofstream features;
     if (!o.featuresPath.empty()) {
       features.open(o.featuresPath);
