@@ -6,14 +6,11 @@ import { renderAgreement } from './agreementview.js';
 import { renderContextPlayers } from './contextview.js';
 import { createEngine } from './engine.js';
 import { download, resultDocument } from './exporting.js';
-import { CLASSES, agreement, summaryEvents, beatsCsv } from './stats.js';
+import { CLASSES, agreement, beatsCsv } from './stats.js';
 import { formatTime } from '../src/js/format.js';
-import { $, el, chip, renderProbabilities } from './dom.js';
+import { $, el, chip, dl, num, formatSpan, renderProbabilities, CLASS_NAMES } from './dom.js';
 import { initReportView } from './reportview.js';
-
-const CLASS_NAMES = {
-  N: 'Normal', L: 'Left bundle branch block', R: 'Right bundle branch block', A: 'Atrial premature', V: 'Premature ventricular',
-};
+import { initSummaryView } from './summaryview.js';
 
 // ---- engine -----------------------------------------------------------------------------------------------------
 // The engine lives in the package's worker; cancelling a long analysis terminates it and starts a fresh one.
@@ -45,6 +42,7 @@ const chart = new StripChart($('overview'), $('detail'), {
   },
 });
 const report = initReportView(state, chart);
+const summary = initSummaryView(state, chart);
 
 /** Beat tooltip over the strip chart: label, time, probability and the RR intervals around the beat. */
 function showTooltip(index, e) {
@@ -57,6 +55,7 @@ function showTooltip(index, e) {
   const ref = state.agreement?.matchOf.get(index);
   tip.replaceChildren(chip(b.label), ` ${CLASS_NAMES[b.label] ?? b.label} · p ${Number(b.probabilities?.[b.label] ?? 0).toFixed(3)}`,
     el('br'), `${formatTime(b.sample / fs)} · RR ${rr(index)} / next ${rr(index + 1)}`,
+    ...(b.noisy ? [el('br'), 'in unusable signal: left out of the findings'] : []),
     ...(state.agreement ? [el('br'), `reference: ${ref ? ref.symbol : 'none'}`] : []));
   const card = $('detail').offsetParent.getBoundingClientRect();
   tip.hidden = false;
@@ -64,13 +63,6 @@ function showTooltip(index, e) {
   tip.style.left = `${Math.max(4, left)}px`;
   tip.style.top = `${e.clientY - card.top + 14}px`;
 }
-
-function formatSpan(sec) {
-  if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)} s`;
-  if (sec < 3600) return `${(sec / 60).toFixed(1)} min`;
-  return `${(sec / 3600).toFixed(1)} h`;
-}
-const num = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 // ---- status, progress, errors -----------------------------------------------------------------------------------
 function setStatus(text) { $('status-text').textContent = text; }
@@ -174,7 +166,7 @@ async function loadRecord(files) {
     state.record = record;
     state.result = null;
     state.agreement = null;
-    clearSummary();
+    summary.clear();
     const select = $('lead-select');
     select.replaceChildren(...record.leads.map((name, i) => new Option(`${name}`, String(i))));
     state.lead = record.defaultLead;   // the engine's choice: MLII, II, an ECG-named lead, else the first
@@ -215,7 +207,7 @@ async function runAnalysis() {
   const annotations = state.record.annotations;
   state.agreement = annotations.length ? agreement(result.beats, annotations, state.record.sampleRate) : null;
   chart.setBeats(result.beats, state.agreement);
-  renderSummary(result, wallMs);
+  summary.render(result, wallMs);
   report.refresh();
   showTrainingNote(result);
   showAgreement();
@@ -224,119 +216,7 @@ async function runAnalysis() {
   setStatus(`${result.summary.beatCount.toLocaleString('en')} beats in ${(wallMs / 1000).toFixed(2)} s`);
 }
 
-/** Empties the result panels while a new record is being analysed (or when its analysis failed). */
-function clearSummary() {
-  $('beat-count').textContent = '–';
-  for (const id of ['summary-meta', 'class-counts', 'heart-rate', 'burden', 'events', 'class-select']) $(id).replaceChildren();
-  $('event-filter').hidden = true;
-  $('agreement-card').hidden = true;
-  $('training-note').hidden = true;
-}
-
-// ---- summary ----------------------------------------------------------------------------------------------------
-function dl(el, rows) {
-  el.replaceChildren(...rows.flatMap(([k, v, title]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    if (title) dt.title = title;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    return [dt, dd];
-  }));
-}
-
-function renderSummary(result, wallMs) {
-  const fs = state.record.sampleRate;
-  const s = result.summary;
-  $('beat-count').textContent = String(s.beatCount);
-  dl($('summary-meta'), [
-    ['Record', `${result.record ?? state.record.name} (${result.lead})`],
-    ['Duration', formatTime(result.durationSec ?? state.record.length / fs, false)],
-    ['Model', `${result.model?.name ?? state.info?.model}`],
-    ['Analysis', `${(wallMs / 1000).toFixed(2)} s${result.timing?.totalMs ? ` (engine ${Math.round(result.timing.totalMs)} ms)` : ''}`],
-  ]);
-
-  const table = $('class-counts');
-  const head = table.createTHead();
-  head.replaceChildren();
-  const hr = head.insertRow();
-  for (const h of ['Class', 'Beats', 'Share']) { const th = document.createElement('th'); th.textContent = h; th.scope = 'col'; hr.append(th); }
-  const body = table.tBodies[0] ?? table.createTBody();
-  body.replaceChildren();
-  for (const c of CLASSES) {
-    const n = s.counts?.[c] ?? 0;
-    const row = body.insertRow();
-    row.dataset.class = c;
-    const name = row.insertCell();
-    name.title = CLASS_NAMES[c];
-    name.append(chip(c), ` ${CLASS_NAMES[c]}`);
-    row.insertCell().textContent = n.toLocaleString('en');
-    row.insertCell().textContent = s.beatCount ? `${((100 * n) / s.beatCount).toFixed(1)} %` : '–';
-  }
-
-  const hrs = s.heartRate ?? {};
-  const hrv = s.hrv ?? {};
-  const at = (sec) => (Number.isFinite(sec) ? ` at ${formatTime(sec, false)}` : '');
-  const needNn = 'needs ≥ 2 N-N intervals';
-  dl($('heart-rate'), [
-    ['Mean', `${num(hrs.meanBpm)} bpm`],
-    ['Min', `${num(hrs.minBpm)} bpm${at(hrs.minTimeSec)}`],
-    ['Max', `${num(hrs.maxBpm)} bpm${at(hrs.maxTimeSec)}`],
-    ['SDNN', hrv.sdnnMs != null ? `${num(hrv.sdnnMs, 0)} ms` : `– (${needNn})`, `Standard deviation of ${hrv.nnCount ?? 0} NN intervals (consecutive N, L or R beats)`],
-    ['RMSSD', hrv.rmssdMs != null ? `${num(hrv.rmssdMs, 0)} ms` : `– (${needNn})`, 'Root mean square of successive NN differences'],
-    ['pNN50', hrv.pnn50Percent != null ? `${num(hrv.pnn50Percent, 1)} %` : `– (${needNn})`],
-  ]);
-
-  const hours = (result.durationSec ?? state.record.length / fs) / 3600;
-  const perHour = (n) => (hours > 0 ? `${num(n / hours, 0)}/h` : '–');
-  dl($('burden'), [
-    ['Ventricular (V)', `${num(s.burden?.V ?? 0, 2)} % · ${perHour(s.counts?.V ?? 0)}`],
-    ['Atrial (A)', `${num(s.burden?.A ?? 0, 2)} % · ${perHour(s.counts?.A ?? 0)}`],
-    ['AF', `${num(s.af?.burdenPercent ?? 0, 1)} % of the time · ${s.af?.episodes?.length ?? 0} episodes`,
-      'RR irregularity over 128 beats; A labels inside AF count as N'],
-  ]);
-
-  state.events = summaryEvents(result, fs);
-  const counts = {};
-  for (const e of state.events) counts[e.type] = (counts[e.type] ?? 0) + 1;
-  const filter = $('event-filter');
-  filter.replaceChildren(new Option(`All events (${state.events.length})`, ''),
-    ...Object.entries(counts).map(([type, n]) => new Option(`${type} (${n})`, type)));
-  filter.hidden = !state.events.length;
-  renderEvents();
-}
-
-/** The events list, filtered by the type chosen in #event-filter; each entry shows its stretch in the chart. */
-function renderEvents() {
-  const fs = state.record.sampleRate;
-  const type = $('event-filter').value;
-  const events = state.events.filter((e) => !type || e.type === type);
-  const list = $('events');
-  list.replaceChildren();
-  if (!state.events.length) {
-    list.append(el('li', 'muted', 'No runs, couplets, bigeminy, trigeminy, AF or pauses ≥ 2 s.'));
-    return;
-  }
-  const shown = 200;
-  for (const e of events.slice(0, shown)) {
-    const b = el('button', 'event');
-    b.type = 'button';
-    const dur = (e.endSample - e.startSample) / fs;
-    b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
-      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s${e.flagged ? ' (≥ 3 s)' : ''}` : ` · ${e.beats} beats`) +
-      (e.rateBpm ? ` · ${Math.round(e.rateBpm)} bpm` : '');
-    b.addEventListener('click', () => {
-      const span = Math.max(8, dur + 4) * fs;
-      chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
-      chart.select(chart.beatAt(e.startSample), { center: false });
-    });
-    const li = el('li');
-    li.append(b);
-    list.append(li);
-  }
-  if (events.length > shown) list.append(el('li', 'muted', `… and ${events.length - shown} more (all in the JSON export)`));
-}
-
+// ---- agreement ---------------------------------------------------------------------------------------------------
 function showAgreement() {
   const a = state.agreement;
   $('agreement-card').hidden = !a;
@@ -544,7 +424,6 @@ $('next-beat').addEventListener('click', () => chart.select(chart.nextMatching(1
 $('shap-segments').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('shap-baseline').addEventListener('change', () => state.selected >= 0 && explainBeat(state.selected));
 $('class-run').addEventListener('click', explainClass);
-$('event-filter').addEventListener('change', renderEvents);
 // Switching class after a first run redraws from the engine's cache.
 $('class-select').addEventListener('change', () => !$('class-view').hidden && explainClass());
 $('export-json').addEventListener('click', () => state.result && exportJson());

@@ -2,7 +2,17 @@
 import { CLASS_COLORS } from '../src/js/chart.js';
 import { CLASSES } from './stats.js';
 
+export const CLASS_NAMES = {
+  N: 'Normal', L: 'Left bundle branch block', R: 'Right bundle branch block', A: 'Atrial premature', V: 'Premature ventricular',
+};
+
 export const $ = (id) => document.getElementById(id);
+export const num = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+export function formatSpan(sec) {
+  if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)} s`;
+  if (sec < 3600) return `${(sec / 60).toFixed(1)} min`;
+  return `${(sec / 3600).toFixed(1)} h`;
+}
 export function el(tag, className, text) {
   const e = document.createElement(tag);
   if (className) e.className = className;
@@ -14,6 +24,15 @@ export function chip(c) {
   const e = el('span', 'chip', c);
   e.style.setProperty('--c', CLASS_COLORS[c] ?? '#6b7280');
   return e;
+}
+
+/** Fills a <dl> with [term, value, title?] rows. */
+export function dl(list, rows) {
+  list.replaceChildren(...rows.flatMap(([k, v, title]) => {
+    const dt = el('dt', '', k);
+    if (title) dt.title = title;
+    return [dt, el('dd', '', v)];
+  }));
 }
 
 /** The beat's class probabilities as labelled meters. */

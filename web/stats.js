@@ -139,14 +139,17 @@ export function summaryEvents(result, sampleRate) {
   return out.sort((a, b) => a.startSample - b.startSample);
 }
 
-/** CSV of the beats: one row per beat with time, label and the five probabilities. */
+/**
+ * CSV of the beats: one row per beat with time, label, the five probabilities and noisy (1: inside unusable
+ * signal, left out of the findings; 0 otherwise), then the matched reference symbol when there is an agreement.
+ */
 export function beatsCsv(result, agreementResult = null) {
-  const header = ['index', 'sample', 'time_s', 'label', ...CLASSES.map((c) => `p_${c}`)];
+  const header = ['index', 'sample', 'time_s', 'label', ...CLASSES.map((c) => `p_${c}`), 'noisy'];
   if (agreementResult) header.push('reference');
   const rows = [header.join(',')];
   result.beats.forEach((b, i) => {
     const row = [i, b.sample, Number(b.time ?? b.sample / result.sampleRate).toFixed(3), b.label,
-      ...CLASSES.map((c) => Number(b.probabilities?.[c] ?? 0).toFixed(6))];
+      ...CLASSES.map((c) => Number(b.probabilities?.[c] ?? 0).toFixed(6)), b.noisy ? 1 : 0];
     if (agreementResult) row.push(agreementResult.matchOf.get(i)?.symbol ?? '');
     rows.push(row.join(','));
   });

@@ -5,7 +5,10 @@ export interface PyramidLevel { size: number; min: Float32Array; max: Float32Arr
 /** Min/max levels (bucket sizes 8, 64, 512, …) that let any zoom draw from a few buckets per pixel. */
 export declare function minMaxPyramid(samples: Float32Array): PyramidLevel[];
 
-export interface ChartBeat { sample: number; label?: string }
+/** A beat to mark; noisy beats (inside unusable signal) are drawn grey, hollow and dashed. */
+export interface ChartBeat { sample: number; label?: string; noisy?: boolean }
+/** A stretch in samples [start, end), shaded under the trace; the label shows in the detail view when it fits. */
+export interface ChartShading { start: number; end: number; label?: string }
 export interface ChartAnnotation { sample: number; symbol: string }
 export interface ChartAgreement { matchOf: Map<number, ChartAnnotation>; missed: ChartAnnotation[] }
 
@@ -24,9 +27,12 @@ export declare class StripChart {
   view: { start: number; end: number };
   beats: ChartBeat[];
   samples: Float32Array | null;
+  readonly shading: ChartShading[];
   setSignal(signal: { samples: Float32Array; levels: PyramidLevel[]; sampleRate: number }): void;
   setBeats(beats: ChartBeat[], agreement?: ChartAgreement | null): void;
   setReference(annotations: ChartAnnotation[]): void;
+  /** Replaces the shaded stretches (setSignal clears them), e.g. a result's summary.signalQuality.unusable. */
+  setShading(stretches: ChartShading[]): void;
   setView(start: number, end: number): void;
   zoom(factor: number, centerSample?: number): void;
   pan(fraction: number): void;

@@ -1,6 +1,7 @@
 // ECG strip chart: an overview of the whole recording (min/max envelope, ectopic beat ticks, the current view)
-// above a detail view with ECG-paper grid, beat labels coloured by class and reference annotations. Both draw
-// from a min/max pyramid, so a 24-hour recording pans and zooms as smoothly as a 30-minute one.
+// above a detail view with ECG-paper grid, beat labels coloured by class and reference annotations; shaded
+// stretches (unusable signal) lie under the trace in both. Both draw from a min/max pyramid, so a 24-hour
+// recording pans and zooms as smoothly as a 30-minute one.
 import { rangeMinMax, robustRange } from './signal.js';
 import { formatTime } from './format.js';
 
@@ -10,6 +11,8 @@ export const CLASS_COLORS = { N: '#52606d', L: '#2563eb', R: '#7c3aed', A: '#d97
 const GRID_MINOR = '#f6dede';
 const GRID_MAJOR = '#ecb9b9';
 const TRACE = '#111827';
+const SHADE = 'rgba(100, 116, 139, 0.18)';   // shaded stretches, over the white paper and the overview
+const NOISY = '#9ca3af';                      // beats marked noisy: grey, hollow and dashed
 const NICE_STEPS = [0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
 export class StripChart {
@@ -22,6 +25,7 @@ export class StripChart {
     this.samples = null;
     this.beats = [];
     this.reference = [];
+    this.shading = [];
     this.matchOf = new Map();
     this.missed = new Set();
     this.selected = -1;
@@ -38,16 +42,23 @@ export class StripChart {
     this.fs = sampleRate;
     this.yRange = robustRange(samples, levels);
     this.beats = [];
+    this.shading = [];
     this.selected = -1;
     this.setView(0, Math.min(samples.length, 10 * sampleRate));
   }
 
-  /** beats: [{sample, label}] sorted; agreement: the result of stats.agreement() or null. */
+  /** beats: [{sample, label, noisy?}] sorted; agreement: the result of stats.agreement() or null. */
   setBeats(beats, agreementResult = null) {
     this.beats = beats;
     this.hasAgreement = Boolean(agreementResult);
     this.matchOf = agreementResult?.matchOf ?? new Map();
     this.missed = new Set((agreementResult?.missed ?? []).map((a) => a.sample));
+    this.redraw();
+  }
+
+  /** Stretches [{start, end, label?}] in samples, shaded under the trace (the label shows when there is room). */
+  setShading(stretches) {
+    this.shading = [...stretches].sort((a, b) => a.start - b.start);
     this.redraw();
   }
 
@@ -343,6 +354,7 @@ export class StripChart {
     };
     if (pxPerSec * 0.04 >= 4 * dpr) drawGrid(0.04, 0.1, GRID_MINOR);
     if (pxPerSec * 0.2 >= 5 * dpr) drawGrid(0.2, 0.5, GRID_MAJOR);
+    this.#shade(ctx, x, W, plotBottom, dpr);
 
     // Time axis with a readable step.
     const step = NICE_STEPS.find((s) => s * pxPerSec >= 90 * dpr) ?? NICE_STEPS[NICE_STEPS.length - 1];
@@ -387,7 +399,7 @@ export class StripChart {
     } else for (let k = i0; k < i1; k++) {
       const b = this.beats[k];
       const bx = x(b.sample);
-      const color = CLASS_COLORS[b.label] ?? '#6b7280';
+      const color = b.noisy ? NOISY : CLASS_COLORS[b.label] ?? '#6b7280';
       const unmatched = this.hasAgreement && !this.matchOf.has(k);
       if (spacing >= 16 * dpr) {
         ctx.strokeStyle = color;
@@ -402,12 +414,14 @@ export class StripChart {
         const r = 8 * dpr;
         ctx.beginPath();
         ctx.arc(bx, 12 * dpr, r, 0, 2 * Math.PI);
-        if (unmatched) {
+        if (b.noisy) ctx.setLineDash([2 * dpr, 2 * dpr]);
+        if (unmatched || b.noisy) {
           ctx.fillStyle = '#fff';
           ctx.fill();
           ctx.lineWidth = 1.5 * dpr;
           ctx.strokeStyle = color;
           ctx.stroke();
+          ctx.setLineDash([]);
           ctx.fillStyle = color;
         } else {
           ctx.fillStyle = color;
@@ -418,7 +432,7 @@ export class StripChart {
           ctx.lineWidth = 2 * dpr;
           ctx.strokeStyle = '#111827';
           ctx.stroke();
-          ctx.fillStyle = unmatched ? color : '#fff';
+          ctx.fillStyle = unmatched || b.noisy ? color : '#fff';
         }
         ctx.fillText(b.label, bx, 12.5 * dpr);
       } else {
@@ -487,6 +501,25 @@ export class StripChart {
     }
   }
 
+  /** The shaded stretches from the top to `bottom`, each at least a pixel wide; labels when asked and wide enough. */
+  #shade(ctx, x, W, bottom, dpr, labels = true) {
+    ctx.font = `${10.5 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    for (const { start, end, label } of this.shading) {
+      const x0 = Math.max(0, x(start));
+      const x1 = Math.min(W, Math.max(x(end), x0 + 1));
+      if (x1 <= 0 || x0 >= W) continue;
+      ctx.fillStyle = SHADE;
+      ctx.fillRect(Math.floor(x0), 0, Math.max(1, Math.round(x1 - x0)), bottom);
+      const lx = Math.max(x0 + 4 * dpr, 50 * dpr);   // right of the 1 mV scale bar
+      if (labels && label && x1 - lx > ctx.measureText(label).width + 4 * dpr) {
+        ctx.fillStyle = '#475569';
+        ctx.fillText(label, lx, 26 * dpr);
+      }
+    }
+  }
+
   /** Many beats per pixel: one tick per column, coloured by its most notable class (V > A > R > L > N). */
   #denseTicks(ctx, i0, i1, x, W, dpr) {
     const rank = { N: 1, L: 2, R: 3, A: 4, V: 5 };
@@ -522,12 +555,12 @@ export class StripChart {
     // The envelope and the beat ticks change only with the data or the size: cache them in a bitmap.
     const key = `${W}x${H}`;
     if (!this.overviewCache || this.overviewCache.key !== key || this.overviewCache.samples !== this.samples ||
-        this.overviewCache.beats !== this.beats) {
+        this.overviewCache.beats !== this.beats || this.overviewCache.shading !== this.shading) {
       const off = document.createElement('canvas');
       off.width = W;
       off.height = H;
       this.#paintOverview(off.getContext('2d'), W, H, dpr);
-      this.overviewCache = { key, samples: this.samples, beats: this.beats, canvas: off };
+      this.overviewCache = { key, samples: this.samples, beats: this.beats, shading: this.shading, canvas: off };
     }
     ctx.drawImage(this.overviewCache.canvas, 0, 0);
     const n = this.length;
@@ -544,6 +577,7 @@ export class StripChart {
     ctx.fillStyle = '#f8fafc';
     ctx.fillRect(0, 0, W, H);
     const n = this.length;
+    this.#shade(ctx, (s) => (s / n) * W, W, H, dpr, false);
     const [y0, y1] = this.yRange;
     const tick = 12 * dpr;
     const y = (v) => H - 2 * dpr - ((Math.max(y0, Math.min(y1, v)) - y0) / (y1 - y0)) * (H - tick - 4 * dpr);
@@ -553,7 +587,7 @@ export class StripChart {
     // Non-N beats as ticks along the top.
     for (const b of this.beats) {
       if (b.label === 'N') continue;
-      ctx.fillStyle = CLASS_COLORS[b.label] ?? '#6b7280';
+      ctx.fillStyle = b.noisy ? NOISY : CLASS_COLORS[b.label] ?? '#6b7280';
       ctx.fillRect(Math.floor((b.sample / n) * W), 1 * dpr, Math.max(1, dpr), tick - 3 * dpr);
     }
   }

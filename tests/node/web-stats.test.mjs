@@ -68,8 +68,14 @@ test('the event list lays out the engine\'s findings in time order, with pauses 
 });
 
 test('beats CSV has a header and one row per beat', () => {
-  const csv = beatsCsv({ sampleRate: 360, beats: [{ sample: 370, time: 1.028, label: 'V', probabilities: { V: 0.9, N: 0.1 } }] });
-  assert.equal(csv, 'index,sample,time_s,label,p_N,p_L,p_R,p_A,p_V\n0,370,1.028,V,0.100000,0.000000,0.000000,0.000000,0.900000\n');
+  const csv = beatsCsv({ sampleRate: 360, beats: [{ sample: 370, time: 1.028, label: 'V', probabilities: { V: 0.9, N: 0.1 } },
+    { sample: 700, time: 1.944, label: 'N', probabilities: { N: 1 }, noisy: true }] });
+  assert.equal(csv, 'index,sample,time_s,label,p_N,p_L,p_R,p_A,p_V,noisy\n0,370,1.028,V,0.100000,0.000000,0.000000,0.000000,0.900000,0\n' +
+    '1,700,1.944,N,1.000000,0.000000,0.000000,0.000000,0.000000,1\n');
+  // With an agreement, the reference symbol comes last.
+  const withRef = beatsCsv({ sampleRate: 360, beats: [{ sample: 370, label: 'V', noisy: true }] }, { matchOf: new Map([[0, { symbol: 'V' }]]) });
+  assert.equal(withRef.split('\n')[0], 'index,sample,time_s,label,p_N,p_L,p_R,p_A,p_V,noisy,reference');
+  assert.equal(withRef.split('\n')[1], '0,370,1.028,V,0.000000,0.000000,0.000000,0.000000,0.000000,1,V');
 });
 
 test('AAMI scores: reference codes and labels mapped to N S V F Q, F and Q counted, misses and false beats included', () => {
