@@ -289,7 +289,8 @@ val default_window() {
   return w;
 }
 
-std::string version() { return "0.1.0"; }
+// The package version (package.json), passed in by CMakeLists.txt.
+std::string version() { return AV_VERSION; }
 
 }  // namespace
 
