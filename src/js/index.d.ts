@@ -160,6 +160,15 @@ export interface AnalysisResult {
     };
     /** One row per 3600 s from the record start. */
     hourly: HourRow[];
+    /** Intervals of the median of up to 200 steady N beats (null when too few or no T wave): Q onset and J point
+     * where the slope falls below 3 % of the QRS's largest for 10 ms; T end where the T wave's descent has slowed
+     * to 10 % of its steepest slope; QTc by Bazett (QT/√RR) and Fridericia (QT/∛RR). */
+    intervals: {
+      beats: number; rrMs: number; qrsMs: number; qtMs: number; qtcBazettMs: number; qtcFridericiaMs: number;
+      method: string;
+      medianBeat: { sampleRate: 360; startMs: -350; values: number[]; qOnsetMs: number; rPeakMs: number;
+        jPointMs: number; tPeakMs: number; tEndMs: number };
+    } | null;
     /** Ventricular flutter/fibrillation found by the detector (its beats are not in beats). */
     ventricularFlutter: { startSec: number; endSec: number }[];
     /** 5-second segments judged flat, clipped or noisy, merged into stretches (flutter is not noise). */

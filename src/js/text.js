@@ -44,6 +44,9 @@ export function formatText(r) {
       : `HRV: SDNN ${fixed(hrv.sdnnMs)} ms, SDANN ${fixed(hrv.sdannMs)} ms, SDNN index ${fixed(hrv.sdnnIndexMs)} ms, ` +
         `RMSSD ${fixed(hrv.rmssdMs)} ms, pNN50 ${fixed(hrv.pnn50Percent)} % (${hrv.nnCount} NN intervals)`);
   }
+  const iv = s.intervals;
+  if (iv) lines.push(`median beat (${iv.beats} N beats): RR ${fixed(iv.rrMs, 0)} ms, QRS ${fixed(iv.qrsMs, 0)} ms, ` +
+    `QT ${fixed(iv.qtMs, 0)} ms, QTc ${fixed(iv.qtcBazettMs, 0)} ms (Bazett), ${fixed(iv.qtcFridericiaMs, 0)} ms (Fridericia)`);
   if (r.model && s.burden) lines.push(`ectopic burden: V ${fixed(s.burden.V, 2)} %, A ${fixed(s.burden.A, 2)} %`);
   if (s.af) {
     lines.push(`AF: ${fixed(s.af.burdenPercent)} % of the time, ${plural(s.af.episodes.length, 'episode')}` +

@@ -23,7 +23,8 @@ double ms_since(Clock::time_point start) {
 // Rounds to `decimals` places; dividing by an exact power of ten prints as the short decimal.
 double round_to(double value, int decimals) {
   const double scale = std::pow(10.0, decimals);
-  return std::round(value * scale) / scale;
+  const double r = std::round(value * scale) / scale;
+  return r == 0 ? 0.0 : r;  // no "-0" in the JSON
 }
 
 void report(const AnalyzeOptions& options, std::string_view stage, double fraction) {
@@ -175,6 +176,22 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
   }
   json signalQuality = {{"usablePercent", round_to(s.signalQuality.usablePercent, 2)},
                         {"unusable", std::move(unusable)}, {"noisyBeats", s.signalQuality.noisyBeats}};
+  json intervals = nullptr;
+  if (const auto& iv = s.intervals) {
+    json beat = json::array();
+    for (float v : iv->medianBeat) beat.push_back(round_to(v, 4));
+    const double ms = 1000.0 / 360.0;
+    intervals = {{"beats", iv->beats}, {"rrMs", round_to(iv->rrMs, 1)}, {"qrsMs", round_to(iv->qrsMs, 1)},
+                 {"qtMs", round_to(iv->qtMs, 1)}, {"qtcBazettMs", round_to(iv->qtcBazettMs, 1)},
+                 {"qtcFridericiaMs", round_to(iv->qtcFridericiaMs, 1)},
+                 {"method", "median of up to 200 steady N beats; Q onset and J point where the slope falls below "
+                            "3 % of the QRS's largest for 10 ms; T end where the T wave's descent has slowed to 10 % "
+                            "of its steepest slope"},
+                 {"medianBeat", {{"sampleRate", 360}, {"startMs", -350}, {"values", std::move(beat)},
+                                 {"qOnsetMs", round_to(iv->qOnset * ms - 350, 1)}, {"rPeakMs", round_to(iv->rPeak * ms - 350, 1)},
+                                 {"jPointMs", round_to(iv->jPoint * ms - 350, 1)}, {"tPeakMs", round_to(iv->tPeak * ms - 350, 1)},
+                                 {"tEndMs", round_to(iv->tEnd * ms - 350, 1)}}}};
+  }
   json flutter = json::array();
   for (const SampleSpan& f : s.ventricularFlutter) flutter.push_back({{"startSec", seconds(f.start)}, {"endSec", seconds(f.end)}});
   json pauses = json::array();
@@ -212,6 +229,7 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
       {"supraventricular", ectopy(s.supraventricular)},
       {"signalQuality", signalQuality},
       {"ventricularFlutter", flutter},
+      {"intervals", intervals},
       {"af", af},
       {"pauses", pauses},
       {"hrv",

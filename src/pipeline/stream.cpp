@@ -12,6 +12,7 @@
 #include "dsp/qrs.h"
 #include "dsp/resample.h"
 #include "dsp/signal_quality.h"
+#include "pipeline/intervals.h"
 #include "pipeline/quality_gate.h"
 
 namespace av::pipeline {
@@ -44,7 +45,7 @@ struct ClsBuffer {
 // ---- sources ----
 
 RecordLeadSource::RecordLeadSource(const Record& record, int leadIndex)
-    : samples_(record.leads.at(static_cast<size_t>(leadIndex)).samples), fs_(record.sampleRate) {}
+    : samples_(record.leads.at(static_cast<size_t>(leadIndex)).samples), fs_(lead_sample_rate(record, leadIndex)) {}
 
 int64_t RecordLeadSource::length() const { return static_cast<int64_t>(samples_.size()); }
 
@@ -418,6 +419,7 @@ struct StreamAnalyzer::State {
     QualityVerdict verdict = judge_quality(quality.segments(), fs, n, outR, info.lead, flutterEpisodes);
     result.warnings = std::move(verdict.warnings);
     result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary, std::move(verdict.quality));
+    result.summary.intervals = measure_intervals(*source, result.beats);
     for (const auto& [a, b] : flutterEpisodes)
       result.summary.ventricularFlutter.push_back({std::clamp<int64_t>(dsp::map_index(a, kFs, fs), 0, n),
                                                    std::clamp<int64_t>(dsp::map_index(b, kFs, fs), 0, n)});

@@ -70,6 +70,15 @@ struct Af {
   std::vector<AfEpisode> episodes;
 };
 
+// Intervals of the median beat (pipeline/intervals.h).
+struct BeatIntervals {
+  size_t beats = 0;  // beats in the median
+  double rrMs = 0, qrsMs = 0, qtMs = 0, qtcBazettMs = 0, qtcFridericiaMs = 0;
+  // The median beat at 360 Hz from -0.35 s, and the measured points (indices into it).
+  std::vector<float> medianBeat;
+  int qOnset = 0, rPeak = 0, jPoint = 0, tPeak = 0, tEnd = 0;
+};
+
 struct Summary {
   size_t beatCount = 0;
   size_t unlabelled = 0;
@@ -86,6 +95,7 @@ struct Summary {
   SignalQuality signalQuality;
   // Ventricular flutter/fibrillation found by the detector (its beats are not counted); set by the stream.
   std::vector<SampleSpan> ventricularFlutter;
+  std::optional<BeatIntervals> intervals;  // set by the stream
 };
 
 struct SummaryOptions {

@@ -22,6 +22,7 @@ function withoutTiming(text) {
   for (const key of HOLTER_SUMMARY) delete j.summary[key];
   delete j.summary.signalQuality;  // and the signal quality (issue 12)
   delete j.summary.ventricularFlutter;
+  delete j.summary.intervals;  // the median beat's intervals (issue 15)
   delete j.warnings;
   delete j.summary.events?.svRuns;
   delete j.summary.heartRate?.minTimeSec;
