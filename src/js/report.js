@@ -121,6 +121,33 @@ function hrvTable(s, labelled) {
   ], ' id="hrv"') + '<p class="note">N–N: consecutive beats both N, L or R. SDANN and the SDNN index use 5-minute segments.</p>';
 }
 
+function qualityTable(s, durationSec) {
+  const q = s.signalQuality;
+  if (!q) return '';
+  const leftOut = (durationSec * (100 - q.usablePercent)) / 100;
+  return table(null, [
+    ['Usable signal', `${num(q.usablePercent, 1)} %`],
+    ['Unusable stretches', `${int(q.unusable.length)} (${span(leftOut)})`],
+    ['Beats left out', int(q.noisyBeats)],
+  ], ' id="signal-quality"') + '<p class="note">5-second segments judged flat, clipped or noisy; their beats are left out of counts, burden, events, HRV, AF and pauses.</p>';
+}
+
+function intervalsTable(s) {
+  const iv = s.intervals;
+  if (!iv) return '<p class="note">No median beat: too few steady N beats, or no measurable T wave.</p>';
+  const ms = (v) => `${num(v, 0)} ms`;
+  return table(null, [
+    ['RR', ms(iv.rrMs)], ['QRS', ms(iv.qrsMs)], ['QT', ms(iv.qtMs)],
+    ['QTc (Bazett)', ms(iv.qtcBazettMs)], ['QTc (Fridericia)', ms(iv.qtcFridericiaMs)],
+  ], ' id="intervals"') + `<p class="note">${int(iv.beats)} beats; ${esc(iv.method)}.</p>`;
+}
+
+function warningsBlock(result) {
+  const w = result.warnings ?? [];
+  if (!w.length) return '';
+  return `<section class="block" id="warnings"><h2>Warnings</h2>${table(null, w.map((x) => [x.code, x.message]))}</section>`;
+}
+
 function runText(run) {
   if (!run) return 'none';
   return `${run.beats} beats, ${num(run.rateBpm)} bpm, at ${clock(run.startTime)}`;
@@ -257,9 +284,12 @@ export function renderReport(result, record, options = {}) {
   const body = [
     `<header><h1>${esc(title)}</h1><p class="sub">ArrhythmiaVision automated analysis of record ${esc(name)}, lead ${esc(result.lead)}. ` +
       'Research use only, not a medical device; not reviewed by a clinician.</p></header>',
+    warningsBlock(result),
     studyDetails(result, options),
     `<section><h2>Summary</h2><div class="grid2"><div class="block"><h3>Beats</h3>${beatTable(s, labelled)}</div>` +
       `<div class="block"><h3>Heart rate</h3>${heartRateTable(s)}<h3>Atrial fibrillation</h3>${afTable(s, result.durationSec)}</div></div>` +
+      `<div class="grid2"><div class="block"><h3>Signal quality</h3>${qualityTable(s, result.durationSec)}</div>` +
+      `<div class="block"><h3>Median beat intervals</h3>${intervalsTable(s)}</div></div>` +
       (labelled ? `<div class="block"><h3>Ectopy</h3>${ectopyTable(s)}</div>` : '') + '</section>',
     `<section><h2>Trends</h2><figure>${hrTrendSvg(result)}<figcaption>Heart rate: mean of the RR intervals (0.2–3 s) ending in each ${binText}; ` +
       'AF episodes shaded; circles: the 8-beat minimum and maximum.</figcaption></figure>' +

@@ -244,3 +244,25 @@ test('analyze --format html exits 0 and prints the report', async () => {
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^error: usage: --format must be json, text or html/);
 });
+
+test('the report shows the median beat intervals, the signal quality and the warnings of the result', () => {
+  const rec = load(examples, '208');
+  const result = av.analyze(rec);
+  const html = av.report(result, rec);
+  const iv = result.summary.intervals;
+  assert.ok(iv);
+  assert.match(html, new RegExp(`<th>QT</th><td>${Math.round(iv.qtMs)} ms</td>`));
+  assert.match(html, new RegExp(`<th>QTc \\(Bazett\\)</th><td>${Math.round(iv.qtcBazettMs)} ms</td>`));
+  assert.match(html, new RegExp(`<th>Usable signal</th><td>${result.summary.signalQuality.usablePercent.toFixed(1)} %</td>`));
+  assert.doesNotMatch(html, /id="warnings"/);
+  rec.dispose();
+  // A sine wave: the warning is in the report, and there is no median beat.
+  const fs_ = 250;
+  const sine = av.fromSamples(Float32Array.from({ length: 60 * fs_ }, (_, i) => Math.sin((2 * Math.PI * 1.2 * i) / fs_)), { sampleRate: fs_ });
+  const bad = av.analyze(sine);
+  assert.equal(bad.warnings[0].code, 'not_ecg_waveform');
+  const page = av.report(bad, sine);
+  assert.match(page, /id="warnings"[\s\S]*not_ecg_waveform/);
+  assert.match(page, /No median beat/);
+  sine.dispose();
+});
