@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -233,7 +234,15 @@ Record read_hl7_aecg(std::span<const uint8_t> bytes, const AecgOptions& options)
 
   pugi::xml_document doc;
   const unsigned options_ = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol;  // no doctype, no PI
-  const pugi::xml_parse_result ok = doc.load_buffer(bytes.data(), bytes.size(), options_, pugi::encoding_auto);
+  // pugixml reads UTF-16/32 input in 2- and 4-byte units: hand it an aligned buffer.
+  std::vector<uint32_t> aligned;
+  const void* buffer = bytes.data();
+  if (!bytes.empty() && reinterpret_cast<uintptr_t>(buffer) % alignof(uint32_t) != 0) {
+    aligned.resize((bytes.size() + 3) / 4);
+    std::memcpy(aligned.data(), bytes.data(), bytes.size());
+    buffer = aligned.data();
+  }
+  const pugi::xml_parse_result ok = doc.load_buffer(buffer, bytes.size(), options_, pugi::encoding_auto);
   if (!ok)
     throw Error("aecg_xml_invalid", std::string("not well-formed XML: ") + ok.description(),
                 "byte " + std::to_string(ok.offset));

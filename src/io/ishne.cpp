@@ -172,11 +172,16 @@ Record read_ishne(std::span<const uint8_t> bytes) {
     used.push_back(lead.name);
     lead.samples.resize(static_cast<size_t>(n));
   }
+  // -32768 marks a missing sample (as in WFDB format 16, which the chunked analysis reads these samples as):
+  // the last value is held.
   const uint8_t* p = bytes.data() + h.ecgOffset;
+  std::vector<float> last(static_cast<size_t>(h.leads), 0.0f);
   for (int64_t t = 0; t < n; ++t)
-    for (int k = 0; k < h.leads; ++k, p += 2)
-      rec.leads[static_cast<size_t>(k)].samples[static_cast<size_t>(t)] =
-          static_cast<float>(i16(p) * (h.resolutionNv[k] * 1e-6));
+    for (int k = 0; k < h.leads; ++k, p += 2) {
+      const int16_t v = i16(p);
+      if (v != INT16_MIN) last[static_cast<size_t>(k)] = static_cast<float>(v * (1.0 / (1e6 / h.resolutionNv[k])));
+      rec.leads[static_cast<size_t>(k)].samples[static_cast<size_t>(t)] = last[static_cast<size_t>(k)];
+    }
   return rec;
 }
 

@@ -43,7 +43,7 @@ IshneHeader parse_ishne_header(std::span<const uint8_t> bytes, const char* magic
 std::string ishne_lead_name(int code);
 
 // Reads an ISHNE ECG file: each lead in mV (sample × resolution nV), named by its lead code; the header's fields
-// in Record::metadata. The record is as long as the file's whole frames (a shorter file than the header says is
+// in Record::metadata. A sample of -32768 is missing and holds the last value (as the WFDB description reads it). The record is as long as the file's whole frames (a shorter file than the header says is
 // ishne_truncated). Errors: those of parse_ishne_header, ishne_truncated, record_too_long.
 Record read_ishne(std::span<const uint8_t> bytes);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -410,6 +412,8 @@ Record read_multi(const WfdbHeader& h, const WfdbFileOpener& open, int64_t first
   std::vector<Part> parts;
   std::vector<int> spf(nsig, 0);
   int64_t at = 0;
+  // A segment may be listed many times: its header is parsed once.
+  std::map<std::string, WfdbHeader, std::less<>> parsed;
   for (size_t k = s0; k < h.segments.size(); ++k) {
     const WfdbSegment& seg = h.segments[k];
     const int64_t start = at;
@@ -418,7 +422,9 @@ Record read_multi(const WfdbHeader& h, const WfdbFileOpener& open, int64_t first
     if (a >= b) continue;
     Part p{k, start, a, b, {}, std::vector<int>(nsig, -1), seg.name == "~"};
     if (!p.null) {
-      p.header = segment_header(open, seg.name, fs);
+      auto it = parsed.find(seg.name);
+      if (it == parsed.end()) it = parsed.emplace(seg.name, segment_header(open, seg.name, fs)).first;
+      p.header = it->second;
       std::vector<bool> used(p.header.signals.size(), false);
       for (size_t i = 0; i < nsig; ++i) {
         if (!variable) {
@@ -533,15 +539,17 @@ Record decode_wfdb_frames(const WfdbHeader& header, const WfdbFileOpener& openSi
 
 std::vector<std::string> wfdb_record_files(const WfdbHeader& header, const WfdbFileOpener& open) {
   std::vector<std::string> names;
+  std::set<std::string, std::less<>> added;
   auto add = [&](const std::string& n) {
-    if (n != "~" && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    if (n != "~" && added.insert(n).second) names.push_back(n);
   };
   if (!header.multiSegment()) {
     for (const WfdbSignal& s : header.signals) add(s.fileName);
     return names;
   }
+  std::set<std::string, std::less<>> seen;
   for (const WfdbSegment& seg : header.segments) {
-    if (seg.name == "~") continue;
+    if (seg.name == "~" || !seen.insert(seg.name).second) continue;
     add(seg.name + ".hea");
     std::optional<std::span<const uint8_t>> bytes = open ? open(seg.name + ".hea") : std::nullopt;
     if (!bytes) continue;

@@ -160,6 +160,14 @@ TEST_CASE("ISHNE as a WFDB header streams the same samples", "[io][ishne]") {
     if (n != "t.ecg") return std::nullopt;
     return std::span<const uint8_t>(b);
   };
+  // A missing sample (-32768) reads the same both ways: the last value held.
+  Bytes gap = b;
+  const size_t at = 522 + Spec{}.var.size() + 2 * (2 * 600 + 1);  // frame 600, lead 1
+  gap[at] = 0x00, gap[at + 1] = 0x80;
+  const Record gapWhole = read_ishne(gap);
+  CHECK(gapWhole.leads[1].samples[600] == gapWhole.leads[1].samples[599]);
+  const WfdbFileOpener openGap = [&](std::string_view) -> std::optional<std::span<const uint8_t>> { return std::span<const uint8_t>(gap); };
+  CHECK(decode_wfdb_frames(parsed, openGap, 590, 20).leads[1].samples[10] == gapWhole.leads[1].samples[600]);
   const Record part = decode_wfdb_frames(parsed, open, 500, 700);
   REQUIRE(part.leads.size() == 2);
   CHECK(part.sampleRate == 200.0);
