@@ -1,6 +1,7 @@
 // The demo page: wires file input, the engine (the package's worker), the strip chart, the summary and the
 // explanation panels.
 import { StripChart, CLASS_COLORS } from '../src/js/chart.js';
+import { Calipers } from '../src/js/calipers.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
 import { renderAgreement } from './agreementview.js';
 import { renderContextPlayers } from './contextview.js';
@@ -8,7 +9,7 @@ import { createEngine } from './engine.js';
 import { download, resultDocument } from './exporting.js';
 import { CLASSES, agreement, beatsCsv } from './stats.js';
 import { formatTime } from '../src/js/format.js';
-import { $, el, chip, dl, num, formatSpan, renderProbabilities, CLASS_NAMES } from './dom.js';
+import { $, el, chip, dl, num, formatSpan, formatRate, renderProbabilities, CLASS_NAMES } from './dom.js';
 import { initReportView } from './reportview.js';
 import { initSummaryView } from './summaryview.js';
 
@@ -32,6 +33,7 @@ const state = {
 const chart = new StripChart($('overview'), $('detail'), {
   onSelect: (i) => explainBeat(i),
   onHover: (i, e) => showTooltip(i, e),
+  onCaliper: (m) => showCaliper(m),
   onViewChange: ({ start, end }) => {
     // The visible range in samples, for tests and embedding pages.
     $('detail').dataset.viewStart = String(Math.round(start));
@@ -39,10 +41,35 @@ const chart = new StripChart($('overview'), $('detail'), {
     if (!state.record) return;
     const fs = state.record.sampleRate;
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
+    showCalibration();
   },
 });
 const report = initReportView(state, chart);
+initChartTools();
 const summary = initSummaryView(state, chart);
+
+/** Calipers and paper mode: the toggles in the chart's toolbar, the reading under the strip. */
+function initChartTools() {
+  const paper = () => chart.setPaper($('paper-mode').checked
+    ? { mmPerSec: Number($('paper-speed').value), mmPerMv: Number($('paper-gain').value) } : null);
+  for (const id of ['paper-mode', 'paper-speed', 'paper-gain']) $(id).addEventListener('change', () => { paper(); showCalibration(); });
+  $('calipers').addEventListener('click', () => chart.setCaliperMode(!chart.caliperMode));
+}
+/** The chart's scale for tests and embedding pages (CSS px per second and per mV). */
+function showCalibration() {
+  const c = chart.calibration();
+  $('detail').dataset.pxPerSec = c.pxPerSec.toFixed(4);
+  $('detail').dataset.pxPerMv = c.pxPerMv.toFixed(4);
+  $('detail').dataset.paper = chart.paper ? `${c.mmPerSec} mm/s ${c.mmPerMv} mm/mV` : '';
+}
+function showCaliper(m) {
+  $('calipers').setAttribute('aria-pressed', String(chart.caliperMode));
+  $('calipers').classList.toggle('pressed', chart.caliperMode);
+  $('detail').classList.toggle('measuring', chart.caliperMode);
+  $('caliper-readout').textContent = m ? `Calipers: ${Calipers.format(m)}` : '';
+  $('detail').dataset.caliperStart = m ? String(m.startSample) : '';
+  $('detail').dataset.caliperEnd = m ? String(m.endSample) : '';
+}
 
 /** Beat tooltip over the strip chart: label, time, probability and the RR intervals around the beat. */
 function showTooltip(index, e) {
@@ -171,7 +198,7 @@ async function loadRecord(files) {
     select.replaceChildren(...record.leads.map((name, i) => new Option(`${name}`, String(i))));
     state.lead = record.defaultLead;   // the engine's choice: MLII, II, an ECG-named lead, else the first
     select.value = String(state.lead);
-    $('record-name').textContent = `${record.name} · ${record.sampleRate} Hz · ${formatSpan(record.length / record.sampleRate)}`;
+    $('record-name').textContent = `${record.name} · ${formatRate(record.sampleRate)} · ${formatSpan(record.length / record.sampleRate)}`;
     $('welcome').hidden = true;
     $('workspace').hidden = false;
     resetExplanations();
@@ -431,11 +458,22 @@ $('export-csv').addEventListener('click', () => state.result &&
   download(`${state.record.name}-arrhythmiavision.csv`, beatsCsv(state.result, state.agreement), 'text/csv'));
 $('export-atr').addEventListener('click', () => state.result && exportAtr());
 
-// Chart keys work from anywhere on the page that is not a form control.
+// Chart keys work whatever has focus (a chart button just clicked included), except inside text fields and lists,
+// which need the keys themselves; keys the canvases already used are not handled twice.
+const TEXT_INPUTS = new Set(['text', 'number', 'search', 'email', 'url', 'tel', 'password', 'date', 'time']);
 document.addEventListener('keydown', (e) => {
   const t = e.target;
-  if (t !== document.body || !state.record) return;
+  if (e.defaultPrevented || !state.record || $('workspace').hidden) return;
+  if (t.isContentEditable || ['TEXTAREA', 'SELECT'].includes(t.tagName)) return;
+  if (t.tagName === 'INPUT' && TEXT_INPUTS.has(t.type)) return;
+  if (t.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return;
   chart.handleKey(e);
+});
+$('dropzone').addEventListener('click', () => $('file-input').click());
+$('dropzone').addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  e.preventDefault();
+  $('file-input').click();
 });
 
 // Drag and drop anywhere on the page.

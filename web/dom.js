@@ -13,6 +13,10 @@ export function formatSpan(sec) {
   if (sec < 3600) return `${(sec / 60).toFixed(1)} min`;
   return `${(sec / 3600).toFixed(1)} h`;
 }
+/** "360 Hz", "512 Hz", "128.5 Hz": a rate as people write it, not 360.0000026669136. */
+export function formatRate(fs) {
+  return `${Math.abs(fs - Math.round(fs)) < 0.005 ? Math.round(fs) : Number(fs.toFixed(2))} Hz`;
+}
 export function el(tag, className, text) {
   const e = document.createElement(tag);
   if (className) e.className = className;

@@ -1,5 +1,17 @@
 // Types of the ECG strip chart (arrhythmiavision/chart): overview + detail canvases over a min/max pyramid.
+/** Class colours (Okabe-Ito hues, white text at >= 4.5:1); MARKER_SHAPES gives each class its own marker too. */
 export declare const CLASS_COLORS: Record<'N' | 'L' | 'R' | 'A' | 'V', string>;
+export declare const MARKER_SHAPES: Record<'N' | 'L' | 'R' | 'A' | 'V', 'circle' | 'square' | 'diamond' | 'triangle' | 'hexagon'>;
+/** CSS pixels per CSS millimetre: 96 / 25.4. */
+export declare const PX_PER_MM: number;
+export declare const PAPER_SPEEDS: readonly [25, 50];
+export declare const PAPER_GAINS: readonly [5, 10, 20];
+/** Paper mode: ECG paper at a speed (mm/s) and gain (mm/mV) in true CSS millimetres. */
+export interface ChartPaper { mmPerSec: 25 | 50; mmPerMv: 5 | 10 | 20 }
+/** The drawn scale in CSS px, and the same in mm. */
+export interface ChartCalibration { pxPerSec: number; pxPerMv: number; mmPerSec: number; mmPerMv: number }
+/** The calipers' reading: the edges (samples), Δt, the rate it implies and the trace's amplitude difference. */
+export interface CaliperReading { startSample: number; endSample: number; dtMs: number; bpm: number | null; dMv: number }
 
 export interface PyramidLevel { size: number; min: Float32Array; max: Float32Array }
 /** Min/max levels (bucket sizes 8, 64, 512, …) that let any zoom draw from a few buckets per pixel. */
@@ -19,6 +31,8 @@ export interface StripChartOptions {
   onViewChange?: (view: { start: number; end: number }) => void;
   /** The pointer is over a beat (its index) or over none (-1). */
   onHover?: (index: number, event: PointerEvent) => void;
+  /** The calipers moved, or caliper mode changed (null when it is off). */
+  onCaliper?: (reading: CaliperReading | null) => void;
 }
 
 export declare class StripChart {
@@ -42,6 +56,16 @@ export declare class StripChart {
   /** Index of the first beat at or after a sample. */
   beatAt(sample: number): number;
   nextMatching(direction: 1 | -1, predicate: (beat: ChartBeat) => boolean): number;
+  /** Keys: ← → pan, + − zoom, Home/End, [ ] beats, n p abnormal beats, c calipers; in caliper mode ← → move the
+   *  active edge one sample (Shift: ten), e switches the edge, Escape leaves. */
   handleKey(event: KeyboardEvent): boolean;
+  /** Paper mode (the speed then sets the view's span; zoom() does nothing), or null for the free zoom. */
+  setPaper(paper: ChartPaper | null): void;
+  readonly paper: (ChartPaper & { pxPerSec: number; pxPerMv: number }) | null;
+  calibration(): ChartCalibration;
+  /** Caliper mode: dragging measures instead of panning; on entry the calipers span the selected (or first visible) beat and the next. */
+  setCaliperMode(on: boolean): void;
+  readonly caliperMode: boolean;
+  caliper(): CaliperReading | null;
   redraw(): void;
 }

@@ -1,13 +1,20 @@
 // ECG strip chart: an overview of the whole recording (min/max envelope, ectopic beat ticks, the current view)
 // above a detail view with ECG-paper grid, beat labels coloured by class and reference annotations; shaded
 // stretches (unusable signal) lie under the trace in both. Both draw from a min/max pyramid, so a 24-hour
-// recording pans and zooms as smoothly as a 30-minute one.
-import { rangeMinMax, robustRange } from './signal.js';
+// recording pans and zooms as smoothly as a 30-minute one. Paper mode (chart-paper.js) draws calibrated ECG paper;
+// calipers (calipers.js) measure intervals; the drawing helpers are in chart-draw.js.
+import { robustRange } from './signal.js';
 import { formatTime } from './format.js';
+import { drawTrace, denseTicks, drawReference, drawScaleBar, markerPath } from './chart-draw.js';
+import { PX_PER_MM, paperScale, gutterCss, drawPaperGrid, drawCalibration } from './chart-paper.js';
+import { Calipers } from './calipers.js';
 
 export { minMaxPyramid } from './signal.js';
+export { MARKER_SHAPES } from './chart-draw.js';
+export { PX_PER_MM, PAPER_SPEEDS, PAPER_GAINS } from './chart-paper.js';
 
-export const CLASS_COLORS = { N: '#52606d', L: '#2563eb', R: '#7c3aed', A: '#d97706', V: '#dc2626' };
+// Okabe-Ito hues darkened for white text at >= 4.5:1; A (blue) and V (vermillion) stay apart for deuteranopes.
+export const CLASS_COLORS = { N: '#3f4a5a', L: '#00776b', R: '#9b3f95', A: '#0062c4', V: '#c43c00' };
 const GRID_MINOR = '#f6dede';
 const GRID_MAJOR = '#ecb9b9';
 const TRACE = '#111827';
@@ -16,8 +23,11 @@ const NOISY = '#9ca3af';                      // beats marked noisy: grey, hollo
 const NICE_STEPS = [0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
 export class StripChart {
-  constructor(overview, detail, { onSelect = () => {}, onViewChange = () => {}, onHover = () => {} } = {}) {
+  constructor(overview, detail, { onSelect = () => {}, onViewChange = () => {}, onHover = () => {}, onCaliper = () => {} } = {}) {
     this.overview = overview;
+    this.onCaliper = onCaliper;   // (measurement or null) when the calipers move or the mode changes
+    this.paper = null;
+    this.calipers = new Calipers();
     this.detail = detail;
     this.onSelect = onSelect;
     this.onViewChange = onViewChange;
@@ -33,7 +43,58 @@ export class StripChart {
     this.pending = false;
     this.#listen();
     new ResizeObserver(() => this.#resize()).observe(detail);
+    this.#watchDpr();
     this.#resize();
+  }
+
+  /** Paper mode: {mmPerSec: 25 | 50, mmPerMv: 5 | 10 | 20} in CSS millimetres, or null for the free zoom. */
+  setPaper(paper) {
+    this.paper = paper ? paperScale(paper) : null;
+    if (this.samples) this.setView(this.view.start, this.view.end); else this.redraw();
+  }
+
+  /** The drawn scale in CSS px: {pxPerSec, pxPerMv, mmPerSec, mmPerMv}. */
+  calibration() {
+    if (this.paper) {
+      const { pxPerSec, pxPerMv, mmPerSec, mmPerMv } = this.paper;
+      return { pxPerSec, pxPerMv, mmPerSec, mmPerMv };
+    }
+    const pxPerSec = this.detail.clientWidth / ((this.view.end - this.view.start) / (this.fs ?? 360));
+    const [y0, y1] = this.yRange ?? [0, 1];
+    const pxPerMv = (this.detail.clientHeight - 42 - (this.reference.length ? 18 : 0)) / (y1 - y0);
+    return { pxPerSec, pxPerMv, mmPerSec: pxPerSec / PX_PER_MM, mmPerMv: pxPerMv / PX_PER_MM };
+  }
+
+  /** Caliper mode: dragging on the strip measures instead of panning; the keys move the active edge. */
+  setCaliperMode(on) {
+    this.calipers.active = Boolean(on);
+    if (on && !this.calipers.placed && this.samples) {
+      const k = this.selected >= 0 ? this.selected : this.beatAt(this.view.start);
+      const c = (this.view.start + this.view.end) / 2;
+      if (this.beats[k + 1] && this.beats[k + 1].sample <= this.view.end) this.calipers.set(this.beats[k].sample, this.beats[k + 1].sample);
+      else this.calipers.set(c - 0.1 * this.fs, c + 0.1 * this.fs);
+    }
+    this.#caliperChanged();
+  }
+
+  get caliperMode() { return this.calipers.active; }
+
+  /** The caliper reading {startSample, endSample, dtMs, bpm, dMv}, or null. */
+  caliper() { return this.calipers.measure(this.samples, this.fs); }
+
+  #caliperChanged() {
+    this.onCaliper(this.calipers.active ? this.caliper() : null);
+    this.redraw();
+  }
+
+  /** Left edge of the plot in CSS px: the calibration gutter in paper mode. */
+  #leftCss() { return this.paper ? gutterCss(this.paper) : 0; }
+
+  /** A page zoom changes devicePixelRatio without resizing the element: redraw at the new density. */
+  #watchDpr() {
+    const dpr = window.devicePixelRatio || 1;
+    const mq = window.matchMedia?.(`(resolution: ${dpr}dppx)`);
+    mq?.addEventListener?.('change', () => { this.#resize(); this.#watchDpr(); }, { once: true });
   }
 
   setSignal({ samples, levels, sampleRate }) {
@@ -41,9 +102,15 @@ export class StripChart {
     this.levels = levels;
     this.fs = sampleRate;
     this.yRange = robustRange(samples, levels);
+    // Paper mode puts the median (about the isoelectric line) on its baseline.
+    const stride = Math.max(1, Math.floor(samples.length / 20001));
+    const picks = Float32Array.from({ length: Math.ceil(samples.length / stride) }, (_, k) => samples[k * stride]).sort();
+    this.baseline = picks.length ? picks[picks.length >> 1] : 0;
     this.beats = [];
     this.shading = [];
     this.selected = -1;
+    this.calipers.clear();
+    this.calipers.active = false;
     this.setView(0, Math.min(samples.length, 10 * sampleRate));
   }
 
@@ -73,6 +140,10 @@ export class StripChart {
     const n = this.length;
     const minSpan = Math.min(n, Math.max(32, Math.round(0.5 * (this.fs ?? 360))));
     let span = Math.max(minSpan, Math.min(n, end - start));
+    if (this.paper) {   // the paper speed fixes the span: the plot's width in seconds
+      const plotCss = Math.max(1, this.detail.clientWidth - this.#leftCss());
+      span = Math.min(n, (plotCss / this.paper.pxPerSec) * this.fs);
+    }
     start = Math.max(0, Math.min(n - span, start));
     this.view = { start, end: start + span };
     this.onViewChange(this.view);
@@ -80,6 +151,7 @@ export class StripChart {
   }
 
   zoom(factor, centerSample = (this.view.start + this.view.end) / 2) {
+    if (this.paper) return;   // the paper speed sets the scale
     const { start, end } = this.view;
     const span = (end - start) * factor;
     const t = (centerSample - start) / (end - start);
@@ -152,14 +224,15 @@ export class StripChart {
       const h = Math.max(1, Math.round(c.clientHeight * dpr));
       if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
     }
-    this.redraw();
+    if (this.paper && this.samples) this.setView(this.view.start, this.view.end); else this.redraw();
   }
 
   #xToSample(canvas, clientX) {
     const r = canvas.getBoundingClientRect();
     const f = (clientX - r.left) / r.width;
     if (canvas === this.overview) return f * this.length;
-    return this.view.start + f * (this.view.end - this.view.start);
+    const left = this.#leftCss();
+    return this.view.start + ((clientX - r.left - left) / Math.max(1, r.width - left)) * (this.view.end - this.view.start);
   }
 
   #listen() {
@@ -169,9 +242,22 @@ export class StripChart {
       if (!this.samples || e.button !== 0) return;
       d.setPointerCapture(e.pointerId);
       drag = { x: e.clientX, start: this.view.start, end: this.view.end, moved: false };
+      if (this.calipers.active) {   // grab the edge under the pointer, or start a new caliper there
+        const s = Math.round(this.#xToSample(d, e.clientX));
+        const near = (q) => q != null && Math.abs(q - s) * d.getBoundingClientRect().width / (this.view.end - this.view.start) <= 6;
+        const c = this.calipers;
+        drag.edge = near(c.b) ? 'b' : near(c.a) ? 'a' : null;
+        if (!drag.edge) { c.set(s, s); drag.edge = 'b'; }
+        c.edge = drag.edge === 'b' ? 1 : 0;
+        this.#caliperChanged();
+      }
     });
     d.addEventListener('pointermove', (e) => {
       if (!drag) return this.onHover(this.#beatNear(e.clientX), e);
+      if (drag.edge) {
+        this.calipers[drag.edge] = Math.max(0, Math.min(this.length - 1, Math.round(this.#xToSample(d, e.clientX))));
+        return this.#caliperChanged();
+      }
       const dx = e.clientX - drag.x;
       if (Math.abs(dx) > 3) drag.moved = true;
       if (!drag.moved) return;
@@ -179,7 +265,7 @@ export class StripChart {
       this.setView(drag.start - dx * perPx, drag.end - dx * perPx);
     });
     d.addEventListener('pointerup', (e) => {
-      if (drag && !drag.moved) this.#clickBeat(e);
+      if (drag && !drag.moved && !drag.edge) this.#clickBeat(e);
       drag = null;
     });
     d.addEventListener('pointercancel', () => { drag = null; });
@@ -219,8 +305,15 @@ export class StripChart {
   /** Keyboard navigation shared by both canvases; returns true when the key was used. */
   handleKey(e) {
     if (!this.samples || e.altKey || e.ctrlKey || e.metaKey) return false;
+    if (this.calipers.key(e, this.length)) {
+      e.preventDefault();
+      this.#caliperChanged();
+      return true;
+    }
     const big = e.shiftKey;
     const actions = {
+      c: () => this.setCaliperMode(!this.calipers.active),
+      Escape: () => this.calipers.active && this.setCaliperMode(false),
       ArrowLeft: () => this.pan(big ? -1 : -0.2),
       ArrowRight: () => this.pan(big ? 1 : 0.2),
       PageUp: () => this.pan(-1),
@@ -265,54 +358,6 @@ export class StripChart {
     if (best >= 0) this.select(best, { center: false });
   }
 
-  /**
-   * Draws samples[start, end) across `width` device pixels with the current stroke style: a polyline through the
-   * samples when zoomed in, a min/max polyline at moderate zoom, and at large spans one filled min/max bar per
-   * pixel column (stroking a long zig-zag path is far slower than filling bars).
-   */
-  #trace(ctx, width, start, end, y) {
-    const perPx = (end - start) / width;
-    ctx.beginPath();
-    if (perPx <= 1) {
-      const i0 = Math.max(0, Math.floor(start));
-      const i1 = Math.min(this.length - 1, Math.ceil(end));
-      for (let i = i0; i <= i1; i++) {
-        const x = ((i - start) / (end - start)) * width;
-        if (i === i0) ctx.moveTo(x, y(this.samples[i])); else ctx.lineTo(x, y(this.samples[i]));
-      }
-      ctx.stroke();
-      return;
-    }
-    if (perPx <= 16) {
-      let first = true;
-      for (let px = 0; px < width; px++) {
-        const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
-        if (Number.isNaN(lo)) continue;
-        if (first) { ctx.moveTo(px + 0.5, y(hi)); first = false; } else ctx.lineTo(px + 0.5, y(hi));
-        ctx.lineTo(px + 0.5, y(lo));
-      }
-      ctx.stroke();
-      return;
-    }
-    // Each bar also reaches the previous column's range, so that steep edges stay connected.
-    const barWidth = Math.max(1, Math.round(ctx.lineWidth));
-    let prevLo = NaN;
-    let prevHi = NaN;
-    for (let px = 0; px < width; px++) {
-      const [lo, hi] = rangeMinMax(this.samples, this.levels, start + px * perPx, start + (px + 1) * perPx + 1);
-      if (Number.isNaN(lo)) continue;
-      const top = y(Number.isNaN(prevLo) ? hi : Math.max(hi, prevLo));
-      const bottom = y(Number.isNaN(prevHi) ? lo : Math.min(lo, prevHi));
-      ctx.rect(px, Math.min(top, bottom), barWidth, Math.max(1, Math.abs(bottom - top)));
-      prevLo = lo;
-      prevHi = hi;
-    }
-    const fill = ctx.fillStyle;
-    ctx.fillStyle = ctx.strokeStyle;
-    ctx.fill();
-    ctx.fillStyle = fill;
-  }
-
   #drawDetail() {
     const c = this.detail;
     const ctx = c.getContext('2d');
@@ -330,9 +375,15 @@ export class StripChart {
     const axis = 16 * dpr;
     const plotBottom = H - axis - refRow;
     const [y0, y1] = this.yRange;
-    const y = (v) => plotBottom - ((v - y0) / (y1 - y0)) * (plotBottom - top);
-    const x = (s) => ((s - start) / (end - start)) * W;
-    const pxPerSec = W / ((end - start) / fs);
+    const paper = this.paper;
+    const left = this.#leftCss() * dpr;
+    const PW = W - left;   // the plot's width
+    // Paper: the signal's median on a baseline 60 % down the plot, at the paper gain.
+    const yBase = Math.round(top + 0.6 * (plotBottom - top));
+    const y = paper ? (v) => yBase - (v - this.baseline) * paper.pxPerMv * dpr
+      : (v) => plotBottom - ((v - y0) / (y1 - y0)) * (plotBottom - top);
+    const x = (s) => left + ((s - start) / (end - start)) * PW;
+    const pxPerSec = PW / ((end - start) / fs);
 
     // ECG paper: 40 ms / 0.1 mV minor and 200 ms / 0.5 mV major squares when they are large enough to see.
     const drawGrid = (stepSec, stepMv, color) => {
@@ -352,8 +403,12 @@ export class StripChart {
       }
       ctx.stroke();
     };
-    if (pxPerSec * 0.04 >= 4 * dpr) drawGrid(0.04, 0.1, GRID_MINOR);
-    if (pxPerSec * 0.2 >= 5 * dpr) drawGrid(0.2, 0.5, GRID_MAJOR);
+    if (paper) {
+      drawPaperGrid(ctx, { paper, left, W, top, bottom: plotBottom, dpr, start, end, fs, x, yBase });
+    } else {
+      if (pxPerSec * 0.04 >= 4 * dpr) drawGrid(0.04, 0.1, GRID_MINOR);
+      if (pxPerSec * 0.2 >= 5 * dpr) drawGrid(0.2, 0.5, GRID_MAJOR);
+    }
     this.#shade(ctx, x, W, plotBottom, dpr);
 
     // Time axis with a readable step.
@@ -385,17 +440,24 @@ export class StripChart {
     ctx.strokeStyle = TRACE;
     ctx.lineWidth = Math.max(1, 1.3 * dpr);
     ctx.lineJoin = 'round';
-    this.#trace(ctx, W, start, end, y);
+    // The trace stays inside the plot: not over the time labels, the reference row or the gutter.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, PW, plotBottom - top);
+    ctx.clip();
+    ctx.translate(left, 0);
+    drawTrace(ctx, this.samples, this.levels, PW, start, end, y);
+    ctx.restore();
 
     // Beats: label pills when there is room, coloured ticks otherwise.
     const i0 = this.beatAt(start - fs * 0.05);
     const i1 = this.beatAt(end + fs * 0.05);
-    const spacing = (i1 - i0) > 0 ? W / (i1 - i0) : W;
+    const spacing = (i1 - i0) > 0 ? PW / (i1 - i0) : PW;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.font = `600 ${11 * dpr}px system-ui, sans-serif`;
     if (spacing < 3 * dpr) {
-      this.#denseTicks(ctx, i0, i1, x, W, dpr);
+      denseTicks(ctx, this.beats, i0, i1, x, W, dpr, CLASS_COLORS);
     } else for (let k = i0; k < i1; k++) {
       const b = this.beats[k];
       const bx = x(b.sample);
@@ -413,7 +475,7 @@ export class StripChart {
         ctx.globalAlpha = 1;
         const r = 8 * dpr;
         ctx.beginPath();
-        ctx.arc(bx, 12 * dpr, r, 0, 2 * Math.PI);
+        markerPath(ctx, b.label, bx, 12 * dpr, r);
         if (b.noisy) ctx.setLineDash([2 * dpr, 2 * dpr]);
         if (unmatched || b.noisy) {
           ctx.fillStyle = '#fff';
@@ -442,63 +504,17 @@ export class StripChart {
       }
     }
 
-    // Reference annotations: symbol under the trace; red when the classes disagree, ringed when missed.
     if (this.reference.length) {
-      const ry = plotBottom + refRow / 2;
-      let lo = 0;
-      let hi = this.reference.length;
-      while (lo < hi) { const m = (lo + hi) >> 1; if (this.reference[m].sample < start) lo = m + 1; else hi = m; }
-      const disagree = new Set();
-      for (let k = i0; k < i1; k++) {
-        const ref = this.matchOf.get(k);
-        if (ref && ['N', 'L', 'R', 'A', 'V'].includes(ref.symbol) && ref.symbol !== this.beats[k].label) disagree.add(ref.sample);
-      }
-      ctx.font = `${10.5 * dpr}px system-ui, sans-serif`;
-      const showText = spacing >= 10 * dpr;
-      for (let k = lo; k < this.reference.length && this.reference[k].sample <= end; k++) {
-        const a = this.reference[k];
-        const ax = x(a.sample);
-        const bad = disagree.has(a.sample);
-        const miss = this.missed.has(a.sample);
-        ctx.fillStyle = bad ? '#dc2626' : miss ? '#b45309' : '#6b7280';
-        if (showText) {
-          if (miss) {
-            ctx.strokeStyle = '#b45309';
-            ctx.lineWidth = dpr;
-            ctx.strokeRect(ax - 6 * dpr, ry - 7 * dpr, 12 * dpr, 14 * dpr);
-          }
-          ctx.fillText(a.symbol, ax, ry);
-        } else if (bad || miss) {
-          ctx.fillRect(Math.round(ax), ry - 4 * dpr, Math.max(1, dpr), 8 * dpr);
-        }
-      }
-      ctx.textAlign = 'right';
-      const w = ctx.measureText('reference').width + 6 * dpr;
-      ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
-      ctx.fillRect(W - w - 2 * dpr, ry - 7 * dpr, w + 2 * dpr, 14 * dpr);
-      ctx.fillStyle = '#9ca3af';
-      ctx.fillText('reference', W - 4 * dpr, ry);
+      drawReference(ctx, this, { i0, i1, start, end, x, W, ry: plotBottom + refRow / 2, dpr, showText: spacing >= 10 * dpr });
     }
-
-    // Amplitude scale bar (1 mV) at the left edge, on a white label so that the trace never hides it.
-    const bar = y(y0 + 1) - y(y0);
-    if (Math.abs(bar) < plotBottom - top) {
-      const bx = 8 * dpr;
-      const by = top + 6 * dpr - bar;
-      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-      ctx.fillRect(2 * dpr, top + 2 * dpr, 44 * dpr, -bar + 8 * dpr);
-      ctx.strokeStyle = '#374151';
-      ctx.lineWidth = 2 * dpr;
-      ctx.beginPath();
-      ctx.moveTo(bx, by);
-      ctx.lineTo(bx, by + bar);
-      ctx.stroke();
-      ctx.fillStyle = '#374151';
-      ctx.textAlign = 'left';
-      ctx.textBaseline = 'middle';
-      ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-      ctx.fillText('1 mV', bx + 5 * dpr, by + bar / 2);
+    if (paper) {
+      drawCalibration(ctx, { paper, left, bottom: plotBottom, dpr, yBase });
+    } else {
+      const bar = y(y0 + 1) - y(y0);   // the 1 mV scale bar
+      if (Math.abs(bar) < plotBottom - top) drawScaleBar(ctx, top, bar, dpr);
     }
+    const m = this.calipers.active ? this.caliper() : null;
+    if (m) this.calipers.draw(ctx, { x, top, bottom: plotBottom, dpr, W, reading: Calipers.format(m) });
   }
 
   /** The shaded stretches from the top to `bottom`, each at least a pixel wide; labels when asked and wide enough. */
@@ -517,26 +533,6 @@ export class StripChart {
         ctx.fillStyle = '#475569';
         ctx.fillText(label, lx, 26 * dpr);
       }
-    }
-  }
-
-  /** Many beats per pixel: one tick per column, coloured by its most notable class (V > A > R > L > N). */
-  #denseTicks(ctx, i0, i1, x, W, dpr) {
-    const rank = { N: 1, L: 2, R: 3, A: 4, V: 5 };
-    const classes = ['', 'N', 'L', 'R', 'A', 'V'];
-    const column = new Uint8Array(W + 1);
-    for (let k = i0; k < i1; k++) {
-      const b = this.beats[k];
-      const c = Math.floor(x(b.sample));
-      const r = rank[b.label] ?? 1;
-      if (c >= 0 && c <= W && r > column[c]) column[c] = r;
-    }
-    for (let r = 1; r < classes.length; r++) {
-      ctx.beginPath();
-      const h = (r === 1 ? 6 : 14) * dpr;
-      for (let c = 0; c <= W; c++) if (column[c] === r) ctx.rect(c, 4 * dpr, Math.max(1, dpr), h);
-      ctx.fillStyle = CLASS_COLORS[classes[r]];
-      ctx.fill();
     }
   }
 
@@ -583,7 +579,7 @@ export class StripChart {
     const y = (v) => H - 2 * dpr - ((Math.max(y0, Math.min(y1, v)) - y0) / (y1 - y0)) * (H - tick - 4 * dpr);
     ctx.strokeStyle = '#94a3b8';
     ctx.lineWidth = 1;
-    this.#trace(ctx, W, 0, n, y);
+    drawTrace(ctx, this.samples, this.levels, W, 0, n, y);
     // Non-N beats as ticks along the top.
     for (const b of this.beats) {
       if (b.label === 'N') continue;

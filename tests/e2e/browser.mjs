@@ -18,8 +18,9 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Starts the server (on `root`, the repository by default) and a browser; returns {url, browser, context, close()}.
+ * deviceScaleFactor: device pixels per CSS pixel (what a page zoom changes).
  */
-export async function launch({ viewport = { width: 1440, height: 1000 }, root = ROOT } = {}) {
+export async function launch({ viewport = { width: 1440, height: 1000 }, root = ROOT, deviceScaleFactor = 1 } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const { server, url } = await serve({ root, port: 0, quiet: true });
   const profile = mkdtempSync(path.join(tmpdir(), 'av-chromium-'));
@@ -28,6 +29,7 @@ export async function launch({ viewport = { width: 1440, height: 1000 }, root = 
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    deviceScaleFactor,
     acceptDownloads: true,
   });
   return {
