@@ -5,6 +5,19 @@ import { formatTime } from '../src/js/format.js';
 import { $, el, chip, dl, num, formatSpan, CLASS_NAMES } from './dom.js';
 
 const REASONS = { flat: 'flat line', clipped: 'clipped', noisy: 'noise', not_ecg: 'not an ECG' };
+const MAX_SHOWN = 500;
+const RUNS = new Set(['V run', 'A run']);
+/** Most severe first; ties by duration. Pauses of 3 s or more rank with V runs. */
+const SEVERITY = { 'V flutter': 9, 'V run': 8, 'Pause ≥ 3 s': 7, AF: 6, 'A run': 5, 'V couplet': 4, Pause: 3, Bigeminy: 2, Trigeminy: 1 };
+const duration = (e, fs) => (e.endSample - e.startSample) / fs;
+const severity = (e) => SEVERITY[e.type === 'Pause' && e.flagged ? 'Pause ≥ 3 s' : e.type] ?? 0;
+
+/** Events in an order: 'time' (ascending), 'duration', 'rate' or 'severity' (descending, then by time). */
+export function sortEvents(events, order, fs) {
+  const key = { duration: (e) => duration(e, fs), rate: (e) => e.rateBpm ?? -1, severity: (e) => severity(e) * 1e7 + duration(e, fs) }[order];
+  const out = [...events];
+  return key ? out.sort((a, b) => key(b) - key(a) || a.startSample - b.startSample) : out.sort((a, b) => a.startSample - b.startSample);
+}
 
 /** summary.signalQuality.unusable as chart stretches in samples, labelled with their reason. */
 export function unusableShading(result, sampleRate) {
@@ -17,13 +30,15 @@ export function unusableShading(result, sampleRate) {
 /** state: the page's state ({record, info, events}); chart: its StripChart. Returns {render(result, wallMs), clear()}. */
 export function initSummaryView(state, chart) {
   $('event-filter').addEventListener('change', renderEvents);
+  $('event-sort').addEventListener('change', renderEvents);
 
   function clear() {
     $('beat-count').textContent = '–';
     for (const id of ['summary-meta', 'class-counts', 'heart-rate', 'burden', 'events', 'class-select', 'quality-warnings', 'legend'])
       $(id).replaceChildren();
     $('signal-quality').textContent = '';
-    for (const id of ['event-filter', 'agreement-card', 'training-note', 'quality-warnings']) $(id).hidden = true;
+    $('event-note').textContent = '';
+    for (const id of ['event-filter', 'event-sort', 'agreement-card', 'training-note', 'quality-warnings']) $(id).hidden = true;
   }
 
   // The engine's warnings (top-level result.warnings) as a notice, and one line on summary.signalQuality.
@@ -111,38 +126,60 @@ export function initSummaryView(state, chart) {
     filter.replaceChildren(new Option(`All events (${state.events.length})`, ''),
       ...Object.entries(counts).map(([type, n]) => new Option(`${type} (${n})`, type)));
     filter.hidden = !state.events.length;
+    $('event-sort').hidden = !state.events.length;
     renderEvents();
   }
 
-  /** The events list, filtered by the type chosen in #event-filter; each entry shows its stretch in the chart. */
+  /**
+   * The events list: the longest pause and the fastest run pinned at the top, then the events of the type chosen in
+   * #event-filter in the order chosen in #event-sort. Up to MAX_SHOWN rows, and a note that says how many are hidden.
+   */
   function renderEvents() {
     const fs = state.record.sampleRate;
     const type = $('event-filter').value;
-    const events = state.events.filter((e) => !type || e.type === type);
+    const order = $('event-sort').value;
+    const all = state.events;
+    const events = sortEvents(all.filter((e) => !type || e.type === type), order, fs);
     const list = $('events');
     list.replaceChildren();
-    if (!state.events.length) {
+    $('event-note').textContent = '';
+    if (!all.length) {
       list.append(el('li', 'muted', 'No runs, couplets, bigeminy, trigeminy, AF or pauses ≥ 2 s.'));
       return;
     }
-    const shown = 200;
-    for (const e of events.slice(0, shown)) {
-      const b = el('button', 'event');
-      b.type = 'button';
-      const dur = (e.endSample - e.startSample) / fs;
-      b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
-        (e.type === 'Pause' ? ` ${dur.toFixed(1)} s${e.flagged ? ' (≥ 3 s)' : ''}` : e.beats != null ? ` · ${e.beats} beats` : ` ${dur.toFixed(1)} s`) +
-        (e.rateBpm ? ` · ${Math.round(e.rateBpm)} bpm` : '');
-      b.addEventListener('click', () => {
-        const span = Math.max(8, dur + 4) * fs;
-        chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
-        chart.select(chart.beatAt(e.startSample), { center: false });
-      });
-      const li = el('li');
-      li.append(b);
-      list.append(li);
+    const pauses = all.filter((e) => e.type === 'Pause');
+    const runs = all.filter((e) => RUNS.has(e.type) && e.rateBpm);
+    const longest = pauses.reduce((m, e) => (!m || duration(e, fs) > duration(m, fs) ? e : m), null);
+    const fastest = runs.reduce((m, e) => (!m || e.rateBpm > m.rateBpm ? e : m), null);
+    if (longest) list.append(eventItem(longest, fs, 'Longest pause', 'pinned-pause'));
+    if (fastest) list.append(eventItem(fastest, fs, 'Fastest run', 'pinned-run'));
+    for (const e of events.slice(0, MAX_SHOWN)) list.append(eventItem(e, fs));
+    const hidden = Math.max(0, events.length - MAX_SHOWN);
+    $('event-note').textContent = `Showing ${Math.min(events.length, MAX_SHOWN).toLocaleString('en')} of ` +
+      `${events.length.toLocaleString('en')}${type ? ` ${type}` : ''} events` +
+      (hidden ? ` · ${hidden.toLocaleString('en')} more hidden: choose a type, or export the JSON` : '');
+  }
+
+  function eventItem(e, fs, pin = '', testId = '') {
+    const b = el('button', 'event');
+    b.type = 'button';
+    const dur = duration(e, fs);
+    b.textContent = `${formatTime(e.startSample / fs, false)}  ${e.type}` +
+      (e.type === 'Pause' ? ` ${dur.toFixed(1)} s${e.flagged ? ' (≥ 3 s)' : ''}` : e.beats != null ? ` · ${e.beats} beats` : ` ${dur.toFixed(1)} s`) +
+      (e.rateBpm ? ` · ${Math.round(e.rateBpm)} bpm` : '');
+    Object.assign(b.dataset, { type: e.type, start: String(e.startSample), durationSec: dur.toFixed(3), rate: String(e.rateBpm ?? '') });
+    b.addEventListener('click', () => {
+      const span = Math.max(8, dur + 4) * fs;
+      chart.setView((e.startSample + e.endSample) / 2 - span / 2, (e.startSample + e.endSample) / 2 + span / 2);
+      chart.select(chart.beatAt(e.startSample), { center: false });
+    });
+    const li = el('li', pin ? 'pinned' : '');
+    if (pin) {
+      li.dataset.testid = testId;
+      b.prepend(el('strong', '', `${pin} `));
     }
-    if (events.length > shown) list.append(el('li', 'muted', `… and ${events.length - shown} more (all in the JSON export)`));
+    li.append(b);
+    return li;
   }
 
   return { render, clear };
