@@ -5,15 +5,35 @@ import { createWorkerAnalyzer } from '../../src/js/worker.js';
 import { StripChart } from '../../src/js/chart.js';
 
 const $ = (id) => document.getElementById(id);
+const MAX_EVENTS = 100;
+const PLACEHOLDER = $('selected').textContent;
 let result = null;
-const chart = new StripChart($('overview'), $('detail'), {
-  onSelect: (i) => {
-    const b = result.beats[i];
-    const p = Object.entries(b.probabilities).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' · ');
-    $('selected').textContent = `Beat ${i + 1} at ${b.time.toFixed(2)} s: ${b.label} (${p})`;
-  },
-});
+let chart = null;
 
+/** A fresh chart for each record: the previous one is destroyed (its listeners and observer go with it). */
+function newChart() {
+  chart?.destroy();
+  chart = new StripChart($('overview'), $('detail'), {
+    onSelect: (i) => {
+      const b = result.beats[i];
+      const p = Object.entries(b.probabilities).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' · ');
+      $('selected').textContent = `Beat ${i + 1} at ${b.time.toFixed(2)} s: ${b.label} (${p})`;
+    },
+    onViewChange: ({ start, end }) => Object.assign($('detail').dataset, { viewStart: Math.round(start), viewEnd: Math.round(end) }),
+  });
+}
+
+/** Everything the previous record showed goes before the next one loads. */
+function reset(name) {
+  result = null;
+  newChart();
+  $('selected').textContent = PLACEHOLDER;
+  for (const id of ['t-beats', 't-hr', 't-v', 't-a']) $(id).textContent = '–';
+  $('ecg-title').textContent = `ECG · record ${name}`;
+  $('events').replaceChildren(Object.assign(document.createElement('li'), { textContent: 'Analysing…', className: 'muted' }));
+}
+
+newChart();
 const av = await createWorkerAnalyzer({ model: 'v1' });
 $('status').textContent = `${av.info.model} ready`;
 let current = null;
@@ -23,6 +43,8 @@ async function show(name) {
   const files = await Promise.all(['hea', 'dat', 'atr'].map((ext) =>
     fetch(new URL(`../data/${name}.${ext}`, import.meta.url)).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))));
   if (current) av.disposeRecord(current);
+  current = null;
+  reset(name);
   const rec = await av.readWfdb({ hea: files[0], dat: files[1], atr: files[2] });
   current = rec;
   result = await av.analyze(rec, { onProgress: (f) => { $('status').textContent = `Analysing ${name}… ${Math.round(f * 100)} %`; } });
@@ -40,15 +62,23 @@ async function show(name) {
   const names = { vRuns: 'V run', couplets: 'V couplet', bigeminy: 'Bigeminy', trigeminy: 'Trigeminy' };
   const events = Object.entries(names).flatMap(([k, type]) => (s.events?.[k] ?? []).map((e) => ({ ...e, type })))
     .sort((a, b) => a.start - b.start);
-  $('events').replaceChildren(...(events.length ? events.slice(0, 100).map((e) => {
+  const items = events.slice(0, MAX_EVENTS).map((e) => {
     const li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = `${new Date(e.startTime * 1000).toISOString().slice(11, 19)} ${e.type} (${e.beats} beats)`;
-    b.addEventListener('click', () => chart.select(chart.beatAt(e.start)));
+    b.addEventListener('click', () => {   // show the event in the strip and bring the strip into view
+      chart.centerOn((e.start + e.end) / 2);
+      chart.select(chart.beatAt(e.start), { center: false });
+      $('detail').scrollIntoView({ block: 'nearest' });
+    });
     li.append(b);
     return li;
-  }) : [Object.assign(document.createElement('li'), { textContent: 'No ventricular events', className: 'muted' })]));
+  });
+  const note = (text) => Object.assign(document.createElement('li'), { textContent: text, className: 'muted' });
+  if (!events.length) items.push(note('No ventricular events'));
+  if (events.length > MAX_EVENTS) items.push(note(`Showing ${MAX_EVENTS} of ${events.length} events`));
+  $('events').replaceChildren(...items);
   $('status').textContent = `${name}: ${s.beatCount} beats in ${(result.timing.totalMs / 1000).toFixed(2)} s`;
 }
 

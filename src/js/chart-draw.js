@@ -2,6 +2,31 @@
 // annotation row, the 1 mV scale bar and the per-class marker shapes.
 import { rangeMinMax } from './signal.js';
 
+const GRID_MINOR = '#f6dede';
+const GRID_MAJOR = '#ecb9b9';
+
+/** The free-zoom grid: 40 ms / 0.1 mV minor and 200 ms / 0.5 mV major squares when they are large enough to see. */
+export function drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W, dpr, pxPerSec }) {
+  const grid = (stepSec, stepMv, color) => {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let t = Math.ceil(start / fs / stepSec) * stepSec; t * fs <= end; t += stepSec) {
+      const gx = Math.round(x(t * fs)) + 0.5;
+      ctx.moveTo(gx, top);
+      ctx.lineTo(gx, bottom);
+    }
+    for (let v = Math.ceil(y0 / stepMv) * stepMv; v <= y1; v += stepMv) {
+      const gy = Math.round(y(v)) + 0.5;
+      ctx.moveTo(0, gy);
+      ctx.lineTo(W, gy);
+    }
+    ctx.stroke();
+  };
+  if (pxPerSec * 0.04 >= 4 * dpr) grid(0.04, 0.1, GRID_MINOR);
+  if (pxPerSec * 0.2 >= 5 * dpr) grid(0.2, 0.5, GRID_MAJOR);
+}
+
 /** One marker shape per class, so that the class reads without colour too. */
 export const MARKER_SHAPES = { N: 'circle', L: 'square', R: 'diamond', A: 'triangle', V: 'hexagon' };
 

@@ -68,4 +68,6 @@ export declare class StripChart {
   readonly caliperMode: boolean;
   caliper(): CaliperReading | null;
   redraw(): void;
+  /** Removes the chart's listeners and resize observer and blanks its canvases (e.g. before a new chart on the same canvases). */
+  destroy(): void;
 }

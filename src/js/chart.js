@@ -5,7 +5,7 @@
 // calipers (calipers.js) measure intervals; the drawing helpers are in chart-draw.js.
 import { robustRange } from './signal.js';
 import { formatTime } from './format.js';
-import { drawTrace, denseTicks, drawReference, drawScaleBar, markerPath } from './chart-draw.js';
+import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath } from './chart-draw.js';
 import { PX_PER_MM, paperScale, gutterCss, drawPaperGrid, drawCalibration } from './chart-paper.js';
 import { Calipers } from './calipers.js';
 
@@ -15,8 +15,6 @@ export { PX_PER_MM, PAPER_SPEEDS, PAPER_GAINS } from './chart-paper.js';
 
 // Okabe-Ito hues darkened for white text at >= 4.5:1; A (blue) and V (vermillion) stay apart for deuteranopes.
 export const CLASS_COLORS = { N: '#3f4a5a', L: '#00776b', R: '#9b3f95', A: '#0062c4', V: '#c43c00' };
-const GRID_MINOR = '#f6dede';
-const GRID_MAJOR = '#ecb9b9';
 const TRACE = '#111827';
 const SHADE = 'rgba(100, 116, 139, 0.18)';   // shaded stretches, over the white paper and the overview
 const NOISY = '#9ca3af';                      // beats marked noisy: grey, hollow and dashed
@@ -42,7 +40,8 @@ export class StripChart {
     this.view = { start: 0, end: 1 };
     this.pending = false;
     this.#listen();
-    new ResizeObserver(() => this.#resize()).observe(detail);
+    this.#resizer = new ResizeObserver(() => this.#resize());
+    this.#resizer.observe(detail);
     this.#watchDpr();
     this.#resize();
   }
@@ -94,7 +93,20 @@ export class StripChart {
   #watchDpr() {
     const dpr = window.devicePixelRatio || 1;
     const mq = window.matchMedia?.(`(resolution: ${dpr}dppx)`);
-    mq?.addEventListener?.('change', () => { this.#resize(); this.#watchDpr(); }, { once: true });
+    mq?.addEventListener?.('change', () => { this.#resize(); this.#watchDpr(); }, { once: true, signal: this.#abort.signal });
+  }
+
+  #abort = new AbortController();
+  #resizer = null;
+
+  /** Removes the chart's listeners and observer and blanks both canvases; the chart is unusable afterwards. */
+  destroy() {
+    this.#abort.abort();
+    this.#resizer?.disconnect();
+    this.destroyed = true;
+    this.samples = null;
+    this.beats = [];
+    for (const c of [this.overview, this.detail]) c.getContext('2d').clearRect(0, 0, c.width, c.height);
   }
 
   setSignal({ samples, levels, sampleRate }) {
@@ -207,7 +219,7 @@ export class StripChart {
   }
 
   redraw() {
-    if (this.pending) return;
+    if (this.pending || this.destroyed) return;
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
@@ -237,6 +249,7 @@ export class StripChart {
 
   #listen() {
     const d = this.detail;
+    const signal = this.#abort.signal;
     let drag = null;
     d.addEventListener('pointerdown', (e) => {
       if (!this.samples || e.button !== 0) return;
@@ -251,7 +264,7 @@ export class StripChart {
         c.edge = drag.edge === 'b' ? 1 : 0;
         this.#caliperChanged();
       }
-    });
+    }, { signal });
     d.addEventListener('pointermove', (e) => {
       if (!drag) return this.onHover(this.#beatNear(e.clientX), e);
       if (drag.edge) {
@@ -263,13 +276,13 @@ export class StripChart {
       if (!drag.moved) return;
       const perPx = (drag.end - drag.start) / d.getBoundingClientRect().width;
       this.setView(drag.start - dx * perPx, drag.end - dx * perPx);
-    });
+    }, { signal });
     d.addEventListener('pointerup', (e) => {
       if (drag && !drag.moved && !drag.edge) this.#clickBeat(e);
       drag = null;
-    });
-    d.addEventListener('pointercancel', () => { drag = null; });
-    d.addEventListener('pointerleave', (e) => this.onHover(-1, e));
+    }, { signal });
+    d.addEventListener('pointercancel', () => { drag = null; }, { signal });
+    d.addEventListener('pointerleave', (e) => this.onHover(-1, e), { signal });
     d.addEventListener('wheel', (e) => {
       if (!this.samples) return;
       e.preventDefault();
@@ -281,8 +294,8 @@ export class StripChart {
       } else {
         this.zoom(Math.exp(e.deltaY * scale * 0.0015), this.#xToSample(d, e.clientX));
       }
-    }, { passive: false });
-    d.addEventListener('keydown', (e) => this.handleKey(e));
+    }, { passive: false, signal });
+    d.addEventListener('keydown', (e) => this.handleKey(e), { signal });
 
     const o = this.overview;
     let overDrag = false;
@@ -296,10 +309,10 @@ export class StripChart {
       o.setPointerCapture(e.pointerId);
       overDrag = true;
       jump(e);
-    });
-    o.addEventListener('pointermove', (e) => overDrag && jump(e));
-    o.addEventListener('pointerup', () => { overDrag = false; });
-    o.addEventListener('keydown', (e) => this.handleKey(e));
+    }, { signal });
+    o.addEventListener('pointermove', (e) => overDrag && jump(e), { signal });
+    o.addEventListener('pointerup', () => { overDrag = false; }, { signal });
+    o.addEventListener('keydown', (e) => this.handleKey(e), { signal });
   }
 
   /** Keyboard navigation shared by both canvases; returns true when the key was used. */
@@ -385,30 +398,8 @@ export class StripChart {
     const x = (s) => left + ((s - start) / (end - start)) * PW;
     const pxPerSec = PW / ((end - start) / fs);
 
-    // ECG paper: 40 ms / 0.1 mV minor and 200 ms / 0.5 mV major squares when they are large enough to see.
-    const drawGrid = (stepSec, stepMv, color) => {
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      const t0 = Math.ceil(start / fs / stepSec) * stepSec;
-      for (let t = t0; t * fs <= end; t += stepSec) {
-        const gx = Math.round(x(t * fs)) + 0.5;
-        ctx.moveTo(gx, top);
-        ctx.lineTo(gx, plotBottom);
-      }
-      for (let v = Math.ceil(y0 / stepMv) * stepMv; v <= y1; v += stepMv) {
-        const gy = Math.round(y(v)) + 0.5;
-        ctx.moveTo(0, gy);
-        ctx.lineTo(W, gy);
-      }
-      ctx.stroke();
-    };
-    if (paper) {
-      drawPaperGrid(ctx, { paper, left, W, top, bottom: plotBottom, dpr, start, end, fs, x, yBase });
-    } else {
-      if (pxPerSec * 0.04 >= 4 * dpr) drawGrid(0.04, 0.1, GRID_MINOR);
-      if (pxPerSec * 0.2 >= 5 * dpr) drawGrid(0.2, 0.5, GRID_MAJOR);
-    }
+    if (paper) drawPaperGrid(ctx, { paper, left, W, top, bottom: plotBottom, dpr, start, end, fs, x, yBase });
+    else drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom: plotBottom, W, dpr, pxPerSec });
     this.#shade(ctx, x, W, plotBottom, dpr);
 
     // Time axis with a readable step.

@@ -90,10 +90,11 @@ test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the
 test('the drop zone opens the file chooser on click and on Enter', async () => {
   const { page } = await openDemo(env);
   await ready(page);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5000 }), page.click('#dropzone')]);
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }), page.click('#dropzone')]);
   assert.equal(chooser.isMultiple(), true);
+  await chooser.setFiles([]);   // closed without a choice
   await page.focus('#dropzone');
-  const [again] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5000 }), page.keyboard.press('Enter')]);
+  const [again] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }), page.keyboard.press('Enter')]);
   await again.setFiles(record119);
   await analysed(page);
   await page.close();
