@@ -266,7 +266,19 @@ function resetExplanations() {
   $('beat-view').hidden = true;
   $('beat-empty').hidden = false;
   $('class-view').hidden = true;
+  closeSheet();
 }
+
+// On a phone the explanation opens as a bottom sheet under the strip, which scrolls to the top of the screen, so
+// the tapped beat and its explanation are both in view.
+const PHONE = window.matchMedia('(max-width: 600px)');
+function openSheet() {
+  if (!PHONE.matches || document.body.classList.contains('sheet-open')) return;
+  document.body.classList.add('sheet-open');
+  $('detail').scrollIntoView({ block: 'start' });
+}
+function closeSheet() { document.body.classList.remove('sheet-open'); }
+$('beat-close').addEventListener('click', closeSheet);
 
 function rPeakIndex() {
   const w = state.info?.window;
@@ -285,6 +297,7 @@ async function explainBeat(index) {
   const ref = state.agreement?.matchOf.get(index);
   $('beat-empty').hidden = true;
   $('beat-view').hidden = false;
+  openSheet();
   const refText = state.agreement ? (ref ? ` · reference ${ref.symbol}${ref.symbol === beat.label ? ' ✓' : ' ✗'}` : ' · no reference beat') : '';
   const rrMs = (k) => (k > 0 && k < result.beats.length
     ? `${Math.round(((result.beats[k].sample - result.beats[k - 1].sample) / fs) * 1000)} ms` : '–');
@@ -467,6 +480,7 @@ document.addEventListener('keydown', (e) => {
   if (t.isContentEditable || ['TEXTAREA', 'SELECT'].includes(t.tagName)) return;
   if (t.tagName === 'INPUT' && TEXT_INPUTS.has(t.type)) return;
   if (t.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return;
+  if (e.key === 'Escape' && document.body.classList.contains('sheet-open') && !chart.caliperMode) return closeSheet();
   chart.handleKey(e);
 });
 $('dropzone').addEventListener('click', () => $('file-input').click());

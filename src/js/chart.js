@@ -326,7 +326,7 @@ export class StripChart {
     const big = e.shiftKey;
     const actions = {
       c: () => this.setCaliperMode(!this.calipers.active),
-      Escape: () => this.calipers.active && this.setCaliperMode(false),
+      ...(this.calipers.active ? { Escape: () => this.setCaliperMode(false) } : {}),
       ArrowLeft: () => this.pan(big ? -1 : -0.2),
       ArrowRight: () => this.pan(big ? 1 : 0.2),
       PageUp: () => this.pan(-1),

@@ -1,0 +1,57 @@
+// The demo on a phone (390 × 844): tapping a beat in the strip opens its explanation as a bottom sheet, so the
+// explanation is on screen without scrolling and the tapped beat stays visible above it; Close and Esc put it away.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+
+const DATA = path.join(ROOT, 'examples', 'data');
+const record119 = ['119.hea', '119.dat'].map((f) => path.join(DATA, f));
+
+test('phone: a tapped beat explains itself in a bottom sheet, in view with the beat', async () => {
+  const expected = cliAnalysis(record119[0]);
+  const env = await launch({ viewport: { width: 390, height: 844 } });
+  try {
+    const { page, errors } = await openDemo(env);
+    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await page.setInputFiles('#file-input', record119);
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await page.locator('#detail').scrollIntoViewIfNeeded();
+    const [v0, v1] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
+    const mid = (v0 + v1) / 2;
+    const beat = expected.beats.reduce((m, b) => (Math.abs(b.sample - mid) < Math.abs(m.sample - mid) ? b : m));
+    const index = expected.beats.indexOf(beat);
+    let box = await page.locator('#detail').boundingBox();
+    const x = box.x + ((beat.sample - v0) / (v1 - v0)) * box.width;
+    await page.mouse.click(x, box.y + box.height / 2);
+    await page.getByTestId('beat-explanation').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#beat-header').textContent(), new RegExp(`^${beat.label} Beat ${index + 1} of ${expected.summary.beatCount}`));
+    await page.waitForFunction(() => document.getElementById('probabilities').children.length === 5);
+    const inView = async (sel) => page.locator(sel).evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+    });
+    assert.equal(await inView('#beat-header'), true, 'the explanation header is off screen');
+    assert.equal(await inView('#beat-canvas'), true, 'the explained beat window is off screen');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-119-sheet.png') });
+    assert.equal(await inView('#probabilities'), true, 'the class probabilities are off screen');
+    // The tapped beat is still on screen and not under the sheet.
+    box = await page.locator('#detail').boundingBox();
+    const y = box.y + box.height / 2;
+    assert.ok(y > 0 && y < 844, `strip at ${box.y}`);
+    assert.equal(await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.id, [x, y]), 'detail');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-119-sheet.png') });
+    // Close puts the sheet away; the next tap opens it again; Esc closes it.
+    await page.click('#beat-close');
+    assert.equal(await page.evaluate(() => document.body.classList.contains('sheet-open')), false);
+    await page.mouse.click(x, y);
+    await page.waitForFunction(() => document.body.classList.contains('sheet-open'));
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.body.classList.contains('sheet-open')), false);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await env.close();
+  }
+});
