@@ -1,6 +1,6 @@
 // The demo page: wires file input, the engine (the package's worker), the strip chart, the summary and the
 // explanation panels.
-import { StripChart, CLASS_COLORS } from '../src/js/chart.js';
+import { StripChart, LeadStack, CLASS_COLORS } from '../src/js/chart.js';
 import { Calipers } from '../src/js/calipers.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
 import { renderAgreement } from './agreementview.js';
@@ -42,8 +42,10 @@ const chart = new StripChart($('overview'), $('detail'), {
     const fs = state.record.sampleRate;
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
     showCalibration();
+    stack.redraw();
   },
 });
+const stack = new LeadStack($('lead-stack'), chart);
 const report = initReportView(state, chart);
 initChartTools();
 const summary = initSummaryView(state, chart);
@@ -54,6 +56,14 @@ function initChartTools() {
     ? { mmPerSec: Number($('paper-speed').value), mmPerMv: Number($('paper-gain').value) } : null);
   for (const id of ['paper-mode', 'paper-speed', 'paper-gain']) $(id).addEventListener('change', () => { paper(); showCalibration(); });
   $('calipers').addEventListener('click', () => chart.setCaliperMode(!chart.caliperMode));
+  $('all-leads').addEventListener('change', () => showOtherLeads().catch((err) => showError(err, 'Could not show the leads')));
+}
+/** The record's other leads stacked under the strip when "All leads" is on. */
+async function showOtherLeads() {
+  const on = $('all-leads').checked && state.record?.leads.length > 1;
+  const others = on ? state.record.leads.map((name, i) => ({ name, i })).filter(({ i }) => i !== state.lead) : [];
+  const leads = await Promise.all(others.map(async ({ name, i }) => ({ name, ...(await engine.chartSignal(i)) })));
+  stack.setLeads(leads);
 }
 /** The chart's scale for tests and embedding pages (CSS px per second and per mV). */
 function showCalibration() {
@@ -216,6 +226,8 @@ async function loadRecord(files) {
 async function showLead() {
   chart.setSignal(await engine.chartSignal(state.lead));
   chart.setReference(state.record.annotations);
+  $('all-leads-field').hidden = state.record.leads.length < 2;
+  await showOtherLeads();
   $('chart-title').textContent = `ECG · ${state.record.leads[state.lead]}`;
   await runAnalysis();
 }

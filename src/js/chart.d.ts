@@ -67,7 +67,19 @@ export declare class StripChart {
   setCaliperMode(on: boolean): void;
   readonly caliperMode: boolean;
   caliper(): CaliperReading | null;
+  /** Left edge of the plot in CSS px (the calibration gutter in paper mode, else 0). */
+  readonly plotLeftCss: number;
   redraw(): void;
   /** Removes the chart's listeners and resize observer and blanks its canvases (e.g. before a new chart on the same canvases). */
+  destroy(): void;
+}
+
+/** More leads stacked under a StripChart, on its time axis (view, zoom, paper gutter and, in paper mode, gain). */
+export declare class LeadStack {
+  constructor(container: HTMLElement, chart: StripChart);
+  /** One strip per lead (a canvas with data-lead, data-view-start and data-view-end); [] removes them. */
+  setLeads(leads: { name: string; samples: Float32Array; levels: PyramidLevel[] }[]): void;
+  /** Call when the chart's view or paper changes (e.g. from onViewChange). */
+  redraw(): void;
   destroy(): void;
 }

@@ -11,6 +11,7 @@ import { Calipers } from './calipers.js';
 
 export { minMaxPyramid } from './signal.js';
 export { MARKER_SHAPES } from './chart-draw.js';
+export { LeadStack } from './chart-leads.js';
 export { PX_PER_MM, PAPER_SPEEDS, PAPER_GAINS } from './chart-paper.js';
 
 // Okabe-Ito hues darkened for white text at >= 4.5:1; A (blue) and V (vermillion) stay apart for deuteranopes.
@@ -88,6 +89,7 @@ export class StripChart {
 
   /** Left edge of the plot in CSS px: the calibration gutter in paper mode. */
   #leftCss() { return this.paper ? gutterCss(this.paper) : 0; }
+  get plotLeftCss() { return this.#leftCss(); }
 
   /** A page zoom changes devicePixelRatio without resizing the element: redraw at the new density. */
   #watchDpr() {
