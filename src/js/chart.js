@@ -8,6 +8,7 @@ import { formatTime } from './format.js';
 import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath } from './chart-draw.js';
 import { PX_PER_MM, paperScale, gutterCss, drawPaperGrid, drawCalibration } from './chart-paper.js';
 import { Calipers } from './calipers.js';
+import { listenPinch } from './chart-pinch.js';
 
 export { minMaxPyramid } from './signal.js';
 export { MARKER_SHAPES } from './chart-draw.js';
@@ -253,6 +254,7 @@ export class StripChart {
     const d = this.detail;
     const signal = this.#abort.signal;
     let drag = null;
+    listenPinch(d, this, signal);   // two fingers zoom; one drags as with the mouse
     d.addEventListener('pointerdown', (e) => {
       if (!this.samples || e.button !== 0) return;
       d.setPointerCapture(e.pointerId);
@@ -269,6 +271,7 @@ export class StripChart {
     }, { signal });
     d.addEventListener('pointermove', (e) => {
       if (!drag) return this.onHover(this.#beatNear(e.clientX), e);
+      if (this.pinching) { drag = null; return; }
       if (drag.edge) {
         this.calipers[drag.edge] = Math.max(0, Math.min(this.length - 1, Math.round(this.#xToSample(d, e.clientX))));
         return this.#caliperChanged();

@@ -1,6 +1,7 @@
 // The embedding example between records: switching from 100 to 208 destroys the old StripChart (one set of
 // listeners on the canvas, counted through the DevTools protocol), clears the selected beat and the tiles, lists
 // 208's ventricular events with a note when some are not shown, and clicking an event shows it in the strip.
+// (One chart's pointerdown listeners, not twice as many, after the switch.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -31,12 +32,13 @@ test('the embed example resets between records and shows a clicked event', async
     const b13 = cli100.beats[12];
     await page.mouse.click(box.x + ((b13.sample - v0) / (v1 - v0)) * box.width, box.y + box.height / 2);
     assert.match(await page.locator('#selected').textContent(), new RegExp(`^Beat 13 at ${b13.time.toFixed(2)} s: ${b13.label} `));
-    assert.equal(await listeners('pointerdown'), 1);
+    const perChart = await listeners('pointerdown');   // the chart's and its pinch handler's
+    assert.ok(perChart >= 1);
 
     await page.click('[data-record="208"]');
     await loaded('208');
     assert.equal(await page.locator('#selected').textContent(), placeholder, 'the previous record\'s beat is still shown');
-    assert.equal(await listeners('pointerdown'), 1, 'the previous chart still listens on the canvas');
+    assert.equal(await listeners('pointerdown'), perChart, 'the previous chart still listens on the canvas');
     assert.equal(Number((await page.locator('#t-beats').textContent()).replace(/,/g, '')), cli208.summary.beatCount);
     const ev = cli208.summary.events;
     const total = ['vRuns', 'couplets', 'bigeminy', 'trigeminy'].reduce((n, k) => n + (ev[k]?.length ?? 0), 0);

@@ -55,3 +55,37 @@ test('phone: a tapped beat explains itself in a bottom sheet, in view with the b
     await env.close();
   }
 });
+
+test('phone: two fingers spreading on the strip zoom in about the point between them', async () => {
+  const env = await launch({ viewport: { width: 390, height: 844 } });
+  try {
+    const { page, errors } = await openDemo(env);
+    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await page.setInputFiles('#file-input', record119);
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await page.locator('#detail').scrollIntoViewIfNeeded();
+    const cdp = await env.context.newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const view = () => page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
+    const [v0, v1] = await view();
+    const box = await page.locator('#detail').boundingBox();
+    const cx = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const centre = v0 + 0.5 * (v1 - v0);
+    const touch = (type, half) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [
+      { x: cx - half, y, id: 1 }, { x: cx + half, y, id: 2 }] });
+    await touch('touchStart', 40);
+    for (let h = 50; h <= 160; h += 10) await touch('touchMove', h);
+    await touch('touchEnd', 0);
+    const [w0, w1] = await view();
+    const ratio = (v1 - v0) / (w1 - w0);
+    assert.ok(Math.abs(ratio - 4) < 0.4, `span ${v1 - v0} -> ${w1 - w0} (x${ratio.toFixed(2)}), fingers 80 -> 320 px apart`);
+    assert.ok(Math.abs((w0 + w1) / 2 - centre) <= 0.02 * (v1 - v0), `zoomed about ${(w0 + w1) / 2}, fingers at ${centre}`);
+    assert.equal(await page.evaluate(() => window.visualViewport.scale), 1, 'the page itself zoomed');
+    assert.equal(await page.getByTestId('beat-explanation').isHidden(), true, 'a pinch is not a tap');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-119-pinched.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await env.close();
+  }
+});
