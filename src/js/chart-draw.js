@@ -27,6 +27,19 @@ export function drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W
   if (pxPerSec * 0.2 >= 5 * dpr) grid(0.2, 0.5, GRID_MAJOR);
 }
 
+/** Indices of beats[i0, i1) that get a labelled pill: no two closer than `gap` device px, non-N beats chosen first. */
+export function pillLayout(beats, i0, i1, x, gap) {
+  const taken = [];
+  const full = new Set();
+  for (const wanted of [(b) => b.label !== 'N', (b) => b.label === 'N']) {
+    for (let k = i0; k < i1; k++) {
+      const px = x(beats[k].sample);
+      if (wanted(beats[k]) && taken.every((t) => Math.abs(t - px) >= gap)) { full.add(k); taken.push(px); }
+    }
+  }
+  return full;
+}
+
 /** One marker shape per class, so that the class reads without colour too. */
 export const MARKER_SHAPES = { N: 'circle', L: 'square', R: 'diamond', A: 'triangle', V: 'hexagon' };
 

@@ -5,7 +5,7 @@
 // calipers (calipers.js) measure intervals; the drawing helpers are in chart-draw.js.
 import { robustRange } from './signal.js';
 import { formatTime } from './format.js';
-import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath } from './chart-draw.js';
+import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath, pillLayout } from './chart-draw.js';
 import { PX_PER_MM, paperScale, gutterCss, drawPaperGrid, drawCalibration } from './chart-paper.js';
 import { Calipers } from './calipers.js';
 import { listenPinch } from './chart-pinch.js';
@@ -452,6 +452,8 @@ export class StripChart {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.font = `600 ${11 * dpr}px system-ui, sans-serif`;
+    // Labelled pills at least 20 px apart, non-N beats first; the others get a small marker without a label.
+    const pills = spacing >= 16 * dpr ? pillLayout(this.beats, i0, i1, x, 20 * dpr) : null;
     if (spacing < 3 * dpr) {
       denseTicks(ctx, this.beats, i0, i1, x, W, dpr, CLASS_COLORS);
     } else for (let k = i0; k < i1; k++) {
@@ -469,7 +471,8 @@ export class StripChart {
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.globalAlpha = 1;
-        const r = 8 * dpr;
+        const tight = !pills.has(k);
+        const r = (tight ? 5 : 8) * dpr;
         ctx.beginPath();
         markerPath(ctx, b.label, bx, 12 * dpr, r);
         if (b.noisy) ctx.setLineDash([2 * dpr, 2 * dpr]);
@@ -492,7 +495,7 @@ export class StripChart {
           ctx.stroke();
           ctx.fillStyle = unmatched || b.noisy ? color : '#fff';
         }
-        ctx.fillText(b.label, bx, 12.5 * dpr);
+        if (!tight) ctx.fillText(b.label, bx, 12.5 * dpr);
       } else {
         ctx.fillStyle = color;
         const h = b.label === 'N' ? 6 : 14;

@@ -90,12 +90,23 @@ test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the
 test('the drop zone opens the file chooser on click and on Enter', async () => {
   const { page } = await openDemo(env);
   await ready(page);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }), page.click('#dropzone')]);
+  // A standing listener turns on file-chooser interception before the first click (waitForEvent alone can race it).
+  const choosers = [];
+  page.on('filechooser', (c) => choosers.push(c));
+  await page.waitForTimeout(300);
+  const next = async (n) => {
+    for (const end = Date.now() + 15000; choosers.length < n; await page.waitForTimeout(50)) {
+      if (Date.now() > end) throw new Error(`no file chooser ${n}`);
+    }
+    return choosers[n - 1];
+  };
+  await page.click('#dropzone');
+  const chooser = await next(1);
   assert.equal(chooser.isMultiple(), true);
   await chooser.setFiles([]);   // closed without a choice
   await page.focus('#dropzone');
-  const [again] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }), page.keyboard.press('Enter')]);
-  await again.setFiles(record119);
+  await page.keyboard.press('Enter');
+  await (await next(2)).setFiles(record119);
   await analysed(page);
   await page.close();
 });

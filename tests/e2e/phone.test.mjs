@@ -89,3 +89,46 @@ test('phone: two fingers spreading on the strip zoom in about the point between 
     await env.close();
   }
 });
+
+test('phone: beat labels do not overlap; non-N beats keep theirs, a beat too close to a label gets a small marker', async () => {
+  const expected = cliAnalysis(record119[0]);
+  const env = await launch({ viewport: { width: 390, height: 844 } });
+  try {
+    const { page, errors } = await openDemo(env);
+    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await page.setInputFiles('#file-input', record119);
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const [v0, v1] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
+    // Which beats get a full pill: at least 20 CSS px from every other pill, non-N beats placed first.
+    const box = await page.locator('#detail').boundingBox();
+    const shown = expected.beats.filter((b) => b.sample >= v0 - 18 && b.sample < v1 + 18);
+    const xs = shown.map((b) => ((b.sample - v0) / (v1 - v0)) * box.width);
+    const taken = [];
+    const full = xs.map(() => false);
+    for (const wanted of [(b) => b.label !== 'N', (b) => b.label === 'N']) {
+      shown.forEach((b, k) => {
+        if (wanted(b) && taken.every((t) => Math.abs(t - xs[k]) >= 20)) { full[k] = true; taken.push(xs[k]); }
+      });
+    }
+    assert.ok(shown.filter((b) => b.label === 'V').every((b) => full[shown.indexOf(b)]), 'every V beat keeps its label');
+    assert.ok(full.some((f) => !f), 'record 119 in a 10 s view at 390 px has beats closer than a label');
+    // A full pill covers the point 7 px above its centre (12 px down); a small marker does not.
+    const covered = await page.locator('#detail').evaluate((c, points) => {
+      const dpr = devicePixelRatio;
+      const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return points.map((x) => {
+        const i = 4 * (Math.round(5 * dpr) * c.width + Math.round(x * dpr));
+        return img[i] + img[i + 1] + img[i + 2] < 600;
+      });
+    }, xs);
+    xs.forEach((x, k) => {
+      if (x < 10 || x > box.width - 10) return;
+      assert.equal(covered[k], full[k], `beat at ${x.toFixed(1)} px: ${full[k] ? 'full pill' : 'small marker'} expected`);
+    });
+    await page.locator('#detail').screenshot({ path: path.join(ARTIFACTS, 'phone-119-markers.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await env.close();
+  }
+});
