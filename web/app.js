@@ -201,6 +201,7 @@ async function loadRecord(files) {
   try {
     const record = await engine.load(files, $('model-select').value, Number($('csv-rate').value) || 360);
     state.record = record;
+    state.files = files;   // read again when the CSV rate changes
     state.result = null;
     state.agreement = null;
     summary.clear();
@@ -496,6 +497,10 @@ document.addEventListener('keydown', (e) => {
   chart.handleKey(e);
 });
 $('dropzone').addEventListener('click', () => $('file-input').click());
+// A new CSV rate applies to the CSV already open: it is read again at that rate (a time column still wins).
+$('csv-rate').addEventListener('change', () => {
+  if (state.record && !state.busy && state.files?.some((f) => /\.(csv|txt)$/i.test(f.name))) loadRecord(state.files);
+});
 $('dropzone').addEventListener('keydown', (e) => {
   if (e.key !== 'Enter' && e.key !== ' ') return;
   e.preventDefault();

@@ -51,6 +51,31 @@ test('rates are shown rounded: a CSV whose time column gives 360.0000026… Hz r
   await page.close();
 });
 
+test('a new CSV rate is applied to the CSV already open', async () => {
+  const av = await createAnalyzer();
+  const rec = av.readWfdb({ hea: readFileSync(path.join(DATA, '100.hea'), 'utf8'), dat: readFileSync(path.join(DATA, '100.dat')) });
+  const lead = rec.leads[0].samples.slice(0, 20 * 360);
+  av.dispose?.();
+  const dir = path.join(ARTIFACTS, 'fixes');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'no-time.csv'), ['MLII', ...Array.from(lead, (v) => v.toFixed(4))].join('\n') + '\n');
+  const { page, errors } = await openDemo(env);
+  await ready(page);
+  await page.setInputFiles('#file-input', path.join(dir, 'no-time.csv'));
+  await analysed(page);
+  assert.match(await page.locator('#record-name').textContent(), / · 360 Hz · 20 s$/);
+  await page.fill('#csv-rate', '250');
+  await page.locator('#csv-rate').dispatchEvent('change');
+  await page.waitForFunction(() => / · 250 Hz · /.test(document.getElementById('record-name').textContent), null, { timeout: 30000 });
+  await analysed(page);
+  assert.match(await page.locator('#record-name').textContent(), / · 250 Hz · 29 s$/, `${7200 / 250} s at 250 Hz`);
+  const [, end] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
+  assert.equal(end, 10 * 250, 'the strip opens on 10 s at the new rate');
+  assert.match(await page.locator('#summary-meta').textContent(), /Duration00:28/, '7200 samples at 250 Hz are 28.8 s');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the plot edge and goes no further', async () => {
   const expected = cliAnalysis(record119[0]);
   const { page, errors } = await openDemo(env);
