@@ -25,7 +25,7 @@ constexpr double kMuscleLimit = 17.1019;
 // A partial last segment shorter than this is not judged.
 constexpr size_t kMinJudged = 360;
 
-bool noise_detected(const SegmentQuality& q) {
+bool noise_detected(SegmentQuality& q) {
   const double f[7] = {std::log(std::max(q.kurtosis, 1e-3f)), q.lowFraction, q.highFraction, q.periodicity,
                        q.midFraction, std::log(std::max(q.crest, 1e-3f)), q.crossings};
   double motion = 0, muscle = 0;
@@ -34,7 +34,8 @@ bool noise_detected(const SegmentQuality& q) {
     motion += kMotion[k] * z;
     muscle += kMuscle[k] * z;
   }
-  return motion > kMotionLimit || muscle > kMuscleLimit || q.lowFraction > kMaxLowFraction;
+  q.muscle = muscle > kMuscleLimit;
+  return motion > kMotionLimit || q.muscle || q.lowFraction > kMaxLowFraction;
 }
 
 double variance(std::span<const float> x) {

@@ -29,6 +29,7 @@ struct SegmentQuality {
   float midFraction = 0;  // share of the baseline-free power below ~5 Hz (P and T waves; motion noise)
   float crest = 0;        // peak / RMS of the baseline-free signal (QRS complexes stand out)
   float crossings = 0;    // zero crossings of the baseline-free signal per second
+  bool muscle = false;    // the muscle (broadband) detector fired: high-frequency noise, never a rhythm
   bool usable() const { return issue == QualityIssue::None; }
 };
 

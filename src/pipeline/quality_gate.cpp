@@ -53,8 +53,9 @@ QualityVerdict judge_quality(const std::vector<dsp::SegmentQuality>& segments, d
   for (const auto& s : segments) {
     total360 += s.end - s.start;
     if (s.kurtosis > 0) kurtosis.push_back(s.kurtosis);  // every segment that is not flat
-    const bool inFlutter = std::any_of(flutter360.begin(), flutter360.end(),
-                                       [&](const auto& f) { return f.first < s.end && f.second > s.start; });
+    // Ventricular flutter is large and slow like motion noise, never broadband like muscle noise.
+    const bool inFlutter = !s.muscle && std::any_of(flutter360.begin(), flutter360.end(),
+                                                    [&](const auto& f) { return f.first < s.end && f.second > s.start; });
     if (s.usable() || inFlutter) {
       usable360 += s.end - s.start;
       continue;

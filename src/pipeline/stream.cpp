@@ -420,9 +420,13 @@ struct StreamAnalyzer::State {
     result.warnings = std::move(verdict.warnings);
     result.summary = summarize_beats(result.beats, fs, n, options.analyze.summary, std::move(verdict.quality));
     result.summary.intervals = measure_intervals(*source, result.beats);
-    for (const auto& [a, b] : flutterEpisodes)
-      result.summary.ventricularFlutter.push_back({std::clamp<int64_t>(dsp::map_index(a, kFs, fs), 0, n),
-                                                   std::clamp<int64_t>(dsp::map_index(b, kFs, fs), 0, n)});
+    // Flutter found inside unusable signal is noise the detector took for flutter, not a finding.
+    for (const auto& [a, b] : flutterEpisodes) {
+      const SampleSpan f{std::clamp<int64_t>(dsp::map_index(a, kFs, fs), 0, n), std::clamp<int64_t>(dsp::map_index(b, kFs, fs), 0, n)};
+      const auto& unusable = result.summary.signalQuality.unusable;
+      if (std::none_of(unusable.begin(), unusable.end(), [&](const SampleSpan& u) { return u.start < f.end && u.end > f.start; }))
+        result.summary.ventricularFlutter.push_back(f);
+    }
     workMs += ms_since(t);
     result.timing.classifyMs = classifyMs;
     result.timing.detectMs = workMs - classifyMs;
