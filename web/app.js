@@ -1,6 +1,6 @@
 // The demo page: wires file input, the engine (the package's worker), the strip chart, the summary and the
 // explanation panels.
-import { StripChart, LeadStack, CLASS_COLORS } from '../src/js/chart.js';
+import { StripChart, LeadStack, HrTrend, CLASS_COLORS } from '../src/js/chart.js';
 import { Calipers } from '../src/js/calipers.js';
 import { drawBeatExplanation, drawClassGradcam, drawClassShap } from './explainview.js';
 import { renderAgreement } from './agreementview.js';
@@ -43,9 +43,11 @@ const chart = new StripChart($('overview'), $('detail'), {
     $('view-range').textContent = `${formatTime(start / fs)} – ${formatTime(end / fs)} (${formatSpan((end - start) / fs)})`;
     showCalibration();
     stack.redraw();
+    trend.redraw();
   },
 });
 const stack = new LeadStack($('lead-stack'), chart);
+const trend = new HrTrend($('trend'), chart);
 const report = initReportView(state, chart);
 initChartTools();
 const summary = initSummaryView(state, chart);
@@ -205,6 +207,7 @@ async function loadRecord(files) {
     state.result = null;
     state.agreement = null;
     summary.clear();
+    trend.clear();
     const select = $('lead-select');
     select.replaceChildren(...record.leads.map((name, i) => new Option(`${name}`, String(i))));
     state.lead = record.defaultLead;   // the engine's choice: MLII, II, an ECG-named lead, else the first
@@ -248,6 +251,7 @@ async function runAnalysis() {
   state.agreement = annotations.length ? agreement(result.beats, annotations, state.record.sampleRate) : null;
   chart.setBeats(result.beats, state.agreement);
   summary.render(result, wallMs);
+  trend.setData({ beats: result.beats, events: state.events, sampleRate: state.record.sampleRate, length: state.record.length });
   report.refresh();
   showTrainingNote(result);
   showAgreement();

@@ -83,3 +83,14 @@ export declare class LeadStack {
   redraw(): void;
   destroy(): void;
 }
+
+/** Heart-rate trend (mean bpm per bin) and RR tachogram (a dot per RR) of the whole recording, with event ticks and
+ *  the chart's view; a click or drag centres the chart there (keeping its zoom). */
+export declare class HrTrend {
+  constructor(canvas: HTMLCanvasElement, chart: StripChart);
+  setData(data: { beats: ChartBeat[]; events?: { startSample: number; endSample: number; type: string }[]; sampleRate: number; length: number }): void;
+  clear(): void;
+  /** Call when the chart's view changes. */
+  redraw(): void;
+  destroy(): void;
+}

@@ -13,6 +13,7 @@ import { listenPinch } from './chart-pinch.js';
 export { minMaxPyramid } from './signal.js';
 export { MARKER_SHAPES } from './chart-draw.js';
 export { LeadStack } from './chart-leads.js';
+export { HrTrend } from './chart-trend.js';
 export { PX_PER_MM, PAPER_SPEEDS, PAPER_GAINS } from './chart-paper.js';
 
 // Okabe-Ito hues darkened for white text at >= 4.5:1; A (blue) and V (vermillion) stay apart for deuteranopes.
