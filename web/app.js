@@ -12,6 +12,7 @@ import { formatTime } from '../src/js/format.js';
 import { $, el, chip, dl, num, formatSpan, formatRate, renderProbabilities, CLASS_NAMES } from './dom.js';
 import { initReportView } from './reportview.js';
 import { initSummaryView } from './summaryview.js';
+import { groupRecords } from './records.js';
 
 // ---- engine -----------------------------------------------------------------------------------------------------
 // The engine lives in the package's worker; cancelling a long analysis terminates it and starts a fresh one.
@@ -174,7 +175,24 @@ async function loadFiles(fileList) {
     showError({ code: 'file_unreadable', message: `the browser could not read the file (${err.message})` });
     return;
   }
+  const records = groupRecords(files);
+  if (records.length > 1) return chooseRecord(records);
   await loadRecord(files);
+}
+
+/** Several records dropped at once: the user picks the one to open. */
+function chooseRecord(records) {
+  const box = $('record-choice');
+  const buttons = records.map((r) => {
+    const b = el('button', 'button small', r.name);
+    b.type = 'button';
+    b.title = r.files.map((f) => f.name).join(', ');
+    b.addEventListener('click', () => { box.hidden = true; loadRecord(r.files); });
+    return b;
+  });
+  box.replaceChildren(el('span', '', `${records.length} records were dropped; open one: `), ...buttons);
+  box.hidden = false;
+  buttons[0].focus();
 }
 
 async function loadSample(name) {
@@ -198,6 +216,7 @@ async function loadSample(name) {
 
 async function loadRecord(files) {
   clearError();
+  $('record-choice').hidden = true;
   setBusy(true);
   setStatus(`Reading ${files.map((f) => f.name).join(', ')}…`);
   try {

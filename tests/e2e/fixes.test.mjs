@@ -76,6 +76,41 @@ test('a new CSV rate is applied to the CSV already open', async () => {
   await page.close();
 });
 
+test('two records dropped at once: the page asks which to open, and opens that one', async () => {
+  const { page, errors } = await openDemo(env);
+  await ready(page);
+  const files = ['100.hea', '100.dat', '100.atr', '119.hea', '119.dat'].map((f) => path.join(DATA, f));
+  await page.setInputFiles('#file-input', files);
+  const choice = page.getByTestId('record-choice');
+  await choice.waitFor({ state: 'visible' });
+  assert.deepEqual(await choice.locator('button').allTextContents(), ['100', '119']);
+  assert.match(await choice.textContent(), /^2 records were dropped; open one: /);
+  assert.equal(await page.locator('#welcome').isVisible(), true, 'nothing is opened before the choice');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '100');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'fixes-two-records.png') });
+  await choice.locator('button', { hasText: '119' }).click();
+  await analysed(page);
+  assert.match(await page.locator('#record-name').textContent(), /^119 · 360 Hz · /);
+  assert.equal(Number(await page.getByTestId('beat-count').textContent()), cliAnalysis(record119[0]).summary.beatCount);
+  assert.equal(await choice.isHidden(), true);
+  // A multi-segment record's files (segments named on their own) stay one record.
+  const grouped = await page.evaluate(async () => {
+    const { groupRecords } = await import('/web/records.js');
+    const f = (name, text) => ({ name, bytes: new TextEncoder().encode(text).buffer });
+    const multi = [f('m.hea', '# multi-segment\nm/2 1 360 720\nm_1 360\nm_2 360\n'), f('m_1.hea', 'm_1 1 360 360\n'),
+      f('m_1.dat', 'x'), f('m_2.hea', 'm_2 1 360 360\n'), f('m_2.dat', 'x')];
+    const two = [f('a.csv', '1\n'), f('b.edf', '0       ')];
+    return [groupRecords(multi).length, groupRecords(two).map((r) => r.name)];
+  });
+  assert.deepEqual(grouped, [1, ['a', 'b']]);
+  // One record's files (header, signal, annotations) are still opened at once.
+  await page.setInputFiles('#file-input', files.slice(0, 3));
+  await page.waitForFunction(() => /^100 /.test(document.getElementById('record-name').textContent), null, { timeout: 30000 });
+  assert.equal(await choice.isHidden(), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the plot edge and goes no further', async () => {
   const expected = cliAnalysis(record119[0]);
   const { page, errors } = await openDemo(env);
