@@ -5,8 +5,22 @@ import { rangeMinMax } from './signal.js';
 const GRID_MINOR = '#f6dede';
 const GRID_MAJOR = '#ecb9b9';
 
+/**
+ * The chart's colours from CSS custom properties on its canvas, else the defaults: --av-paper (background),
+ * --av-trace, --av-grid-minor and --av-grid-major (free zoom), --av-paper-minor and --av-paper-major (paper mode).
+ */
+export function chartTheme(canvas) {
+  const style = getComputedStyle(canvas);
+  const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    paper: v('--av-paper', '#fff'), trace: v('--av-trace', '#111827'),
+    gridMinor: v('--av-grid-minor', GRID_MINOR), gridMajor: v('--av-grid-major', GRID_MAJOR),
+    paperMinor: v('--av-paper-minor', '#f4d3d3'), paperMajor: v('--av-paper-major', '#e59a9a'),
+  };
+}
+
 /** The free-zoom grid: 40 ms / 0.1 mV minor and 200 ms / 0.5 mV major squares when they are large enough to see. */
-export function drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W, dpr, pxPerSec }) {
+export function drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W, dpr, pxPerSec, theme }) {
   const grid = (stepSec, stepMv, color) => {
     ctx.strokeStyle = color;
     ctx.lineWidth = 1;
@@ -23,8 +37,8 @@ export function drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W
     }
     ctx.stroke();
   };
-  if (pxPerSec * 0.04 >= 4 * dpr) grid(0.04, 0.1, GRID_MINOR);
-  if (pxPerSec * 0.2 >= 5 * dpr) grid(0.2, 0.5, GRID_MAJOR);
+  if (pxPerSec * 0.04 >= 4 * dpr) grid(0.04, 0.1, theme?.gridMinor ?? GRID_MINOR);
+  if (pxPerSec * 0.2 >= 5 * dpr) grid(0.2, 0.5, theme?.gridMajor ?? GRID_MAJOR);
 }
 
 /** Indices of beats[i0, i1) that get a labelled pill: no two closer than `gap` device px, non-N beats chosen first. */

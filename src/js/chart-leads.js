@@ -2,7 +2,7 @@
 // gutter), so that all leads pan and zoom together. In paper mode every strip is at the paper's speed and gain;
 // otherwise each lead is scaled to its own robust range. Strips only show; the chart above takes the pointer.
 import { robustRange } from './signal.js';
-import { drawTrace, drawFreeGrid } from './chart-draw.js';
+import { drawTrace, drawFreeGrid, chartTheme } from './chart-draw.js';
 import { drawPaperGrid } from './chart-paper.js';
 
 const STRIP_CSS_HEIGHT = 110;
@@ -61,7 +61,8 @@ export class LeadStack {
     if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
     const ctx = c.getContext('2d');
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#fff';
+    const theme = chartTheme(c);
+    ctx.fillStyle = theme.paper;
     ctx.fillRect(0, 0, W, H);
     if (!chart.samples) return;
     const { start, end } = chart.view;
@@ -77,14 +78,14 @@ export class LeadStack {
     const [y0, y1] = strip.yRange;
     const yBase = Math.round(top + 0.55 * (bottom - top));
     const y = paper ? (v) => yBase - (v - strip.baseline) * paper.pxPerMv * dpr : (v) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
-    if (paper) drawPaperGrid(ctx, { paper, left, W, top, bottom, dpr, start, end, fs, x, yBase });
-    else drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W, dpr, pxPerSec: PW / ((end - start) / fs) });
+    if (paper) drawPaperGrid(ctx, { paper, left, W, top, bottom, dpr, start, end, fs, x, yBase, theme });
+    else drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom, W, dpr, pxPerSec: PW / ((end - start) / fs), theme });
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, PW, bottom - top);
     ctx.clip();
     ctx.translate(left, 0);
-    ctx.strokeStyle = '#111827';
+    ctx.strokeStyle = theme.trace;
     ctx.lineWidth = Math.max(1, 1.3 * dpr);
     ctx.lineJoin = 'round';
     drawTrace(ctx, strip.samples, strip.levels, PW, start, end, y);

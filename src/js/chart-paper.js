@@ -23,11 +23,11 @@ export function gutterCss(paper) { return (0.2 * paper.mmPerSec + 4) * PX_PER_MM
  * (the 0 mV line) the plot's mapping. Lines at every millimetre of time since the start of the recording and of
  * amplitude from the baseline; every fifth darker.
  */
-export function drawPaperGrid(ctx, { paper, left, W, top, bottom, dpr, start, end, fs, x, yBase }) {
+export function drawPaperGrid(ctx, { paper, left, W, top, bottom, dpr, start, end, fs, x, yBase, theme }) {
   const mm = PX_PER_MM * dpr;
   const secPerMm = 1 / paper.mmPerSec;
   for (const major of [false, true]) {
-    ctx.strokeStyle = major ? PAPER_MAJOR : PAPER_MINOR;
+    ctx.strokeStyle = major ? theme?.paperMajor ?? PAPER_MAJOR : theme?.paperMinor ?? PAPER_MINOR;
     ctx.lineWidth = 1;
     ctx.beginPath();
     const every = major ? 5 : 1;
@@ -50,12 +50,12 @@ export function drawPaperGrid(ctx, { paper, left, W, top, bottom, dpr, start, en
 }
 
 /** The 1 mV calibration pulse on the baseline in the gutter, and the speed and gain at the plot's bottom left. */
-export function drawCalibration(ctx, { paper, left, bottom, dpr, yBase }) {
+export function drawCalibration(ctx, { paper, left, bottom, dpr, yBase, trace = '#111827' }) {
   const mm = PX_PER_MM * dpr;
   const x0 = 2 * mm;
   const x1 = x0 + 0.2 * paper.mmPerSec * mm;
   const h = paper.mmPerMv * mm;
-  ctx.strokeStyle = '#111827';
+  ctx.strokeStyle = trace;
   ctx.lineWidth = Math.max(1, 1.3 * dpr);
   ctx.beginPath();
   ctx.moveTo(0, yBase);

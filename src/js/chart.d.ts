@@ -35,6 +35,10 @@ export interface StripChartOptions {
   onCaliper?: (reading: CaliperReading | null) => void;
 }
 
+/**
+ * The strip chart. Its colours come from CSS custom properties on the detail canvas (and on LeadStack strips):
+ * --av-paper, --av-trace, --av-grid-minor, --av-grid-major, --av-paper-minor, --av-paper-major.
+ */
 export declare class StripChart {
   constructor(overview: HTMLCanvasElement, detail: HTMLCanvasElement, options?: StripChartOptions);
   readonly length: number;

@@ -5,7 +5,7 @@
 // calipers (calipers.js) measure intervals; the drawing helpers are in chart-draw.js.
 import { robustRange } from './signal.js';
 import { formatTime } from './format.js';
-import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath, pillLayout } from './chart-draw.js';
+import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath, pillLayout, chartTheme } from './chart-draw.js';
 import { PX_PER_MM, paperScale, gutterCss, drawPaperGrid, drawCalibration } from './chart-paper.js';
 import { Calipers } from './calipers.js';
 import { listenPinch } from './chart-pinch.js';
@@ -18,7 +18,6 @@ export { PX_PER_MM, PAPER_SPEEDS, PAPER_GAINS } from './chart-paper.js';
 
 // Okabe-Ito hues darkened for white text at >= 4.5:1; A (blue) and V (vermillion) stay apart for deuteranopes.
 export const CLASS_COLORS = { N: '#3f4a5a', L: '#00776b', R: '#9b3f95', A: '#0062c4', V: '#c43c00' };
-const TRACE = '#111827';
 const SHADE = 'rgba(100, 116, 139, 0.18)';   // shaded stretches, over the white paper and the overview
 const NOISY = '#9ca3af';                      // beats marked noisy: grey, hollow and dashed
 const NICE_STEPS = [0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
@@ -384,7 +383,8 @@ export class StripChart {
     const W = c.width;
     const H = c.height;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#fff';
+    const theme = chartTheme(c);
+    ctx.fillStyle = theme.paper;
     ctx.fillRect(0, 0, W, H);
     if (!this.samples) return;
     const { start, end } = this.view;
@@ -404,8 +404,8 @@ export class StripChart {
     const x = (s) => left + ((s - start) / (end - start)) * PW;
     const pxPerSec = PW / ((end - start) / fs);
 
-    if (paper) drawPaperGrid(ctx, { paper, left, W, top, bottom: plotBottom, dpr, start, end, fs, x, yBase });
-    else drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom: plotBottom, W, dpr, pxPerSec });
+    if (paper) drawPaperGrid(ctx, { paper, left, W, top, bottom: plotBottom, dpr, start, end, fs, x, yBase, theme });
+    else drawFreeGrid(ctx, { start, end, fs, x, y, y0, y1, top, bottom: plotBottom, W, dpr, pxPerSec, theme });
     this.#shade(ctx, x, W, plotBottom, dpr);
 
     // Time axis with a readable step.
@@ -434,7 +434,7 @@ export class StripChart {
         2 * Math.max(6 * dpr, 0.3 * fs * W / (end - start)), plotBottom - top + 24 * dpr);
     }
 
-    ctx.strokeStyle = TRACE;
+    ctx.strokeStyle = theme.trace;
     ctx.lineWidth = Math.max(1, 1.3 * dpr);
     ctx.lineJoin = 'round';
     // The trace stays inside the plot: not over the time labels, the reference row or the gutter.
@@ -508,7 +508,7 @@ export class StripChart {
       drawReference(ctx, this, { i0, i1, start, end, x, W, ry: plotBottom + refRow / 2, dpr, showText: spacing >= 10 * dpr });
     }
     if (paper) {
-      drawCalibration(ctx, { paper, left, bottom: plotBottom, dpr, yBase });
+      drawCalibration(ctx, { paper, left, bottom: plotBottom, dpr, yBase, trace: theme.trace });
     } else {
       const bar = y(y0 + 1) - y(y0);   // the 1 mV scale bar
       if (Math.abs(bar) < plotBottom - top) drawScaleBar(ctx, top, bar, dpr);

@@ -150,3 +150,48 @@ test('the demo toggles paper mode: 25 mm/s and 10 mm/mV on the strip, the view s
     await env.close();
   }
 });
+
+test('StripChart takes its colours from CSS custom properties on the canvas (theming)', async () => {
+  const env = await launch({ viewport: { width: 1000, height: 700 } });
+  writeFileSync(path.join(ROOT, 'test-artifacts', 'paper-fixture.html'), FIXTURE);
+  try {
+    const page = await env.context.newPage();
+    await page.goto(`${env.url}/test-artifacts/paper-fixture.html`);
+    await page.waitForFunction(() => window.chart);
+    const pixels = () => page.evaluate(async () => {
+      window.chart.redraw();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const c = document.getElementById('d');
+      const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const counts = { black: 0, green: 0, magenta: 0, white: 0 };
+      for (let i = 0; i < img.length; i += 4) {
+        const [r, g, b] = [img[i], img[i + 1], img[i + 2]];
+        if (r === 0 && g === 0 && b === 0) counts.black++;
+        if (g > 200 && r < 60 && b < 60) counts.green++;
+        if (r === 255 && g === 0 && b === 255) counts.magenta++;
+        if (r === 255 && g === 255 && b === 255) counts.white++;
+      }
+      return counts;
+    });
+    const before = await pixels();
+    assert.ok(before.white > before.black && before.green === 0 && before.magenta === 0, JSON.stringify(before));
+    await page.evaluate(() => {
+      const s = document.getElementById('d').style;
+      s.setProperty('--av-paper', '#000000');
+      s.setProperty('--av-trace', '#00ff00');
+      s.setProperty('--av-grid-major', '#ff00ff');
+      s.setProperty('--av-paper-major', '#ff00ff');
+    });
+    const dark = await pixels();
+    assert.ok(dark.black > dark.white, `dark paper: ${JSON.stringify(dark)}`);
+    assert.ok(dark.green > 200, `green trace: ${JSON.stringify(dark)}`);
+    assert.ok(dark.magenta > 200, `magenta major grid: ${JSON.stringify(dark)}`);
+    await page.evaluate(() => window.chart.setPaper({ mmPerSec: 25, mmPerMv: 10 }));
+    const paper = await pixels();
+    assert.ok(paper.magenta > 200 && paper.green > 200, `paper mode themed: ${JSON.stringify(paper)}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'chart-theme-dark.png') });
+    await page.close();
+  } finally {
+    await env.close();
+  }
+});
