@@ -1,6 +1,7 @@
 // Calipers of the strip chart: two edges in samples; the reading is Δt (ms), the rate it implies (bpm) and the
 // amplitude difference between the trace at the two edges (mV). Dragged with the pointer, or moved with the keys:
-// ← → move the active edge one sample (Shift: ten), E switches the edge, Escape leaves caliper mode.
+// ← → move the active edge one sample (Shift: ten), E switches the edge, M marches the interval out across the
+// strip (dashed edges at every multiple, to check a regular rhythm), Escape leaves caliper mode.
 
 export const CALIPER_COLOR = '#0e7490';
 
@@ -10,6 +11,7 @@ export class Calipers {
     this.a = null;     // sample of the first edge
     this.b = null;     // sample of the second edge
     this.edge = 1;     // 0: a, 1: b is moved by the keys
+    this.march = false;
   }
 
   get placed() { return this.a != null && this.b != null; }
@@ -49,6 +51,7 @@ export class Calipers {
     if (e.key === 'ArrowLeft') move(-step);
     else if (e.key === 'ArrowRight') move(step);
     else if (e.key === 'e' || e.key === 'E') this.edge = 1 - this.edge;
+    else if (e.key === 'm' || e.key === 'M') this.march = !this.march;
     else return false;
     return true;
   }
@@ -67,6 +70,17 @@ export class Calipers {
       ctx.moveTo(Math.round(px) + 0.5, top);
       ctx.lineTo(Math.round(px) + 0.5, bottom);
       ctx.stroke();
+    }
+    const step = Math.abs(xb - xa);
+    if (this.march && step >= 4 * dpr) {   // march-out: the interval repeated both ways across the strip
+      ctx.lineWidth = 1.5 * dpr;
+      ctx.setLineDash([4 * dpr, 3 * dpr]);
+      ctx.beginPath();
+      const [lo, hi] = [Math.min(xa, xb), Math.max(xa, xb)];
+      for (let px = hi + step; px < W; px += step) { ctx.moveTo(Math.round(px) + 0.5, top); ctx.lineTo(Math.round(px) + 0.5, bottom); }
+      for (let px = lo - step; px > 0; px -= step) { ctx.moveTo(Math.round(px) + 0.5, top); ctx.lineTo(Math.round(px) + 0.5, bottom); }
+      ctx.stroke();
+      ctx.setLineDash([]);
     }
     const by = top + 14 * dpr;
     ctx.lineWidth = 1.5 * dpr;

@@ -61,7 +61,7 @@ export declare class StripChart {
   beatAt(sample: number): number;
   nextMatching(direction: 1 | -1, predicate: (beat: ChartBeat) => boolean): number;
   /** Keys: ← → pan, + − zoom, Home/End, [ ] beats, n p abnormal beats, c calipers; in caliper mode ← → move the
-   *  active edge one sample (Shift: ten), e switches the edge, Escape leaves. */
+   *  active edge one sample (Shift: ten), e switches the edge, m marches the interval out, Escape leaves. */
   handleKey(event: KeyboardEvent): boolean;
   /** Paper mode (the speed then sets the view's span; zoom() does nothing), or null for the free zoom. */
   setPaper(paper: ChartPaper | null): void;

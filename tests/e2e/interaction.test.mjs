@@ -74,6 +74,35 @@ test("calipers measure record 100's first RR from its .atr within one sample, by
   assert.equal(await page.locator('.beat-card [data-testid="beat-explanation"]').isHidden(), true, 'a caliper drag selects no beat');
   await page.locator('.chart-card').screenshot({ path: path.join(ARTIFACTS, 'calipers-100-first-rr.png') });
 
+  // M marches the interval out: dashed caliper lines at the next multiples of the RR, none before.
+  const caliperColumns = (cols) => page.locator('#detail').evaluate((c, xs) => {
+    const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const dpr = devicePixelRatio;
+    return xs.map((x) => {
+      let n = 0;
+      for (let y = Math.round(40 * dpr); y < c.height - 40 * dpr; y++) {
+        for (let dx = -3; dx <= 3; dx++) {
+          const i = 4 * (y * c.width + Math.round(x * dpr) + dx);
+          if (Math.abs(img[i] - 14) < 40 && Math.abs(img[i + 1] - 116) < 40 && Math.abs(img[i + 2] - 144) < 40) { n++; break; }
+        }
+      }
+      return n;
+    });
+  }, cols);
+  const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const marchAt = [a + 2 * (b - a), a + 3 * (b - a)].filter((s) => s < v1).map((s) => ((s - v0) / (v1 - v0)) * box.width);
+  const between = [((a + 1.5 * (b - a) - v0) / (v1 - v0)) * box.width];
+  assert.ok(marchAt.length >= 1, 'room for a marched interval');
+  await settle();
+  assert.ok((await caliperColumns(marchAt)).every((n) => n === 0), 'march lines before M');
+  await page.keyboard.press('m');
+  await settle();
+  const marched = await caliperColumns(marchAt);
+  assert.ok(marched.every((n) => n > 30), `march-out lines at ${marchAt.map((x) => x.toFixed(0))}: ${marched} caliper-coloured rows`);
+  assert.deepEqual(await caliperColumns(between), [0], 'nothing between the marched edges');
+  await page.locator('.chart-card').screenshot({ path: path.join(ARTIFACTS, 'calipers-100-march-out.png') });
+  await page.keyboard.press('m');
+
   // Keys: → moves the second edge a sample, E switches to the first, Shift+← moves it ten.
   await page.keyboard.press('ArrowRight');
   assert.deepEqual(await caliper(page), [a, b + 1]);
