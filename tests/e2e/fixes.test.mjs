@@ -147,6 +147,32 @@ test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the
   await page.close();
 });
 
+test('the 1 mV scale bar hides no trace: record 100 is drawn in the first 0.4 s beside it', async () => {
+  const { page, errors } = await openDemo(env);
+  await ready(page);
+  await page.click('#load-sample');
+  await analysed(page);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const dark = await page.locator('#detail').evaluate((c) => {
+    const dpr = devicePixelRatio;
+    const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    // Columns 14-46 CSS px (about 0.13-0.43 s of a 10 s view) and the 1 mV below the plot's top: where the old
+    // white label box was, over the first R peak.
+    const mv = Number(c.dataset.pxPerMv) * dpr;
+    for (let y = Math.round(28 * dpr); y < 34 * dpr + mv; y++) {
+      for (let x = Math.round(14 * dpr); x < 46 * dpr; x++) {
+        const i = 4 * (y * c.width + x);
+        n += img[i] < 35 && img[i + 1] < 40 && img[i + 2] < 55;
+      }
+    }
+    return n;
+  });
+  assert.ok(dark > 100, `only ${dark} trace pixels beside the scale bar (the old label box left 14)`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the drop zone opens the file chooser on click and on Enter', async () => {
   const { page } = await openDemo(env);
   await ready(page);
