@@ -34,7 +34,8 @@ export function initSummaryView(state, chart) {
 
   function clear() {
     $('beat-count').textContent = '–';
-    for (const id of ['summary-meta', 'class-counts', 'heart-rate', 'burden', 'events', 'class-select', 'quality-warnings', 'legend'])
+    $('intervals-method').textContent = '';
+    for (const id of ['summary-meta', 'class-counts', 'heart-rate', 'intervals', 'burden', 'events', 'class-select', 'quality-warnings', 'legend'])
       $(id).replaceChildren();
     $('signal-quality').textContent = '';
     $('event-note').textContent = '';
@@ -110,6 +111,14 @@ export function initSummaryView(state, chart) {
       ['pNN50', hrv.pnn50Percent != null ? `${num(hrv.pnn50Percent, 1)} %` : `– (${needNn})`],
     ]);
 
+    // The median beat's intervals (C++ pipeline/intervals), with the method that measured them.
+    const iv = s.intervals;
+    const ms = (v) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '–');
+    dl($('intervals'), iv ? [
+      ['RR', ms(iv.rrMs)], ['QRS', ms(iv.qrsMs)], ['QT', ms(iv.qtMs)],
+      ['QTc Bazett', ms(iv.qtcBazettMs), 'QT / √RR (RR in s)'], ['QTc Fridericia', ms(iv.qtcFridericiaMs), 'QT / ∛RR (RR in s)'],
+    ] : [['QT', '– (needs steady normal beats)']]);
+    $('intervals-method').textContent = iv ? `Median of ${iv.beats} beats: ${iv.method}.` : '';
     const hours = (result.durationSec ?? state.record.length / fs) / 3600;
     const perHour = (n) => (hours > 0 ? `${num(n / hours, 0)}/h` : '–');
     dl($('burden'), [

@@ -103,3 +103,27 @@ test('record 232: all events listed, sorted, filtered, with the longest pause an
     await env.close();
   }
 });
+
+test("record 100: the summary shows the median beat's RR, QRS, QT and both QTc as the CLI measures them, with the method", async () => {
+  const j = cliAnalysis(path.join(ROOT, 'examples', 'data', '100.hea'));
+  const iv = j.summary.intervals;
+  assert.ok(iv && iv.beats > 0, 'the CLI measures the intervals of record 100');
+  const env = await launch({ viewport: { width: 1440, height: 1000 } });
+  try {
+    const { page, errors } = await openDemo(env);
+    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await page.click('#load-sample');
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    const rows = await page.locator('#intervals dt').evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent]));
+    assert.deepEqual(rows, [['RR', `${Math.round(iv.rrMs)} ms`], ['QRS', `${Math.round(iv.qrsMs)} ms`], ['QT', `${Math.round(iv.qtMs)} ms`],
+      ['QTc Bazett', `${Math.round(iv.qtcBazettMs)} ms`], ['QTc Fridericia', `${Math.round(iv.qtcFridericiaMs)} ms`]]);
+    // Bazett and Fridericia from the QT and RR shown (independent of the engine's own arithmetic).
+    const rr = iv.rrMs / 1000;
+    assert.ok(Math.abs(iv.qtMs / Math.sqrt(rr) - iv.qtcBazettMs) < 1 && Math.abs(iv.qtMs / Math.cbrt(rr) - iv.qtcFridericiaMs) < 1);
+    assert.equal(await page.getByTestId('intervals-method').textContent(), `Median of ${iv.beats} beats: ${iv.method}.`);
+    await page.locator('.summary-card').screenshot({ path: path.join(ARTIFACTS, 'intervals-100.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await env.close();
+  }
+});
