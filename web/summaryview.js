@@ -117,7 +117,7 @@ export function initSummaryView(state, chart) {
     dl($('intervals'), iv ? [
       ['RR', ms(iv.rrMs)], ['QRS', ms(iv.qrsMs)], ['QT', ms(iv.qtMs)],
       ['QTc Bazett', ms(iv.qtcBazettMs), 'QT / √RR (RR in s)'], ['QTc Fridericia', ms(iv.qtcFridericiaMs), 'QT / ∛RR (RR in s)'],
-    ] : [['QT', '– (needs steady normal beats)']]);
+    ] : [['QT', '– (too few steady N beats, or a T wave too flat to measure)']]);
     $('intervals-method').textContent = iv ? `Median of ${iv.beats} beats: ${iv.method}.` : '';
     const hours = (result.durationSec ?? state.record.length / fs) / 3600;
     const perHour = (n) => (hours > 0 ? `${num(n / hours, 0)}/h` : '–');

@@ -160,7 +160,8 @@ export interface AnalysisResult {
     };
     /** One row per 3600 s from the record start. */
     hourly: HourRow[];
-    /** Intervals of the median of up to 200 steady N beats (null when too few or no T wave): Q onset and J point
+    /** Intervals of the median of up to 200 steady N beats (null when too few, or the T wave is under 10 % of the
+     * R wave): Q onset and J point
      * where the slope falls below 3 % of the QRS's largest for 10 ms; T end where the T wave's descent has slowed
      * to 10 % of its steepest slope; QTc by Bazett (QT/√RR) and Fridericia (QT/∛RR). */
     intervals: {

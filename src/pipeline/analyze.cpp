@@ -186,7 +186,7 @@ nlohmann::ordered_json document(const Result& r, bool beatsToo) {
                  {"qtcFridericiaMs", round_to(iv->qtcFridericiaMs, 1)},
                  {"method", "median of up to 200 steady N beats; Q onset and J point where the slope falls below "
                             "3 % of the QRS's largest for 10 ms; T end where the T wave's descent has slowed to 10 % "
-                            "of its steepest slope"},
+                            "of its steepest slope; none when the T wave is under 10 % of the R wave"},
                  {"medianBeat", {{"sampleRate", 360}, {"startMs", -350}, {"values", std::move(beat)},
                                  {"qOnsetMs", round_to(iv->qOnset * ms - 350, 1)}, {"rPeakMs", round_to(iv->rPeak * ms - 350, 1)},
                                  {"jPointMs", round_to(iv->jPoint * ms - 350, 1)}, {"tPeakMs", round_to(iv->tPeak * ms - 350, 1)},

@@ -80,7 +80,9 @@ std::optional<BeatIntervals> measure_median_beat(std::vector<float> m, double rr
   for (int i = tFirst; i <= tLast; ++i)
     if (std::fabs(m[static_cast<size_t>(i)]) > std::fabs(m[static_cast<size_t>(tp)])) tp = i;
   const float tAmp = m[static_cast<size_t>(tp)];
-  if (std::fabs(tAmp) < 0.02f) return std::nullopt;  // no measurable T wave
+  // A T wave under 10 % of the R wave (or under 0.02 mV) is too flat to place its end: no QT rather than a
+  // doubtful one (record 100's MLII: 0.06 mV against 1.1 mV).
+  if (std::fabs(tAmp) < std::max(0.02f, 0.1f * std::fabs(m[static_cast<size_t>(r)]))) return std::nullopt;
   // T end: after the steepest point of the T wave's descent (in the 200 ms after its peak), the first point
   // where the slope has fallen to 10 % of that steepest slope: where the T wave has returned to its level.
   int steep = tp;

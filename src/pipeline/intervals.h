@@ -10,7 +10,8 @@
 //   T end     after the steepest point of the T wave's descent, the first point where the slope has fallen
 //             to 10 % of that steepest slope (the T wave is back at its level; the tangent method ends
 //             15-40 ms earlier on these beats, where a reader sees the T wave still going);
-//   QT        T end - Q onset; QTc = QT / RR^(1/2) (Bazett) and QT / RR^(1/3) (Fridericia), RR the median RR.
+//   QT        T end - Q onset (none when the T wave is under 10 % of the R wave: too flat to place its end);
+//             QTc = QT / RR^(1/2) (Bazett) and QT / RR^(1/3) (Fridericia), RR the median RR.
 #include <cstdint>
 #include <optional>
 #include <vector>

@@ -104,16 +104,21 @@ test('record 232: all events listed, sorted, filtered, with the longest pause an
   }
 });
 
-test("record 100: the summary shows the median beat's RR, QRS, QT and both QTc as the CLI measures them, with the method", async () => {
-  const j = cliAnalysis(path.join(ROOT, 'examples', 'data', '100.hea'));
+test("record 208: the summary shows the median beat's RR, QRS, QT and both QTc as the CLI measures them, with the method; 100 says why it has none", async () => {
+  const j = cliAnalysis(path.join(ROOT, 'examples', 'data', '208.hea'));
   const iv = j.summary.intervals;
-  assert.ok(iv && iv.beats > 0, 'the CLI measures the intervals of record 100');
+  assert.ok(iv && iv.beats > 0, 'the CLI measures the intervals of record 208');
+  assert.equal(cliAnalysis(path.join(ROOT, 'examples', 'data', '100.hea')).summary.intervals, null, "record 100's T wave is too flat");
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
     const { page, errors } = await openDemo(env);
     await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
     await page.click('#load-sample');
     await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    assert.match(await page.locator('#intervals').textContent(), /QT– \(too few steady N beats, or a T wave too flat to measure\)/);
+    await page.click('button[data-sample="208"]');
+    await page.waitForFunction(() => /^208/.test(document.querySelector('#summary-meta dd')?.textContent ?? '') && /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await page.waitForFunction(() => document.querySelectorAll('#intervals dt').length === 5, null, { timeout: 30000 });
     const rows = await page.locator('#intervals dt').evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent]));
     assert.deepEqual(rows, [['RR', `${Math.round(iv.rrMs)} ms`], ['QRS', `${Math.round(iv.qrsMs)} ms`], ['QT', `${Math.round(iv.qtMs)} ms`],
       ['QTc Bazett', `${Math.round(iv.qtcBazettMs)} ms`], ['QTc Fridericia', `${Math.round(iv.qtcFridericiaMs)} ms`]]);
@@ -121,7 +126,7 @@ test("record 100: the summary shows the median beat's RR, QRS, QT and both QTc a
     const rr = iv.rrMs / 1000;
     assert.ok(Math.abs(iv.qtMs / Math.sqrt(rr) - iv.qtcBazettMs) < 1 && Math.abs(iv.qtMs / Math.cbrt(rr) - iv.qtcFridericiaMs) < 1);
     assert.equal(await page.getByTestId('intervals-method').textContent(), `Median of ${iv.beats} beats: ${iv.method}.`);
-    await page.locator('.summary-card').screenshot({ path: path.join(ARTIFACTS, 'intervals-100.png') });
+    await page.locator('.summary-card').screenshot({ path: path.join(ARTIFACTS, 'intervals-208.png') });
     assert.deepEqual(errors, []);
   } finally {
     await env.close();
