@@ -18,10 +18,13 @@
 #include "io/files.h"
 
 #include "error_code.h"
+#include "save2gdf.h"
 
 using namespace av;
 using namespace av::io;
 using av::test::error_code_of;
+using av::test::have_save2gdf;
+using av::test::save2gdf_ascii;
 namespace fs = std::filesystem;
 
 namespace {
@@ -79,31 +82,6 @@ Bytes make_file(bool bdf, const std::vector<Sig>& sigs, const std::string& reser
 }
 
 Bytes file_bytes(const fs::path& p) { return read_file_bytes(p.string()); }
-
-bool have_save2gdf() { return std::system("command -v save2gdf >/dev/null 2>&1") == 0; }
-
-// save2gdf -f=ASCII writes one file per channel (<out>.a01, ...), one physical value per line.
-std::vector<std::vector<double>> save2gdf_ascii(const fs::path& in, const std::string& tag) {
-  std::string safe = tag;
-  for (char& c : safe) if (c == '.') c = '_';  // save2gdf drops an extension from the output name
-  const fs::path out = fs::temp_directory_path() / ("av-biosig-" + safe);
-  const std::string cmd = "save2gdf -f=ASCII '" + in.string() + "' '" + out.string() + "' >/dev/null 2>&1";
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  std::vector<std::vector<double>> channels;
-  for (int c = 1; c < 100; ++c) {
-    char suffix[8];
-    std::snprintf(suffix, sizeof suffix, ".a%02d", c);
-    std::ifstream f(out.string() + suffix);
-    if (!f) break;
-    std::vector<double> v;
-    double x;
-    while (f >> x) v.push_back(x);
-    channels.push_back(std::move(v));
-    fs::remove(out.string() + suffix);
-  }
-  fs::remove(out);
-  return channels;
-}
 
 }  // namespace
 

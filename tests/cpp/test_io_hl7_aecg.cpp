@@ -17,10 +17,13 @@
 #include "io/hl7_aecg.h"
 
 #include "error_code.h"
+#include "save2gdf.h"
 
 using namespace av;
 using namespace av::io;
 using av::test::error_code_of;
+using av::test::have_save2gdf;
+using av::test::save2gdf_ascii;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,28 +33,6 @@ const fs::path kDir = fs::path(AV_SOURCE_DIR) / ".." / "shared" / "data" / "ecg-
 
 Bytes bytes_of(const std::string& s) { return Bytes(s.begin(), s.end()); }
 Bytes file(const std::string& name) { return read_file_bytes((kDir / name).string()); }
-
-bool have_save2gdf() { return std::system("command -v save2gdf >/dev/null 2>&1") == 0; }
-
-// save2gdf -f=ASCII: one file per channel, one value per line (here in the file's uV).
-std::vector<std::vector<double>> save2gdf_ascii(const fs::path& in, const std::string& tag) {
-  const fs::path out = fs::temp_directory_path() / ("av-aecg-" + tag);
-  REQUIRE(std::system(("save2gdf -f=ASCII '" + in.string() + "' '" + out.string() + "' >/dev/null 2>&1").c_str()) == 0);
-  std::vector<std::vector<double>> ch;
-  for (int c = 1; c < 100; ++c) {
-    char suffix[8];
-    std::snprintf(suffix, sizeof suffix, ".a%02d", c);
-    std::ifstream f(out.string() + suffix);
-    if (!f) break;
-    std::vector<double> v;
-    double x;
-    while (f >> x) v.push_back(x);
-    ch.push_back(std::move(v));
-    fs::remove(out.string() + suffix);
-  }
-  fs::remove(out);
-  return ch;
-}
 
 // A document of our own: sets of {lead code, digits}, each set with a TIME_ABSOLUTE head.
 std::string aecg(const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>& sets,
