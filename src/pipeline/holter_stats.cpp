@@ -80,13 +80,12 @@ HeartRate heart_rate(const std::vector<BeatLabel>& beats, double fs) {
 std::vector<Pause> find_pauses(const std::vector<BeatLabel>& beats, double fs, const SummaryOptions& options,
                                const std::vector<SampleSpan>& unusable) {
   std::vector<Pause> out;
+  size_t u = 0;  // first unusable stretch that may still overlap (both lists are in order)
   for (size_t i = 1; i < beats.size(); ++i) {
     // Not a finding when either beat, or any of the interval, lies in unusable signal.
     if (beats[i - 1].noisy || beats[i].noisy) continue;
-    if (std::any_of(unusable.begin(), unusable.end(), [&](const SampleSpan& u) {
-          return u.start < beats[i].sample && u.end > beats[i - 1].sample;
-        }))
-      continue;
+    while (u < unusable.size() && unusable[u].end <= beats[i - 1].sample) ++u;
+    if (u < unusable.size() && unusable[u].start < beats[i].sample) continue;
     const double seconds = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
     if (seconds >= options.pauseSec)
       out.push_back({i - 1, beats[i - 1].sample, seconds, seconds >= options.flaggedPauseSec});

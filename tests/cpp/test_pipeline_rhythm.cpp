@@ -90,6 +90,14 @@ TEST_CASE("pauses are RR intervals of at least the threshold; 3 s ones are flagg
   CHECK_FALSE(p[0].flagged);
   CHECK(p[1].durationSec == Approx(3.5));
   CHECK(p[1].flagged);
+  // Beats at 0, 800, 2799, 4799, 5599, 9099 and 9899 ms. An unusable stretch inside the 3.5 s pause
+  // (5599-9099) takes it out; stretches before the first beat, in an interval that is no pause and after the
+  // last beat do not, nor one that starts at the pause's closing beat.
+  const std::vector<SampleSpan> unusable{{-500, -100}, {1000, 1500}, {6000, 6500}, {10000, 10500}};
+  const auto kept = find_pauses(from_rr({800, 1999, 2000, 800, 3500, 800}), 1000.0, o, unusable);
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].start == 2799);
+  CHECK(find_pauses(from_rr({800, 1999, 2000, 800, 3500, 800}), 1000.0, o, {{9099, 9200}}).size() == 2);
   o.pauseSec = 3.0;
   CHECK(find_pauses(from_rr({800, 1999, 2000, 800, 3500, 800}), 1000.0, o).size() == 1);
 }
