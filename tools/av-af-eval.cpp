@@ -150,9 +150,8 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    const av::nn::Model model = av::nn::Model::load_file(o.model);
-    av::nn::Engine engine(model, av::nn::default_backend());
-    av::pipeline::EngineClassifier classifier(engine);
+    ToolClassifier loaded(o.model);
+    av::pipeline::EngineClassifier& classifier = loaded.classifier;
     std::printf("AF by duration, %s, detected beats through pipeline::analyze(), threshold %.4f\n",
                 classifier.name().c_str(), o.threshold);
     std::vector<RecordData> data;

@@ -327,13 +327,11 @@ int main(int argc, char** argv) {
   try {
     const auto wallStart = std::chrono::steady_clock::now();
     const Options o = parse(argc, argv);
-    std::unique_ptr<av::nn::Model> model;
-    std::unique_ptr<av::nn::Engine> engine;
-    std::unique_ptr<av::pipeline::EngineClassifier> classifier;
+    std::unique_ptr<ToolClassifier> loaded;  // with --model
+    av::pipeline::EngineClassifier* classifier = nullptr;
     if (!o.model.empty()) {
-      model = std::make_unique<av::nn::Model>(av::nn::Model::load_file(o.model));
-      engine = std::make_unique<av::nn::Engine>(*model, av::nn::default_backend());
-      classifier = std::make_unique<av::pipeline::EngineClassifier>(*engine);
+      loaded = std::make_unique<ToolClassifier>(o.model);
+      classifier = &loaded->classifier;
     }
     if (classifier) {
       std::printf("Classification with %s (%s), beats %s through pipeline::analyze(), %.0f ms matching window%s\n",
@@ -356,7 +354,7 @@ int main(int argc, char** argv) {
     double seconds = 0, detectMs = 0, classifyMs = 0;
     json records = json::array();
     for (const std::string& name : o.records) {
-      const RecordResult r = evaluate(o, name, classifier.get());
+      const RecordResult r = evaluate(o, name, classifier);
       print_row(r.name.c_str(), r.lead.c_str(), r.all, classifier ? &r.classes : nullptr);
       total += r.all;
       totalWithoutFlutter += r.withoutFlutter;
@@ -393,7 +391,7 @@ int main(int argc, char** argv) {
     const double wallSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     std::printf("%zu records, %.1f h of signal, detection %.0f ms", o.records.size(), seconds / 3600.0, detectMs);
     if (classifier) std::printf(", classification %.0f ms (backend %s)", classifyMs,
-                                av::nn::backend_name(engine->backend()));
+                                av::nn::backend_name(loaded->engine.backend()));
     std::printf(", wall %.1f s\n", wallSec);
     std::optional<json> meta;
     if (classifier && o.referenceBeats) {

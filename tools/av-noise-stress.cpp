@@ -171,9 +171,8 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    const av::nn::Model model = av::nn::Model::load_file(o.model);
-    av::nn::Engine engine(model, av::nn::default_backend());
-    av::pipeline::EngineClassifier classifier(engine);
+    ToolClassifier loaded(o.model);
+    av::pipeline::EngineClassifier& classifier = loaded.classifier;
     if (o.clean) {
       std::vector<std::pair<double, std::string>> flagged;
       double sum = 0;

@@ -6,6 +6,22 @@
 #include <vector>
 
 #include "core/error.h"
+#include "nn/backend.h"
+#include "nn/engine.h"
+#include "nn/model.h"
+#include "pipeline/engine_classifier.h"
+
+// A model file loaded for a tool: the model, its engine on the default backend and the pipeline's classifier
+// over it (the members refer to each other, so the object stays where it is made).
+struct ToolClassifier {
+  explicit ToolClassifier(const std::string& path)
+      : model(av::nn::Model::load_file(path)), engine(model, av::nn::default_backend()), classifier(engine) {}
+  ToolClassifier(const ToolClassifier&) = delete;
+  ToolClassifier& operator=(const ToolClassifier&) = delete;
+  av::nn::Model model;
+  av::nn::Engine engine;
+  av::pipeline::EngineClassifier classifier;
+};
 
 // "v1", "v2", "v1-ds1", "v2-ds1" → models/arrhythminet-NAME.json (current folder, else the repository root two
 // levels above the executable); anything ending in .json is taken as a path.
