@@ -65,6 +65,13 @@ export async function openDemo(env, pathname = '/web/') {
 }
 
 /** The CLI's JSON analysis of a file: the reference a page must agree with. */
+// The demo's engine is up (the status line says Ready).
+export const waitDemoReady = (page) =>
+  page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+// The analysis of the loaded record is shown (the beat count is a number).
+export const waitBeatCount = (page, timeout = 60000) =>
+  page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout });
+
 export function cliAnalysis(file, ...args) {
   const out = execFileSync(process.execPath, [path.join(ROOT, 'src/js/cli.js'), 'analyze', file, '--format', 'json', ...args],
     { cwd: ROOT, maxBuffer: 256 << 20 });

@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis as cli, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis as cli, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 
 const DATA = path.join(ROOT, 'examples', 'data');
 const record119 = ['119.hea', '119.dat'].map((f) => path.join(DATA, f));
@@ -37,15 +37,13 @@ function readAtr(bytes) {
 const CODE = { N: 1, L: 2, R: 3, A: 8, V: 5 };
 
 async function waitReady(page) {
-  await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null,
-    { timeout: 30000 });
+  await waitDemoReady(page);
   // The engine started cleanly: no error notice, and its model named in the header.
   assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error-message').textContent());
   assert.match(await page.locator('#engine-info').textContent(), /^arrhythminet-\S+ · [\d,]+ parameters · /);
 }
-async function waitBeatCount(page) {
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null,
-    { timeout: 60000 });
+async function beatCount(page) {
+  await waitBeatCount(page);
   return Number(await page.getByTestId('beat-count').textContent());
 }
 async function download(page, buttonId, dir) {
@@ -65,7 +63,7 @@ test('record 119 (.hea + .dat) shows the CLI beat count, explains a beat and exp
   await waitReady(page);
   const t0 = Date.now();
   await page.setInputFiles('#file-input', record119);
-  const count = await waitBeatCount(page);
+  const count = await beatCount(page);
   console.log(`# record 119: ${count} beats shown ${((Date.now() - t0) / 1000).toFixed(1)} s after the upload; CLI: ${expected.summary.beatCount}`);
   assert.equal(count, expected.summary.beatCount);
   for (const c of ['N', 'V']) {
@@ -145,7 +143,7 @@ test('a bad file shows a coded error and the page keeps working', async () => {
 
   // Still usable: a good record loads afterwards and the error can be dismissed.
   await page.setInputFiles('#file-input', record119);
-  const count = await waitBeatCount(page);
+  const count = await beatCount(page);
   assert.equal(count, cli(path.join(DATA, '119.hea')).summary.beatCount);
   assert.equal(await page.locator('#error').isHidden(), true);
   assert.deepEqual(foreign, [], 'requests left the origin');
@@ -157,7 +155,7 @@ test('the bundled sample with its .atr shows agreement statistics, and the keybo
   const { page, foreign, errors } = await openDemo(env);
   await waitReady(page);
   await page.click('#load-sample');
-  assert.equal(await waitBeatCount(page), expected.summary.beatCount);
+  assert.equal(await beatCount(page), expected.summary.beatCount);
   await page.locator('#agreement-card').waitFor({ state: 'visible' });
   const se = await page.locator('.stat-value').first().textContent();
   assert.match(se, /^\d+\.\d\d %$/);
@@ -207,7 +205,7 @@ test('narrow screen: no horizontal scrolling, controls stay reachable', async ()
   await page.setViewportSize({ width: 390, height: 844 });
   await waitReady(page);
   await page.setInputFiles('#file-input', record119);
-  await waitBeatCount(page);
+  await beatCount(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'demo-narrow.png'), fullPage: true });
@@ -219,13 +217,13 @@ test('the model and lead selectors re-analyse and agree with the CLI', async () 
   const { page, foreign, errors } = await openDemo(env);
   await waitReady(page);
   await page.setInputFiles('#file-input', record119);
-  await waitBeatCount(page);
+  await beatCount(page);
   const status = () => page.locator('#status-text').textContent();
 
   await page.selectOption('#model-select', 'v2');
   await page.waitForFunction(() => /beats in/.test(document.getElementById('status-text').textContent) &&
     document.getElementById('summary-meta').textContent.includes('v2'), null, { timeout: 60000 });
-  assert.equal(await waitBeatCount(page), cli(path.join(DATA, '119.hea'), '--model', 'v2').summary.beatCount, await status());
+  assert.equal(await beatCount(page), cli(path.join(DATA, '119.hea'), '--model', 'v2').summary.beatCount, await status());
 
   const leads = await page.locator('#lead-select option').allTextContents();
   assert.ok(leads.length >= 2, `record 119 has two leads, the selector shows ${leads}`);
@@ -233,7 +231,7 @@ test('the model and lead selectors re-analyse and agree with the CLI', async () 
   await page.waitForFunction((name) => document.getElementById('chart-title').textContent.endsWith(name) &&
     /beats in/.test(document.getElementById('status-text').textContent), leads[1], { timeout: 60000 });
   const expected = cli(path.join(DATA, '119.hea'), '--model', 'v2', '--lead', '1');
-  assert.equal(await waitBeatCount(page), expected.summary.beatCount);
+  assert.equal(await beatCount(page), expected.summary.beatCount);
   assert.equal(expected.lead, leads[1]);
 
   // An inter-patient model (the worker loads it by name, like the CLI's --model with the file).
@@ -241,7 +239,7 @@ test('the model and lead selectors re-analyse and agree with the CLI', async () 
   await page.waitForFunction(() => document.getElementById('summary-meta').textContent.includes('v1-ds1'), null,
     { timeout: 60000 });
   const ds1 = cli(path.join(DATA, '119.hea'), '--model', path.join(ROOT, 'models/arrhythminet-v1-ds1.json'), '--lead', '1');
-  assert.equal(await waitBeatCount(page), ds1.summary.beatCount);
+  assert.equal(await beatCount(page), ds1.summary.beatCount);
   const shownV = await page.locator('#class-counts tr[data-class="V"] td:nth-child(2)').textContent();
   assert.equal(Number(shownV.replace(/,/g, '')), ds1.summary.counts.V);
   assert.deepEqual(foreign, [], 'requests left the origin');
@@ -261,7 +259,7 @@ test('dropping files on the page loads them like the file picker', async () => {
       document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
     }
   });
-  assert.equal(await waitBeatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
+  assert.equal(await beatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
   assert.equal(await page.locator('#drop-overlay').isHidden(), true);
   assert.deepEqual(foreign, [], 'requests left the origin');
   assert.deepEqual(errors, [], 'console errors');
@@ -280,7 +278,7 @@ test('cancel stops a running analysis and the page can analyse again', async () 
   assert.equal(await page.locator('#welcome').isVisible(), true);
   assert.equal(await page.locator('#error').isHidden(), true);
   await page.setInputFiles('#file-input', record119);
-  assert.equal(await waitBeatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
+  assert.equal(await beatCount(page), cli(path.join(DATA, '119.hea')).summary.beatCount);
   assert.deepEqual(foreign, [], 'requests left the origin');
   await page.close();
 });
@@ -288,7 +286,7 @@ test('cancel stops a running analysis and the page can analyse again', async () 
 test('the URL npm start prints (/web/?sample=100) loads and analyses sample record 100', async () => {
   const expected = cli(path.join(DATA, '100.hea'));
   const { page, foreign, errors } = await openDemo(env, '/web/?sample=100');
-  const count = await waitBeatCount(page);
+  const count = await beatCount(page);
   assert.equal(count, expected.summary.beatCount);
   assert.match(await page.locator('#record-name').textContent(), /^100 /);
   assert.deepEqual(foreign, []);

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
@@ -15,8 +15,6 @@ let env;
 test.before(async () => { env = await launch({ viewport: { width: 1440, height: 1000 } }); });
 test.after(async () => { await env?.close(); });
 
-const ready = (page) => page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
-const analysed = (page) => page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
 
 // WCAG 2 relative luminance and contrast of CSS rgb() colours; Machado et al. 2009 deuteranopia (severity 1).
 const rgb = (css) => css.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
@@ -37,9 +35,9 @@ test('rates are shown rounded: a CSV whose time column gives 360.0000026… Hz r
   const lines = ['time,MLII', ...Array.from(lead, (v, i) => `${(i / 360).toFixed(6)},${v.toFixed(4)}`)];
   writeFileSync(path.join(dir, 'rate.csv'), lines.join('\n') + '\n');
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   await page.setInputFiles('#file-input', path.join(dir, 'rate.csv'));
-  await analysed(page);
+  await waitBeatCount(page);
   const name = await page.locator('#record-name').textContent();
   assert.match(name, / · 360 Hz · /, name);
   const formatted = await page.evaluate(async () => {
@@ -60,14 +58,14 @@ test('a new CSV rate is applied to the CSV already open', async () => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'no-time.csv'), ['MLII', ...Array.from(lead, (v) => v.toFixed(4))].join('\n') + '\n');
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   await page.setInputFiles('#file-input', path.join(dir, 'no-time.csv'));
-  await analysed(page);
+  await waitBeatCount(page);
   assert.match(await page.locator('#record-name').textContent(), / · 360 Hz · 20 s$/);
   await page.fill('#csv-rate', '250');
   await page.locator('#csv-rate').dispatchEvent('change');
   await page.waitForFunction(() => / · 250 Hz · /.test(document.getElementById('record-name').textContent), null, { timeout: 30000 });
-  await analysed(page);
+  await waitBeatCount(page);
   assert.match(await page.locator('#record-name').textContent(), / · 250 Hz · 29 s$/, `${7200 / 250} s at 250 Hz`);
   const [, end] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
   assert.equal(end, 10 * 250, 'the strip opens on 10 s at the new rate');
@@ -78,7 +76,7 @@ test('a new CSV rate is applied to the CSV already open', async () => {
 
 test('two records dropped at once: the page asks which to open, and opens that one', async () => {
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   const files = ['100.hea', '100.dat', '100.atr', '119.hea', '119.dat'].map((f) => path.join(DATA, f));
   await page.setInputFiles('#file-input', files);
   const choice = page.getByTestId('record-choice');
@@ -89,7 +87,7 @@ test('two records dropped at once: the page asks which to open, and opens that o
   assert.equal(await page.evaluate(() => document.activeElement.textContent), '100');
   await page.screenshot({ path: path.join(ARTIFACTS, 'fixes-two-records.png') });
   await choice.locator('button', { hasText: '119' }).click();
-  await analysed(page);
+  await waitBeatCount(page);
   assert.match(await page.locator('#record-name').textContent(), /^119 · 360 Hz · /);
   assert.equal(Number(await page.getByTestId('beat-count').textContent()), cliAnalysis(record119[0]).summary.beatCount);
   assert.equal(await choice.isHidden(), true);
@@ -114,9 +112,9 @@ test('two records dropped at once: the page asks which to open, and opens that o
 test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the plot edge and goes no further', async () => {
   const expected = cliAnalysis(record119[0]);
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   await page.setInputFiles('#file-input', record119);
-  await analysed(page);
+  await waitBeatCount(page);
   await page.check('#paper-mode');
   await page.selectOption('#paper-gain', '20');
   const firstV = expected.beats.find((b) => b.label === 'V').sample;
@@ -149,9 +147,9 @@ test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the
 
 test('the 1 mV scale bar hides no trace: record 100 is drawn in the first 0.4 s beside it', async () => {
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   await page.click('#load-sample');
-  await analysed(page);
+  await waitBeatCount(page);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const dark = await page.locator('#detail').evaluate((c) => {
     const dpr = devicePixelRatio;
@@ -175,7 +173,7 @@ test('the 1 mV scale bar hides no trace: record 100 is drawn in the first 0.4 s 
 
 test('the drop zone opens the file chooser on click and on Enter', async () => {
   const { page } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   // A standing listener turns on file-chooser interception before the first click (waitForEvent alone can race it).
   const choosers = [];
   page.on('filechooser', (c) => choosers.push(c));
@@ -193,15 +191,15 @@ test('the drop zone opens the file chooser on click and on Enter', async () => {
   await page.focus('#dropzone');
   await page.keyboard.press('Enter');
   await (await next(2)).setFiles(record119);
-  await analysed(page);
+  await waitBeatCount(page);
   await page.close();
 });
 
 test('class chips have AA contrast, A and V stay apart for deuteranopes, and each class has its own marker', async () => {
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   await page.setInputFiles('#file-input', record119);
-  await analysed(page);
+  await waitBeatCount(page);
   const chips = await page.locator('#class-counts tbody tr').evaluateAll((rows) => rows.map((r) => {
     const s = getComputedStyle(r.querySelector('.chip'));
     return { cls: r.dataset.class, bg: s.backgroundColor, fg: s.color };
@@ -228,9 +226,9 @@ test('class chips have AA contrast, A and V stay apart for deuteranopes, and eac
 
 test('printing shows the findings on white, without the toolbar or any button', async () => {
   const { page, errors } = await openDemo(env);
-  await ready(page);
+  await waitDemoReady(page);
   await page.click('#load-sample');
-  await analysed(page);
+  await waitBeatCount(page);
   await page.emulateMedia({ media: 'print' });
   const s = await page.evaluate(() => ({
     topbar: getComputedStyle(document.querySelector('.topbar')).display,

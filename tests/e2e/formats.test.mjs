@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
@@ -76,9 +76,9 @@ for (const file of ['119-5min.csv', '119-5min.edf']) {
     const expected = cliCount(full);
     assert.ok(expected > 300, `five minutes of record 119 have more than 300 beats (CLI: ${expected})`);
     const { page, foreign, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.setInputFiles('#file-input', [full]);
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await waitBeatCount(page);
     assert.equal(Number(await page.getByTestId('beat-count').textContent()), expected);
     const leads = await page.locator('#lead-select option').allTextContents();
     assert.deepEqual(leads, ['MLII', 'V1']);

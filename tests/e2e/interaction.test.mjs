@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
@@ -16,9 +16,9 @@ test.before(async () => { env = await launch({ viewport: { width: 1440, height: 
 test.after(async () => { await env?.close(); });
 
 async function loadSample100(page) {
-  await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+  await waitDemoReady(page);
   await page.click('#load-sample');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+  await waitBeatCount(page);
 }
 const view = (page) => page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
 const caliper = (page) => page.locator('#detail').evaluate((c) => [Number(c.dataset.caliperStart), Number(c.dataset.caliperEnd)]);

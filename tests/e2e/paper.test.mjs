@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 
 const FIXTURE = `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">
 <div id="ruler" style="width:100mm;height:1px"></div>
@@ -118,9 +118,9 @@ test('the demo toggles paper mode: 25 mm/s and 10 mm/mV on the strip, the view s
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.click('#load-sample');
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await waitBeatCount(page);
     const mm = await page.evaluate(() => {
       const d = document.createElement('div');
       d.style.width = '100mm';

@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 
 const DATA = path.join(ROOT, 'examples', 'data');
 const record119 = ['119.hea', '119.dat'].map((f) => path.join(DATA, f));
@@ -13,9 +13,9 @@ test('phone: a tapped beat explains itself in a bottom sheet, in view with the b
   const env = await launch({ viewport: { width: 390, height: 844 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.setInputFiles('#file-input', record119);
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await waitBeatCount(page);
     await page.locator('#detail').scrollIntoViewIfNeeded();
     const [v0, v1] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
     const mid = (v0 + v1) / 2;
@@ -60,9 +60,9 @@ test('phone: two fingers spreading on the strip zoom in about the point between 
   const env = await launch({ viewport: { width: 390, height: 844 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.setInputFiles('#file-input', record119);
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await waitBeatCount(page);
     await page.locator('#detail').scrollIntoViewIfNeeded();
     const cdp = await env.context.newCDPSession(page);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
@@ -95,9 +95,9 @@ test('phone: beat labels do not overlap; non-N beats keep theirs, a beat too clo
   const env = await launch({ viewport: { width: 390, height: 844 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.setInputFiles('#file-input', record119);
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await waitBeatCount(page);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const [v0, v1] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
     // Which beats get a full pill: at least 20 CSS px from every other pill, non-N beats placed first.

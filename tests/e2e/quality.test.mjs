@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const FS = 360;
@@ -39,7 +39,7 @@ test.before(async () => {
 test.after(async () => { await env?.close(); });
 
 async function upload(page, file) {
-  await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+  await waitDemoReady(page);
   await page.setInputFiles('#file-input', [file]);
   await page.waitForFunction(() => /beats in/.test(document.getElementById('status-text').textContent), null, { timeout: 60000 });
   return Number(await page.getByTestId('beat-count').textContent());

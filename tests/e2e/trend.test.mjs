@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 
 const MITDB = path.join(ROOT, '..', 'shared', 'data', 'mitdb');
 const record232 = ['232.hea', '232.dat', '232.atr'].map((f) => path.join(MITDB, f));
@@ -22,9 +22,9 @@ test('record 232: the tachogram shows the longest RR where it is, and a click ju
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.setInputFiles('#file-input', record232);
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 90000 });
+    await waitBeatCount(page, 90000);
     const trend = page.getByTestId('hr-trend');
     assert.ok(Math.abs(Number(await trend.getAttribute('data-rr-max-ms')) - longest.ms) < 0.1);
     assert.equal(Number(await trend.getAttribute('data-rr-max-sample')), longest.sample);

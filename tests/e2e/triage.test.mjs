@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
 
 const MITDB = path.join(ROOT, '..', 'shared', 'data', 'mitdb');
 const record232 = ['232.hea', '232.dat', '232.atr'].map((f) => path.join(MITDB, f));
@@ -35,9 +35,9 @@ test('record 232: all events listed, sorted, filtered, with the longest pause an
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.setInputFiles('#file-input', record232);
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 90000 });
+    await waitBeatCount(page, 90000);
     const rows = () => page.locator('#events li:not(.pinned) button.event').evaluateAll((bs) => bs.map((b) => ({
       type: b.dataset.type, start: Number(b.dataset.start), dur: Number(b.dataset.durationSec), rate: Number(b.dataset.rate) })));
 
@@ -112,9 +112,9 @@ test("record 208: the summary shows the median beat's RR, QRS, QT and both QTc a
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
     const { page, errors } = await openDemo(env);
-    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
+    await waitDemoReady(page);
     await page.click('#load-sample');
-    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
+    await waitBeatCount(page);
     assert.match(await page.locator('#intervals').textContent(), /QT– \(too few steady N beats, or a T wave too flat to measure\)/);
     await page.click('button[data-sample="208"]');
     await page.waitForFunction(() => /^208/.test(document.querySelector('#summary-meta dd')?.textContent ?? '') && /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
