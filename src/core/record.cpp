@@ -5,22 +5,17 @@
 #include <string>
 #include <cmath>
 
+#include "core/ascii.h"
 #include "core/error.h"
 
 namespace av {
 
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string u(s);
-  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return u;
-}
-
 // Names that say a channel is an ECG lead (EDF labels such as "ECG II" or "EKG", WFDB descriptions such as
 // "V5", "ML II", "ECG1"); other channels (respiration, EEG, test signals) are not.
 bool looks_like_ecg(std::string_view name) {
-  const std::string u = upper(name);
+  const std::string u = ascii_upper(name);
   if (u.find("ECG") != std::string::npos || u.find("EKG") != std::string::npos) return true;
   static const char* kLeads[] = {"I", "II", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6",
                                  "MLI", "MLII", "MLIII", "ML II", "MV1", "MV2", "MV3", "MV4", "MV5", "MV6", "D1",
@@ -38,7 +33,7 @@ int default_lead_index(const Record& record) {
   // at the record's own rate, then lead 0.
   for (const char* want : {"MLII", "ML II", "II", "ECG II", "ECG LEAD II"})
     for (size_t i = 0; i < record.leads.size(); ++i)
-      if (upper(record.leads[i].name) == want) return static_cast<int>(i);
+      if (ascii_upper(record.leads[i].name) == want) return static_cast<int>(i);
   for (size_t i = 0; i < record.leads.size(); ++i)
     if (looks_like_ecg(record.leads[i].name)) return static_cast<int>(i);
   for (size_t i = 0; i < record.leads.size(); ++i)

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/error.h"
 #include "core/limits.h"
 #include "io/text_util.h"
@@ -76,11 +77,6 @@ class Fields {
   std::span<const uint8_t> b_;
 };
 
-std::string upper(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The onset (seconds from the file's start) of a data record: the first TAL of its first annotation signal,
 // "+<onset>\x14\x14\0" (EDF+ section 2.2.4). Returns false when the record has no such timekeeping TAL.
@@ -119,7 +115,7 @@ Record read_edf(std::span<const uint8_t> bytes) {
   const char* const kind = bdf ? "BDF" : "EDF";
 
   const int64_t headerBytes = f.integer(184, 8, "header size");
-  const std::string reserved = upper(f.text(192, 44));
+  const std::string reserved = ascii_upper(f.text(192, 44));
   const bool plus = reserved.rfind("EDF+", 0) == 0 || reserved.rfind("BDF+", 0) == 0;
   const bool discontinuous = plus && reserved.size() >= 5 && reserved[4] == 'D';
   int64_t records = f.integer(236, 8, "number of data records");
@@ -293,11 +289,11 @@ int find_ecg_lead(const Record& record) {
                                            "LEAD I", "LEAD II", "LEAD III"};
   // First a label that says ECG/EKG, then a standard lead name.
   for (size_t i = 0; i < record.leads.size(); ++i) {
-    const std::string l = upper(record.leads[i].name);
+    const std::string l = ascii_upper(record.leads[i].name);
     if (l.find("ECG") != std::string::npos || l.find("EKG") != std::string::npos) return static_cast<int>(i);
   }
   for (size_t i = 0; i < record.leads.size(); ++i) {
-    const std::string l = upper(record.leads[i].name);
+    const std::string l = ascii_upper(record.leads[i].name);
     for (const char* name : kLeadNames)
       if (l == name) return static_cast<int>(i);
   }

@@ -5,22 +5,18 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/ascii.h"
 #include "dsp/beats.h"
 #include "dsp/resample.h"
 
 namespace av::pipeline {
 namespace {
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Standard lead names other than the models' training lead (MIT-BIH MLII, i.e. lead II).
 bool other_standard_lead(const std::string& name) {
   static const char* kOther[] = {"I", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6", "MLI", "MLIII",
                                  "MV1", "MV2", "MV3", "MV4", "MV5", "MV6", "D1", "D3", "V"};
-  const std::string u = upper(name);
+  const std::string u = ascii_upper(name);
   return std::any_of(std::begin(kOther), std::end(kOther), [&](const char* o) { return u == o; });
 }
 
