@@ -2,17 +2,19 @@
 // (`(AFIB` stretches; `(AFL` stretches count neither way).
 //
 //   av-af-eval <wfdb dir> [--model v1-ctx|...|path.json] [--records 201,202 | --set DS1|DS2] [--loro]
-//              [--threshold x] [--json out.json]
+//              [--threshold x] [--p-wave-max p] [--json out.json]
 //
 // Each record goes through pipeline::analyze() as shipped (default model v1-ctx, detected beats); its AF
 // episodes are compared with the annotated ones. Per record: AF minutes annotated and detected, the
 // overlap, false AF minutes, duration Se and PPV; then the totals over the records.
 // --loro re-chooses the irregularity threshold leaving each record out (the best duration F1 over the other
-// records) and scores the left-out record with it: the figures a new record would get.
+// records) and scores the left-out record with it, together with the P-wave limit (pipeline/af_detect.h,
+// AfOptions::pWaveMax) from a grid that includes "off": the figures a new record would get.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,14 +42,20 @@ struct Options {
   std::vector<std::string> records;
   bool loro = false;
   double threshold = av::pipeline::AfOptions{}.threshold;
+  double pWaveMax = av::pipeline::AfOptions{}.pWaveMax;
+};
+
+struct Setting {
+  double threshold = 0, pWaveMax = 2;
 };
 
 struct RecordData {
   std::string name;
   double fs = 0;
   std::vector<av::pipeline::BeatLabel> beats;
-  std::vector<double> irregularity;
+  std::vector<double> irregularity, pWave;
   std::vector<Span> afib, afl;
+  std::vector<std::pair<std::string, Span>> rhythms;  // every annotated rhythm stretch
 };
 
 struct Score {
@@ -72,6 +80,7 @@ void rhythm_spans(const av::Record& rec, RecordData& d) {
   auto close = [&](int64_t end) {
     if (current == "(AFIB") d.afib.push_back({start, end});
     if (current == "(AFL") d.afl.push_back({start, end});
+    if (!current.empty()) d.rhythms.push_back({current, {start, end}});
   };
   for (const auto& a : rec.annotations) {
     if (a.code != kRhythmCode || a.aux.empty() || a.aux[0] != '(') continue;
@@ -82,11 +91,18 @@ void rhythm_spans(const av::Record& rec, RecordData& d) {
   close(static_cast<int64_t>(rec.length()));
 }
 
-Score score(const RecordData& d, double threshold) {
+std::vector<Span> found_af(const RecordData& d, const Setting& setting) {
   av::pipeline::AfOptions ao;
-  ao.threshold = threshold;
+  ao.threshold = setting.threshold;
+  ao.pWaveMax = setting.pWaveMax;
   std::vector<Span> found;
-  for (const auto& e : av::pipeline::af_episodes(d.beats, d.irregularity, d.fs, ao)) found.push_back({e.start, e.end});
+  for (const auto& e : av::pipeline::af_episodes(d.beats, av::pipeline::af_evidence(d.irregularity, d.pWave, ao), d.fs, ao))
+    found.push_back({e.start, e.end});
+  return found;
+}
+
+Score score(const RecordData& d, const Setting& setting) {
+  const std::vector<Span> found = found_af(d, setting);
   Score s;
   for (const Span& x : d.afib) s.truth += static_cast<double>(x.second - x.first) / d.fs;
   for (const Span& x : found) s.detected += static_cast<double>(x.second - x.first) / d.fs;
@@ -101,14 +117,18 @@ std::vector<double> threshold_grid() {
   return g;
 }
 
-double best_threshold(const std::vector<RecordData>& data, const std::string& leaveOut) {
-  double best = 0, bestF = -1;
-  for (double t : threshold_grid()) {
-    Score total;
-    for (const auto& d : data)
-      if (d.name != leaveOut) total.add(score(d, t));
-    if (total.f1() > bestF) bestF = total.f1(), best = t;
-  }
+std::vector<double> p_wave_grid() { return {2.0, 0.3, 0.4, 0.5, 0.6, 0.7}; }
+
+Setting best_setting(const std::vector<RecordData>& data, const std::string& leaveOut) {
+  Setting best;
+  double bestF = -1;
+  for (double p : p_wave_grid())
+    for (double t : threshold_grid()) {
+      Score total;
+      for (const auto& d : data)
+        if (d.name != leaveOut) total.add(score(d, {t, p}));
+      if (total.f1() > bestF) bestF = total.f1(), best = {t, p};
+    }
   return best;
 }
 
@@ -126,7 +146,10 @@ Options parse(int argc, char** argv) {
     else if (a == "--set") set = value();
     else if (a == "--loro") o.loro = true;
     else if (a == "--json") o.jsonPath = value();
-    else if (a == "--threshold") {
+    else if (a == "--p-wave-max") {
+      const std::string v = value();
+      try { o.pWaveMax = std::stod(v); } catch (...) { throw av::Error("usage", "--p-wave-max needs a number, got '" + v + "'"); }
+    } else if (a == "--threshold") {
       const std::string v = value();
       try { o.threshold = std::stod(v); } catch (...) { throw av::Error("usage", "--threshold needs a number, got '" + v + "'"); }
     } else if (!a.empty() && a[0] == '-') throw av::Error("usage", "unknown option " + a);
@@ -135,7 +158,7 @@ Options parse(int argc, char** argv) {
   }
   if (o.dir.empty())
     throw av::Error("usage", "av-af-eval <wfdb dir> [--model m] [--records a,b | --set DS1|DS2] [--loro] "
-                             "[--threshold x] [--json out.json]");
+                             "[--threshold x] [--p-wave-max p] [--json out.json]");
   if (!set.empty()) {
     if (set != "DS1" && set != "DS2") throw av::Error("usage", "--set must be DS1 or DS2, got '" + set + "'");
     o.records = set == "DS1" ? kDS1 : kDS2;
@@ -152,8 +175,8 @@ int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     ToolClassifier loaded(o.model);
     av::pipeline::EngineClassifier& classifier = loaded.classifier;
-    std::printf("AF by duration, %s, detected beats through pipeline::analyze(), threshold %.4f\n",
-                classifier.name().c_str(), o.threshold);
+    std::printf("AF by duration, %s, detected beats through pipeline::analyze(), threshold %.4f, P-wave limit %s\n",
+                classifier.name().c_str(), o.threshold, o.pWaveMax > 1 ? "off" : std::to_string(o.pWaveMax).c_str());
     std::vector<RecordData> data;
     for (const auto& name : o.records) {
       const av::Record rec = av::io::read_wfdb_file(o.dir + "/" + name + ".hea");
@@ -161,39 +184,71 @@ int main(int argc, char** argv) {
       RecordData d;
       d.name = name;
       d.fs = rec.sampleRate;
-      for (const auto& b : r.beats) d.beats.push_back({b.sample, b.modelLabel >= 0 ? b.modelLabel : b.label});
+      for (const auto& b : r.beats)
+        d.beats.push_back({b.sample, b.modelLabel >= 0 ? b.modelLabel : b.label, b.noisy, b.pWaveCorr});
       d.irregularity = av::pipeline::rr_irregularity(d.beats, d.fs, {});
+      d.pWave = av::pipeline::p_wave_presence(d.beats, {});
       rhythm_spans(rec, d);
       data.push_back(std::move(d));
     }
-    nlohmann::ordered_json out = {{"model", classifier.name()}, {"threshold", o.threshold}};
-    auto table = [&](const char* title, auto thresholdFor) {
-      std::printf("\n%s\n%-6s %9s %9s %9s %9s %7s %7s %9s\n", title, "record", "AF min", "found", "overlap",
-                  "false", "Se", "PPV", "threshold");
+    nlohmann::ordered_json out = {{"model", classifier.name()}, {"threshold", o.threshold},
+                                  {"pWaveMax", o.pWaveMax > 1 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.pWaveMax)}};
+    // The P-wave measure inside and outside the annotated AF (median over beats of each record's presence).
+    std::printf("\nmedian P-wave correlation (window median), in (AFIB / elsewhere:\n");
+    for (const auto& d : data) {
+      std::vector<double> in, outside;
+      for (size_t i = 0; i < d.beats.size(); ++i) {
+        if (!std::isfinite(d.pWave[i])) continue;
+        bool af = false;
+        for (const Span& x : d.afib) af = af || (d.beats[i].sample >= x.first && d.beats[i].sample < x.second);
+        (af ? in : outside).push_back(d.pWave[i]);
+      }
+      auto med = [](std::vector<double> v) {
+        if (v.empty()) return static_cast<double>(NAN);
+        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+        return v[v.size() / 2];
+      };
+      std::printf("  %-6s %6.3f / %6.3f\n", d.name.c_str(), med(in), med(outside));
+    }
+    auto table = [&](const char* title, auto settingFor) {
+      std::printf("\n%s\n%-6s %9s %9s %9s %9s %7s %7s %9s %7s\n", title, "record", "AF min", "found", "overlap",
+                  "false", "Se", "PPV", "threshold", "P max");
       Score total;
       double falseInNonAf = 0;
+      std::map<std::string, double> falseByRhythm;  // detected AF minutes by the annotated rhythm they lie in
       nlohmann::ordered_json rows = nlohmann::ordered_json::array();
       for (const auto& d : data) {
-        const double t = thresholdFor(d);
+        const Setting t = settingFor(d);
         const Score s = score(d, t);
         total.add(s);
         if (s.truth == 0) falseInNonAf += s.detected;
+        const std::vector<Span> found = found_af(d, t);
+        for (const auto& [rhythm, span] : d.rhythms)
+          if (rhythm != "(AFIB" && rhythm != "(AFL") falseByRhythm[rhythm] += overlap(found, {span}) / d.fs / 60;
         if (s.truth > 0 || s.detected > 0)
-          std::printf("%-6s %9.2f %9.2f %9.2f %9.2f %7.3f %7.3f %9.4f\n", d.name.c_str(), s.truth / 60,
-                      s.detected / 60, s.overlap / 60, (s.detected - s.overlap) / 60, s.se(), s.ppv(), t);
+          std::printf("%-6s %9.2f %9.2f %9.2f %9.2f %7.3f %7.3f %9.4f %7.2f\n", d.name.c_str(), s.truth / 60,
+                      s.detected / 60, s.overlap / 60, (s.detected - s.overlap) / 60, s.se(), s.ppv(), t.threshold,
+                      t.pWaveMax > 1 ? NAN : t.pWaveMax);
         rows.push_back({{"record", d.name}, {"afMin", s.truth / 60}, {"detectedMin", s.detected / 60},
-                        {"overlapMin", s.overlap / 60}, {"threshold", t}});
+                        {"overlapMin", s.overlap / 60}, {"threshold", t.threshold},
+                        {"pWaveMax", t.pWaveMax > 1 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.pWaveMax)}});
       }
       std::printf("%-6s %9.2f %9.2f %9.2f %9.2f %7.3f %7.3f\nfalse AF in records without annotated AF: %.2f min\n",
                   "total", total.truth / 60, total.detected / 60, total.overlap / 60,
                   (total.detected - total.overlap) / 60, total.se(), total.ppv(), falseInNonAf / 60);
+      std::printf("false AF minutes by annotated rhythm:");
+      for (const auto& [rhythm, minutes] : falseByRhythm)
+        if (minutes > 0.005) std::printf(" %s %.2f", rhythm.c_str(), minutes);
+      std::printf("\n");
       return nlohmann::ordered_json{{"records", rows}, {"se", total.se()}, {"ppv", total.ppv()},
                                     {"falseAfMinNonAf", falseInNonAf / 60}};
     };
-    out["shipped"] = table("Shipped threshold", [&](const RecordData&) { return o.threshold; });
+    out["shipped"] = table("Shipped settings", [&](const RecordData&) { return Setting{o.threshold, o.pWaveMax}; });
     if (o.loro) {
-      std::printf("\nbest threshold over all %zu records: %.4f\n", data.size(), best_threshold(data, ""));
-      out["loro"] = table("Leave-one-record-out threshold", [&](const RecordData& d) { return best_threshold(data, d.name); });
+      const Setting all = best_setting(data, "");
+      std::printf("\nbest over all %zu records: threshold %.4f, P-wave limit %.2f (above 1: off)\n", data.size(),
+                  all.threshold, all.pWaveMax);
+      out["loro"] = table("Leave-one-record-out settings", [&](const RecordData& d) { return best_setting(data, d.name); });
     }
     if (!o.jsonPath.empty()) std::ofstream(o.jsonPath) << out.dump(1) << "\n";
     return 0;

@@ -10,6 +10,7 @@ constexpr double kDefaultRrSec = 0.8;  // 75 bpm: an RR when a record has a sing
 constexpr double kMinRrSec = 0.15, kMaxRrSec = 4.0;
 constexpr float kLogClip = 2.0f;
 constexpr double kAmplitudeFloorMv = 0.05;
+constexpr int kPWaveMinBeats = 8;
 
 float clipped_log(double ratio) {
   return static_cast<float>(std::clamp(std::log(std::max(ratio, 1e-6)), -double(kLogClip), double(kLogClip)));
@@ -167,6 +168,9 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
     const double medianAmp = column_[static_cast<size_t>(k / 2)];
 
     f[kTemplateCorrQrs] = static_cast<float>(correlation(x, tmpl.data(), q0, q1));
+    const int p0 = std::max(0, window_.before - static_cast<int>(std::lround(0.24 * fs)));
+    const int p1 = std::max(p0 + 2, window_.before - static_cast<int>(std::lround(0.07 * fs)));
+    if (k >= kPWaveMinBeats) b.pWaveCorr = static_cast<float>(correlation(x, tmpl.data(), p0, p1));
     f[kTemplateCorrWindow] = static_cast<float>(correlation(x, tmpl.data(), 0, len));
     double se = 0, st = 0, mean = 0;
     for (int i = q0; i < q1; ++i) {

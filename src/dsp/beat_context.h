@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct ContextBeat {
   std::vector<float> raw;                       // the window as cut (spec.length() values, mV)
   std::vector<float> difference;                // (raw - template) / max(std(template), 0.05 mV); zeros without a template
   std::array<float, kContextFeatureCount> features{};
+  // Correlation of the P-wave region (-240 .. -70 ms) with the template's: high where every beat has the same
+  // P wave (sinus rhythm), near 0 where fibrillatory waves take its place. NaN until 8 beats are remembered.
+  // For the rhythm analysis, not a model input.
+  float pWaveCorr = std::numeric_limits<float>::quiet_NaN();
 };
 
 class BeatContextTracker {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace av::pipeline {
 namespace {
@@ -50,6 +51,40 @@ std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double 
     out[b] = quantile(window, options.quantile);
   }
   return out;
+}
+
+std::vector<double> p_wave_presence(const std::vector<BeatLabel>& beats, const AfOptions& options) {
+  const size_t n = beats.size();
+  std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> p;
+  std::vector<size_t> at;
+  for (size_t i = 0; i < n; ++i)
+    if (std::isfinite(beats[i].pWave) && !beats[i].noisy && beats[i].label != kV) {
+      p.push_back(beats[i].pWave);
+      at.push_back(i);
+    }
+  const size_t m = p.size();
+  if (m < kMinPairs) return out;
+  const size_t w = std::max<size_t>(1, std::min(options.windowBeats, m));
+  std::vector<double> window;
+  size_t next = 0;
+  for (size_t b = 0; b < n; ++b) {
+    while (next < m && at[next] < b) ++next;
+    size_t lo = next >= w / 2 ? next - w / 2 : 0;
+    const size_t hi = std::min(m, lo + w);
+    lo = hi >= w ? hi - w : 0;
+    window.assign(p.begin() + static_cast<std::ptrdiff_t>(lo), p.begin() + static_cast<std::ptrdiff_t>(hi));
+    out[b] = quantile(window, 0.5);
+  }
+  return out;
+}
+
+std::vector<double> af_evidence(std::vector<double> irregularity, const std::vector<double>& presence,
+                                const AfOptions& options) {
+  if (options.pWaveMax > 1) return irregularity;
+  for (size_t i = 0; i < irregularity.size() && i < presence.size(); ++i)
+    if (presence[i] >= options.pWaveMax) irregularity[i] = 0;
+  return irregularity;
 }
 
 std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const std::vector<double>& irregularity,

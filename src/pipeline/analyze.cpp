@@ -103,7 +103,7 @@ Summary summarize_beats(std::vector<BeatResult>& beats, double fs, int64_t lengt
     while (u < quality.unusable.size() && quality.unusable[u].end <= s) ++u;
     beats[i].noisy = u < quality.unusable.size() && quality.unusable[u].start <= s;
     quality.noisyBeats += beats[i].noisy;
-    labels[i] = {s, beats[i].label, beats[i].noisy};
+    labels[i] = {s, beats[i].label, beats[i].noisy, beats[i].pWaveCorr};
   }
   std::vector<size_t> relabelled;
   const std::vector<AfEpisode> af = find_af(labels, fs, options, &relabelled);

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,7 @@ struct BeatResult {
   bool noisy = false;  // inside a stretch of unusable signal
   int modelLabel = -1; // the classifier's own label when the rhythm changed it (A inside AF), else -1
   std::array<float, 5> probabilities{};
+  float pWaveCorr = std::numeric_limits<float>::quiet_NaN();  // dsp::ContextBeat::pWaveCorr (context models)
 };
 
 struct Timing {

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 
 namespace av::pipeline {
 
@@ -9,6 +10,7 @@ struct BeatLabel {
   int64_t sample = 0;
   int label = -1;
   bool noisy = false;
+  float pWave = std::numeric_limits<float>::quiet_NaN();  // P-wave correlation with the template, NaN if unknown
 };
 
 }  // namespace av::pipeline

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 #include "core/limits.h"
@@ -75,7 +76,7 @@ struct StreamAnalyzer::State {
 
   // Beats in final order waiting for a classifier batch, and the results so far.
   std::vector<int64_t> batchR;
-  std::vector<float> batchWindows, batchContext;
+  std::vector<float> batchWindows, batchContext, batchPWave;
   // Context models: channels per window, the model's features (indices into dsp::ContextFeature) and the
   // tracker that gives each beat its context (one beat of look-ahead); null for single-beat models.
   int channels = 1;
@@ -208,6 +209,7 @@ struct StreamAnalyzer::State {
     const size_t len = static_cast<size_t>(spec.length());
     if (!context) {
       batchR.push_back(r360);
+      batchPWave.push_back(std::numeric_limits<float>::quiet_NaN());
       batchWindows.resize(batchWindows.size() + len);
       dsp::zscore_window(raw, spec, batchWindows.data() + batchWindows.size() - len);
       if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
@@ -221,6 +223,7 @@ struct StreamAnalyzer::State {
     const size_t len = static_cast<size_t>(spec.length()), channelsLen = len * static_cast<size_t>(channels);
     for (dsp::ContextBeat& b : context->ready()) {
       batchR.push_back(b.r);
+      batchPWave.push_back(b.pWaveCorr);
       batchWindows.resize(batchWindows.size() + channelsLen);
       batchContext.resize(batchContext.size() + featureIndex.size());
       dsp::context_model_input(b, spec, channels, featureIndex, batchWindows.data() + batchWindows.size() - channelsLen,
@@ -247,10 +250,12 @@ struct StreamAnalyzer::State {
         beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
                                       beat.probabilities.begin());
       }
+      beat.pWaveCorr = batchPWave[i];
       outR.push_back(batchR[i]);
       result.beats.push_back(beat);
     }
     batchR.clear();
+    batchPWave.clear();
     batchWindows.clear();
     batchContext.clear();
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,36 @@ TEST_CASE("morphology context: template correlation, difference, amplitude and w
   CHECK(out[10].features[kQrsWidthSec] * 360.0 == Approx(28.3 + 0.5).margin(1.5));
 }
 
+TEST_CASE("P-wave correlation: high when every beat has the same P wave, low with fibrillatory waves", "[context][af]") {
+  const BeatWindowSpec spec;
+  // A P wave of 0.15 mV (sd 12 samples) 160 ms (58 samples) before the R peak on every beat; then 40 beats
+  // whose P region holds fibrillatory waves instead (a 6 Hz sine of random phase and amplitude).
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> phase(0, 2 * M_PI), amp(0.05, 0.12);
+  std::vector<int64_t> r;
+  std::vector<std::vector<float>> w;
+  for (int i = 0; i < 80; ++i) {
+    r.push_back(1000 + 300 * i);
+    std::vector<float> x = beat(spec, 1.0, 8);
+    const double ph = phase(rng), a = amp(rng);
+    for (int k = 0; k < spec.before - 20; ++k) {
+      const double t = k - (spec.before - 58);
+      x[static_cast<size_t>(k)] += static_cast<float>(i < 40 ? 0.15 * std::exp(-0.5 * t * t / 144.0)
+                                                            : a * std::sin(2 * M_PI * 6.0 * k / 360.0 + ph));
+    }
+    w.push_back(x);
+  }
+  const auto out = run(r, w);
+  // Undefined until 8 beats are remembered.
+  for (int i = 0; i < 8; ++i) CHECK(std::isnan(out[static_cast<size_t>(i)].pWaveCorr));
+  for (int i = 8; i < 40; ++i) CHECK(out[static_cast<size_t>(i)].pWaveCorr > 0.99f);
+  // Once the template (median of the previous 24) holds only fibrillatory beats, their P regions no longer
+  // match it: the mean correlation over the last 16 beats is far from 1.
+  double mean = 0;
+  for (int i = 64; i < 80; ++i) mean += out[static_cast<size_t>(i)].pWaveCorr / 16.0;
+  CHECK(mean < 0.5);
+}
+
 TEST_CASE("context inputs of the chunked analysis are the same at every chunk size", "[context][stream]") {
   const std::string path = std::string(AV_SOURCE_DIR) + "/examples/data/208.hea";
   const Record rec = io::read_wfdb_file(path);
@@ -132,15 +163,26 @@ TEST_CASE("context inputs of the chunked analysis are the same at every chunk si
     o.chunkSeconds = 1e9;
     const pipeline::StreamRecordInfo info{rec.name, rec.leads[0].name, lead,
                                           beat_annotation_samples(rec.annotations, static_cast<int64_t>(rec.length()))};
-    pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &whole, o);
+    const pipeline::Result wholeResult =
+        pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &whole, o);
     REQUIRE(whole.context.size() > 2500 * kContextFeatureCount);
     for (double chunk : {3.7, 60.0}) {
       INFO("chunk " << chunk << " s");
       pipeline::InputRecorder part(2);
       o.chunkSeconds = chunk;
-      pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &part, o);
+      const pipeline::Result partResult =
+          pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &part, o);
       REQUIRE(part.context == whole.context);
       REQUIRE(part.windows == whole.windows);
+      // The P-wave measure of the rhythm analysis too (NaN for the first beats).
+      REQUIRE(partResult.beats.size() == wholeResult.beats.size());
+      size_t finite = 0;
+      for (size_t i = 0; i < partResult.beats.size(); ++i) {
+        const float a = partResult.beats[i].pWaveCorr, b = wholeResult.beats[i].pWaveCorr;
+        REQUIRE((a == b || (std::isnan(a) && std::isnan(b))));
+        finite += std::isfinite(a);
+      }
+      CHECK(finite + 8 >= partResult.beats.size());
     }
   }
 }

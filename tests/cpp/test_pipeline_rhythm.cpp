@@ -169,6 +169,30 @@ TEST_CASE("frequent ventricular ectopy and sinus arrhythmia are not AF", "[pipel
   CHECK(find_af(s, 1000.0, SummaryOptions{}).empty());
 }
 
+TEST_CASE("an irregular stretch whose beats share a P wave is not AF; one without P waves is", "[pipeline][af]") {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> jitter(-8, 8), chaos(450, 1150);
+  std::vector<int64_t> rr;
+  for (int k = 0; k < 300; ++k) rr.push_back(800 + jitter(rng));
+  for (int k = 0; k < 300; ++k) rr.push_back(chaos(rng));
+  for (int k = 0; k < 300; ++k) rr.push_back(800 + jitter(rng));
+  auto b = from_rr(rr);
+  // Irregular, but the P waves stay (e.g. frequent atrial ectopy with sinus P waves): no AF.
+  for (auto& x : b) x.pWave = 0.9f;
+  CHECK(find_af(b, 1000.0, SummaryOptions{}).empty());
+  // The P waves vanish in the irregular stretch: AF there.
+  for (size_t i = 300; i <= 600; ++i) b[i].pWave = 0.1f;
+  const auto af = find_af(b, 1000.0, SummaryOptions{});
+  REQUIRE(af.size() == 1);
+  CHECK(std::abs(af[0].start - b[300].sample) < 15000);
+  CHECK(std::abs(af[0].end - b[600].sample) < 15000);
+  // With the limit off, the P waves do not count.
+  for (auto& x : b) x.pWave = 0.9f;
+  SummaryOptions off;
+  off.af.pWaveMax = 2.0;
+  CHECK(find_af(b, 1000.0, off).size() == 1);
+}
+
 TEST_CASE("AF on MIT-BIH records matches their (AFIB rhythm annotations by duration", "[pipeline][af][mitdb]") {
   // Annotated AF: the (AFIB stretches of the .atr, from each rhythm change to the next; (AFL stretches
   // count neither way.
