@@ -79,7 +79,7 @@ def main():
             for variant in ("v1", "v2"):
                 for protocol in ("paper", "interpatient"):
                     extra = (["--calibration-from", cv_path] if protocol == "interpatient" else ["--calibrate"]) + \
-                        ["--synth-a", "0.1", "--dropout", "0.5"]
+                        ["--synth-a", "0.1", "--dropout", "0.5", "--noise-aug", "0.5"]
                     run_dir, metrics = train_ctx.main(["--model", variant, "--protocol", protocol, "--epochs", "2",
                                                        "--max-batches", "3", "--batch", "64", "--subset", "300",
                                                        "--data", data, "--out", runs] + extra)

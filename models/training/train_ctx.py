@@ -80,9 +80,10 @@ def epoch_indices(train_idx, labels, cap, balance, rng):
 
 
 class Augmenter:
-    def __init__(self, names, stretch, rr_jitter, amp_jitter, synth_a=0.0):
+    def __init__(self, names, stretch, rr_jitter, amp_jitter, synth_a=0.0, noise=0.0):
         self.names = names
         self.stretch, self.rr_jitter, self.amp_jitter, self.synth_a = stretch, rr_jitter, amp_jitter, synth_a
+        self.noise = noise
         self.k = {n: i for i, n in enumerate(names)}
 
     def premature(self, ctx, labels, rng):
@@ -108,6 +109,28 @@ class Augmenter:
         labels[pick] = 3
         return ctx, labels
 
+    def recording_noise(self, x0, rng):
+        """Noise of real recordings on a share `noise` of the beats, at an EC57-style SNR drawn from U(6, 24) dB
+        against the window's QRS peak-to-peak (S = A^2 / 8): electrode motion (a smoothed random walk with an
+        occasional step, so low-frequency and step-like) or muscle artifact (white noise lightly smoothed, so
+        broadband). Added to both channels (the difference channel shares the window's units closely)."""
+        b, w = x0.shape
+        q0, q1 = max(0, an.WINDOW_BEFORE - 36), min(w, an.WINDOW_BEFORE + 54)
+        amp = x0[:, q0:q1].max(axis=1) - x0[:, q0:q1].min(axis=1)
+        snr = rng.uniform(6, 24, size=b)
+        rms = amp / (np.sqrt(8) * 10 ** (snr / 20))
+        walk = np.cumsum(rng.normal(size=(b, w)), axis=1)
+        k = 24
+        walk = np.apply_along_axis(lambda r: np.convolve(r, np.ones(k) / k, mode="same"), 1, walk)
+        steps = (rng.random(b) < 0.3)[:, None] * (np.arange(w)[None, :] >= rng.integers(0, w, size=(b, 1)))
+        em = walk - walk.mean(axis=1, keepdims=True) + steps * rng.normal(0, 2 * walk.std(axis=1, keepdims=True) + 1e-6)
+        white = rng.normal(size=(b, w + 2))
+        ma = (white[:, :-2] + white[:, 1:-1] + white[:, 2:]) / 3
+        noise = np.where((rng.random(b) < 0.5)[:, None], em, ma)
+        noise = noise - noise.mean(axis=1, keepdims=True)
+        noise = noise / np.maximum(noise.std(axis=1, keepdims=True), 1e-6) * rms[:, None]
+        return (noise * (rng.random(b) < self.noise)[:, None]).astype(np.float32)
+
     def __call__(self, x, ctx, rng):
         """x [B, C, W] (channel 0 z-scored), ctx [B, F] raw features."""
         b, c, w = x.shape
@@ -122,6 +145,8 @@ class Augmenter:
         t = np.linspace(-1.0, 1.0, w, dtype=np.float32)
         x = x + rng.normal(0, 0.3, size=(b, c, 1)).astype(np.float32) * t
         x = x + rng.normal(0, 1, size=(b, c, w)).astype(np.float32) * rng.uniform(0, 0.05, size=(b, 1, 1)).astype(np.float32)
+        if self.noise > 0:
+            x = x + self.recording_noise(x[:, 0], rng)[:, None, :]
         x[:, 0] = an.zscore(x[:, 0])
         if c > 1:
             x[:, 1:] *= np.exp(rng.normal(0, self.amp_jitter, size=(b, 1, 1))).astype(np.float32)
@@ -175,7 +200,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     rng = np.random.default_rng(args.seed + 1)
-    aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter, args.synth_a)
+    aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter, args.synth_a, args.noise_aug)
     steps_per_epoch = -(-len(epoch_indices(train_idx, labels, args.cap, args.balance, np.random.default_rng(0))) // args.batch)
     if args.max_batches:
         steps_per_epoch = min(steps_per_epoch, args.max_batches)
@@ -265,10 +290,13 @@ def main(argv=None):
     ap.add_argument("--dropout", type=float, default=0.0, help="dropout on the pooled waveform features (training)")
     ap.add_argument("--synth-a", type=float, default=0.0,
                     help="share of each batch's N beats turned into synthetic A beats (premature RR context)")
+    ap.add_argument("--noise-aug", type=float, default=0.0,
+                    help="share of training beats given electrode-motion or muscle noise at 6-24 dB SNR")
     ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
     ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
     ap.add_argument("--calibrate", action="store_true",
                     help="paper protocol: per-class logit offsets chosen on the validation split (macro-F1)")
+    ap.add_argument("--save-oof", help="cv: write the out-of-fold logits of every epoch (npz) for post-processing studies")
     ap.add_argument("--folds", default="", help="cv: comma-separated fold numbers to run (default all)")
     ap.add_argument("--max-batches", type=int, default=0, help="smoke test: batches per epoch")
     ap.add_argument("--subset", type=int, default=0, help="smoke test: at most this many beats per class")
@@ -295,14 +323,14 @@ def main(argv=None):
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
-              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "lr": args.lr, "batch": args.batch,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "lr": args.lr, "batch": args.batch,
               "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 
     if args.protocol == "cv":
         folds = cv_folds()
         run_folds = [int(f) for f in args.folds.split(",")] if args.folds else list(range(CV_FOLDS))
-        oof_labels, oof_logits, per_fold = [], [], []
+        oof_labels, oof_logits, per_fold, oof_rows = [], [], [], []
         for f in run_folds:
             val_recs = folds[f]
             train_recs = [r for r in DS1 if r not in val_recs]
@@ -313,6 +341,7 @@ def main(argv=None):
                 continue
             _, hist, vlogits, _, _ = fit(args, data, tr, va, log_prefix=f"fold {f} ")
             oof_labels.append(labels[va])
+            oof_rows.append(va)
             oof_logits.append(np.stack(vlogits))  # [epochs, n, 5]
             per_fold.append({"fold": f, "validationRecords": val_recs, "history": hist})
         y = np.concatenate(oof_labels)
@@ -320,6 +349,10 @@ def main(argv=None):
         pooled = [metrics_from_confusion(confusion(y, lg[e].argmax(1))) for e in range(lg.shape[0])]
         best_epoch = int(np.argmax([m["macroF1"] for m in pooled])) + 1
         offsets, cal_f1 = calibrate_bias(lg[best_epoch - 1], y)
+        if args.save_oof:
+            rows = np.concatenate(oof_rows)
+            np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows],
+                                samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets)
         cal = metrics_from_confusion(confusion(y, (lg[best_epoch - 1] + offsets).argmax(1)))
         summary = lambda m: {"accuracy": m["accuracy"], "macroF1": m["macroF1"],  # noqa: E731
                              **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
@@ -405,7 +438,9 @@ def main(argv=None):
         "augmentation": None if args.no_augment else (
             f"time stretch x U({1 - args.stretch:g}, {1 + args.stretch:g}) and shift +-{SHIFT} samples (both "
             f"channels), baseline tilt sd 0.3, noise sd U(0, 0.05), difference-channel gain and amplitude-ratio "
-            f"jitter sd {args.amp_jitter}, RR jitter sd {args.rr_jitter} (log units)"),
+            f"jitter sd {args.amp_jitter}, RR jitter sd {args.rr_jitter} (log units)" + (
+                f"; electrode-motion or muscle noise at U(6, 24) dB SNR on {args.noise_aug:g} of the beats"
+                if args.noise_aug > 0 else "")),
         "optimizer": {"name": "AdamW", "lr": args.lr, "weightDecay": args.weight_decay, "batch": args.batch,
                       "schedule": "linear warm-up, cosine to 1 %"},
         "loss": "cross-entropy", "epochs": args.epochs, "epochsRun": len(hist), "selectedEpoch": chosen,

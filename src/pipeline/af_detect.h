@@ -22,7 +22,7 @@ struct AfOptions {
   double quantile = 0.3;
   // Chosen over the 48 MIT-BIH records with pWaveMax; `av-af-eval --loro` re-chooses both leaving each
   // record out.
-  double threshold = 0.05;
+  double threshold = 0.045;
   double minEpisodeSec = 30.0;
   double maxRrSec = 3.0;  // longer intervals are gaps or pauses and take no part
   // P waves: where the median P-wave correlation (BeatLabel::pWave) of the nearest windowBeats beats reaches
