@@ -113,23 +113,29 @@ Score score(const RecordData& d, const Setting& setting) {
 
 std::vector<double> threshold_grid() {
   std::vector<double> g;
-  for (int k = 0; k <= 32; ++k) g.push_back(0.03 + 0.0025 * k);
+  for (int k = 0; k <= 36; ++k) g.push_back(0.02 + 0.0025 * k);
   return g;
 }
 
 std::vector<double> p_wave_grid() { return {2.0, 0.3, 0.4, 0.5, 0.6, 0.7}; }
 
+// The setting of the best duration F1 over the records (all but leaveOut). Where several thresholds tie (a
+// plateau, as when the P-wave limit does the work), the middle of the plateau, not its edge.
 Setting best_setting(const std::vector<RecordData>& data, const std::string& leaveOut) {
-  Setting best;
+  std::vector<std::pair<Setting, double>> scored;
   double bestF = -1;
   for (double p : p_wave_grid())
     for (double t : threshold_grid()) {
       Score total;
       for (const auto& d : data)
         if (d.name != leaveOut) total.add(score(d, {t, p}));
-      if (total.f1() > bestF) bestF = total.f1(), best = {t, p};
+      scored.push_back({{t, p}, total.f1()});
+      bestF = std::max(bestF, total.f1());
     }
-  return best;
+  std::vector<Setting> ties;
+  for (const auto& [s, f] : scored)
+    if (f >= bestF - 1e-12 && (ties.empty() || s.pWaveMax == ties.front().pWaveMax)) ties.push_back(s);
+  return ties[ties.size() / 2];
 }
 
 Options parse(int argc, char** argv) {
