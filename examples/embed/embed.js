@@ -1,8 +1,8 @@
 // Embedding ArrhythmiaVision in a dashboard: the analyzer runs in a Web Worker, the package's strip chart draws
-// the record, and the page shows the result in its own tiles and lists. From npm the two imports are
-// 'arrhythmiavision/worker' and 'arrhythmiavision/chart' (with an import map or a bundler).
-import { createWorkerAnalyzer } from '../../src/js/worker.js';
-import { StripChart } from '../../src/js/chart.js';
+// the record, and the page shows the result in its own tiles and lists. The imports use the package's npm names;
+// index.html's import map resolves them (a bundler would do the same from node_modules).
+import { createWorkerAnalyzer } from 'arrhythmiavision/worker';
+import { StripChart } from 'arrhythmiavision/chart';
 
 const $ = (id) => document.getElementById(id);
 const MAX_EVENTS = 100;
