@@ -19,8 +19,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 namespace av::nn {
 struct Graph;
 }
@@ -29,9 +27,14 @@ namespace av::explain {
 
 class GradcamHead {
  public:
-  // meta: the model metadata JSON; weights: every float of the weight file. layer: the feature layer's name,
-  // or empty for meta["explain"]["gradcamLayer"]. Throws av::Error("model_invalid" | "explain_unsupported").
-  GradcamHead(const nlohmann::json& meta, const float* weights, size_t count, const std::string& layer = {});
+  // The network after the Grad-CAM layer (explain/gradcam_tail.h) and where that layer's positions sit.
+  struct Tail;
+  struct Geometry {
+    int channels = 0, length = 0, window = 0;  // C and L' of the feature maps, input samples
+    double offset = 0.0, jump = 1.0;           // receptive-field centre of position 0, and step
+  };
+  // From a tail built elsewhere (the tests' reading of a model file: tests/cpp/gradcam_from_json.h).
+  GradcamHead(Tail&& tail, std::string layer, const Geometry& geometry);
   // From an engine's graph (BatchNorm already folded, activations fused): the tail is every op after the one
   // that produces `layer`. Defined in gradcam_graph.cpp.
   GradcamHead(const nn::Graph& graph, const std::string& layer);
@@ -64,7 +67,6 @@ class GradcamHead {
   std::vector<double> logits(const float* features, const float* context = nullptr) const;
 
  private:
-  struct Tail;
   std::vector<std::vector<double>> forward(const float* features, const float* context,
                                            std::vector<std::pair<int, int>>& shapes) const;
   Tail* tail_ = nullptr;

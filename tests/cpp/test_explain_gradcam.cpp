@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "explain/gradcam.h"
+#include "gradcam_from_json.h"
 
 using namespace av::explain;
 using nlohmann::json;
@@ -62,7 +63,7 @@ TEST_CASE("Grad-CAM with GAP + dense after the layer weights channels by W[c,k] 
   size_t count = 0;
   const json meta = tiny_model(false, count);
   const auto w = weights_for(count);
-  GradcamHead head(meta, w.data(), w.size());
+  GradcamHead head = gradcam_head_from_json(meta, w.data(), w.size());
   REQUIRE(head.channels() == 2);
   REQUIRE(head.featureLength() == 8);  // floor((16 + 2 - 3) / 2) + 1
   CHECK(head.centreOffset() == 0.0);   // kernel 3, padding 1: position t is centred on input sample 2t
@@ -110,7 +111,7 @@ TEST_CASE("Grad-CAM backpropagates exactly through layers between the capture po
   auto w = weights_for(count);
   // Give batchnorm a positive variance.
   for (size_t i = 8 + 21 + 9; i < 8 + 21 + 12; ++i) w[i] = 0.5f + std::fabs(w[i]);
-  GradcamHead head(meta, w.data(), w.size());
+  GradcamHead head = gradcam_head_from_json(meta, w.data(), w.size());
   std::vector<float> A(16);
   for (int i = 0; i < 16; ++i) A[i] = 0.3f + std::fabs(std::cos(1.3 * i));
   for (int c = 0; c < 3; ++c) {
@@ -132,9 +133,9 @@ TEST_CASE("Grad-CAM rejects models it cannot read", "[explain]") {
   json meta = tiny_model(false, count);
   auto w = weights_for(count);
   meta["explain"]["gradcamLayer"] = "nope";
-  CHECK_THROWS_AS(GradcamHead(meta, w.data(), w.size()), av::Error);
+  CHECK_THROWS_AS(gradcam_head_from_json(meta, w.data(), w.size()), av::Error);
   meta = tiny_model(false, count);
-  CHECK_THROWS_AS(GradcamHead(meta, w.data(), w.size() - 1), av::Error);  // dense bias beyond the weights
+  CHECK_THROWS_AS(gradcam_head_from_json(meta, w.data(), w.size() - 1), av::Error);  // dense bias beyond the weights
   meta["explain"]["gradcamLayer"] = "gap";
-  CHECK_THROWS_AS(GradcamHead(meta, w.data(), w.size()), av::Error);  // not a feature map
+  CHECK_THROWS_AS(gradcam_head_from_json(meta, w.data(), w.size()), av::Error);  // not a feature map
 }

@@ -19,6 +19,7 @@
 #include "io/files.h"
 #include "nn/engine.h"
 #include "nn/model.h"
+#include "gradcam_from_json.h"
 
 using namespace av;
 using namespace av::explain;
@@ -100,7 +101,7 @@ TEST_CASE("Grad-CAM matches PyTorch (hooks + autograd) on the reference windows 
     const std::string bin = slurp(kModels / (name + ".bin"));
     const auto meta = read_json(kModels / (name + ".json"));
     // Two independent routes to the tail: the engine's folded graph and the raw layer list + weights.
-    GradcamHead fromJson(meta, reinterpret_cast<const float*>(bin.data()), bin.size() / 4);
+    GradcamHead fromJson = gradcam_head_from_json(meta, reinterpret_cast<const float*>(bin.data()), bin.size() / 4);
     double absSum = 0.0;
     for (size_t i = 0; i < bin.size() / 4; ++i) absSum += std::fabs(reinterpret_cast<const float*>(bin.data())[i]);
     INFO("models/reference/" << name << ".gradcam.json was made from other weights: rerun "

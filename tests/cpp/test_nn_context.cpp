@@ -24,6 +24,7 @@
 #include "context_fixture.h"
 #include "backend_agreement.h"
 #include "error_code.h"
+#include "gradcam_from_json.h"
 #include "explain/explainer.h"
 #include "explain/gradcam.h"
 #include "explain/record_explainer.h"
@@ -133,7 +134,7 @@ TEST_CASE("context model: Grad-CAM through the context head matches PyTorch auto
   for (size_t i = 0; i < fx.bin.size() / 4; ++i) absSum += std::fabs(w[i]);
   INFO("the fixture's gradcam.json was made from other weights: regenerate the fixture (tests/fixtures/context-model/README.md)");
   REQUIRE(fx.cams.at("weightsAbsSum").get<double>() == Approx(absSum).epsilon(1e-9));
-  explain::GradcamHead fromJson(fx.meta, w, fx.bin.size() / 4);
+  explain::GradcamHead fromJson = explain::gradcam_head_from_json(fx.meta, w, fx.bin.size() / 4);
   CHECK(fromJson.contextFeatures() == 14);
   for (nn::Backend kind : backends()) {
     INFO("backend " << nn::backend_name(kind));
