@@ -125,7 +125,7 @@ export function initSummaryView(state, chart) {
       ['Ventricular (V)', `${num(s.burden?.V ?? 0, 2)} % · ${perHour(s.counts?.V ?? 0)}`],
       ['Atrial (A)', `${num(s.burden?.A ?? 0, 2)} % · ${perHour(s.counts?.A ?? 0)}`],
       ['AF', `${num(s.af?.burdenPercent ?? 0, 1)} % of the time · ${s.af?.episodes?.length ?? 0} episodes`,
-        'RR irregularity over 128 beats; A labels inside AF count as N'],
+        'RR irregularity over 128 beats and (context models) absent P waves; A labels inside AF count as N'],
     ]);
 
     state.events = summaryEvents(result, fs);

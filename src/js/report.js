@@ -196,7 +196,7 @@ function afEpisodes(s, maxRows) {
     N(span(e.endSec - e.startSec)), N(num(e.meanBpm)), N(int(e.beats))]);
   const body = eps.length ? table([N('#'), 'Start', 'End', N('Duration'), N('Mean bpm'), N('Beats')], rows, ' id="af-episodes" class="list"')
     : '<p class="note">No AF episode was detected.</p>';
-  return `<section><h2>AF episodes</h2><p class="note" data-testid="af-count">${plural(eps.length, 'episode')}, from the irregularity of the RR intervals.</p>` +
+  return `<section><h2>AF episodes</h2><p class="note" data-testid="af-count">${plural(eps.length, 'episode')}, from the irregularity of the RR intervals and, with a context model, the absence of P waves.</p>` +
     `${body}${hidden(eps.length, rows.length, 'episodes')}</section>`;
 }
 
