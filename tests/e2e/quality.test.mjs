@@ -108,7 +108,12 @@ test('unusable stretches: the quality line, shading on the overview and the stri
   assert.ok(count(clear, WHITE) > clear.length / 2, `the strip is shaded at ${before} s, which is usable`);
 
   // Noisy beats: hollow (white inside the marker) where a beat outside the stretches is filled with its class colour.
-  const noisy = expected.beats.find((b) => b.noisy && b.sample > q.unusable[1].startSec * FS + 2 * FS);
+  // The noisy beat with the most room around it, so that it gets a labelled marker (radius 8).
+  const bs = expected.beats;
+  const room = (i) => Math.min(bs[i].sample - (bs[i - 1]?.sample ?? -Infinity), (bs[i + 1]?.sample ?? Infinity) - bs[i].sample);
+  const candidates = bs.map((b, i) => i).filter((i) => bs[i].noisy && bs[i].sample > (q.unusable[1].startSec + 2) * FS &&
+                                                      bs[i].sample < (q.unusable[1].endSec - 2) * FS);
+  const noisy = bs[candidates.reduce((a, i) => (room(i) > room(a) ? i : a))];
   const clean = expected.beats.find((b) => !b.noisy && b.sample > 250 * FS);
   const markerInside = async (beat) => {
     await page.click('#zoom-10s');
@@ -116,10 +121,11 @@ test('unusable stretches: the quality line, shading on the overview and the stri
     await nextFrame(page);
     const v = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
     const bx = ((beat.sample - v[0]) / (v[1] - v[0])) * det.width;
+    // Inside a labelled marker (radius 8), left of its letter (within about 4 px of the centre).
     return page.evaluate(({ bx }) => {
       const c = document.getElementById('detail');
       const dpr = c.width / c.clientWidth;
-      const d = c.getContext('2d').getImageData(Math.round((bx - 5) * dpr), Math.round(12 * dpr), 1, 1).data;
+      const d = c.getContext('2d').getImageData(Math.round((bx - 6) * dpr), Math.round(12 * dpr), 1, 1).data;
       return [d[0], d[1], d[2]];
     }, { bx });
   };
