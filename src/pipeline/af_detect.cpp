@@ -19,6 +19,27 @@ double quantile(std::vector<double>& v, double q) {
   return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
+// For every beat 0..n-1: the quantile q of the `windowBeats` values nearest to it (values[k] belongs to beat
+// at[k], in order), or `none` when fewer than kMinPairs values exist in the whole record.
+std::vector<double> centred_quantile(const std::vector<double>& values, const std::vector<size_t>& at, size_t n,
+                                     size_t windowBeats, double q, double none) {
+  std::vector<double> out(n, none);
+  const size_t m = values.size();
+  if (m < kMinPairs) return out;
+  const size_t w = std::max<size_t>(1, std::min(windowBeats, m));
+  std::vector<double> window;
+  size_t next = 0;  // first value at or after the beat
+  for (size_t b = 0; b < n; ++b) {
+    while (next < m && at[next] < b) ++next;
+    size_t lo = next >= w / 2 ? next - w / 2 : 0;
+    const size_t hi = std::min(m, lo + w);
+    lo = hi >= w ? hi - w : 0;
+    window.assign(values.begin() + static_cast<std::ptrdiff_t>(lo), values.begin() + static_cast<std::ptrdiff_t>(hi));
+    out[b] = quantile(window, q);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double fs, const AfOptions& options) {
@@ -37,25 +58,11 @@ std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double 
     d.push_back(std::fabs(b - a) / (0.5 * (a + b)));
     centre.push_back(i);
   }
-  const size_t m = d.size();
-  if (m < kMinPairs) return out;
-  const size_t w = std::max<size_t>(1, std::min(options.windowBeats, m));
-  std::vector<double> window;
-  size_t next = 0;  // first pair centred at or after the beat
-  for (size_t b = 0; b < n; ++b) {
-    while (next < m && centre[next] < b) ++next;
-    size_t lo = next >= w / 2 ? next - w / 2 : 0;
-    const size_t hi = std::min(m, lo + w);
-    lo = hi >= w ? hi - w : 0;
-    window.assign(d.begin() + static_cast<std::ptrdiff_t>(lo), d.begin() + static_cast<std::ptrdiff_t>(hi));
-    out[b] = quantile(window, options.quantile);
-  }
-  return out;
+  return centred_quantile(d, centre, n, options.windowBeats, options.quantile, -1.0);
 }
 
 std::vector<double> p_wave_presence(const std::vector<BeatLabel>& beats, const AfOptions& options) {
   const size_t n = beats.size();
-  std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());
   std::vector<double> p;
   std::vector<size_t> at;
   for (size_t i = 0; i < n; ++i)
@@ -63,20 +70,7 @@ std::vector<double> p_wave_presence(const std::vector<BeatLabel>& beats, const A
       p.push_back(beats[i].pWave);
       at.push_back(i);
     }
-  const size_t m = p.size();
-  if (m < kMinPairs) return out;
-  const size_t w = std::max<size_t>(1, std::min(options.windowBeats, m));
-  std::vector<double> window;
-  size_t next = 0;
-  for (size_t b = 0; b < n; ++b) {
-    while (next < m && at[next] < b) ++next;
-    size_t lo = next >= w / 2 ? next - w / 2 : 0;
-    const size_t hi = std::min(m, lo + w);
-    lo = hi >= w ? hi - w : 0;
-    window.assign(p.begin() + static_cast<std::ptrdiff_t>(lo), p.begin() + static_cast<std::ptrdiff_t>(hi));
-    out[b] = quantile(window, 0.5);
-  }
-  return out;
+  return centred_quantile(p, at, n, options.windowBeats, 0.5, std::numeric_limits<double>::quiet_NaN());
 }
 
 std::vector<double> af_evidence(std::vector<double> irregularity, const std::vector<double>& presence,
