@@ -35,7 +35,6 @@
 namespace {
 
 using Span = std::pair<int64_t, int64_t>;
-constexpr int kRhythmCode = 28;  // WFDB "+" rhythm change; the rhythm is in aux
 
 struct Options {
   std::string dir, model = "v1-ctx", jsonPath;
@@ -73,22 +72,13 @@ double overlap(const std::vector<Span>& a, const std::vector<Span>& b) {
   return t;
 }
 
-// The annotated stretches of one rhythm, from each rhythm change to the next (or the record's end).
+// The annotated rhythm stretches; (AFIB and (AFL kept apart for the scores.
 void rhythm_spans(const av::Record& rec, RecordData& d) {
-  std::string current;
-  int64_t start = 0;
-  auto close = [&](int64_t end) {
-    if (current == "(AFIB") d.afib.push_back({start, end});
-    if (current == "(AFL") d.afl.push_back({start, end});
-    if (!current.empty()) d.rhythms.push_back({current, {start, end}});
-  };
-  for (const auto& a : rec.annotations) {
-    if (a.code != kRhythmCode || a.aux.empty() || a.aux[0] != '(') continue;
-    close(a.sample);
-    current = a.aux;
-    start = a.sample;
+  for (const auto& r : av::rhythm_stretches(rec.annotations, static_cast<int64_t>(rec.length()))) {
+    if (r.rhythm == "(AFIB") d.afib.push_back({r.start, r.end});
+    if (r.rhythm == "(AFL") d.afl.push_back({r.start, r.end});
+    d.rhythms.push_back({r.rhythm, {r.start, r.end}});
   }
-  close(static_cast<int64_t>(rec.length()));
 }
 
 std::vector<Span> found_af(const RecordData& d, const Setting& setting) {

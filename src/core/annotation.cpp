@@ -73,4 +73,15 @@ std::vector<int64_t> beat_annotation_samples(const std::vector<Annotation>& anno
   return positions;
 }
 
+std::vector<RhythmStretch> rhythm_stretches(const std::vector<Annotation>& annotations, int64_t length) {
+  constexpr int kRhythmChange = 28;  // "+"
+  std::vector<RhythmStretch> out;
+  for (const auto& a : annotations) {
+    if (a.code != kRhythmChange || a.aux.empty() || a.aux[0] != '(') continue;
+    if (!out.empty()) out.back().end = a.sample;
+    out.push_back({a.aux, a.sample, length});
+  }
+  return out;
+}
+
 }  // namespace av

@@ -26,6 +26,15 @@ bool is_beat_annotation(int code);
 // Sorted sample positions of the beat annotations that lie inside a record of `length` samples.
 std::vector<int64_t> beat_annotation_samples(const std::vector<Annotation>& annotations, int64_t length);
 
+// One stretch of a rhythm annotation: WFDB rhythm changes ("+" with aux "(AFIB", "(N", ...) run from each
+// change to the next, the last one to the record's end.
+struct RhythmStretch {
+  std::string rhythm;  // the aux text, e.g. "(AFIB"
+  int64_t start = 0, end = 0;
+};
+// The rhythm stretches of the annotations of a record of `length` samples, in order.
+std::vector<RhythmStretch> rhythm_stretches(const std::vector<Annotation>& annotations, int64_t length);
+
 // The five classes the models know, in model output order.
 inline constexpr const char* kClassSymbols[5] = {"N", "L", "R", "A", "V"};
 // Class index 0..4 for a beat code of class N, L, R, A or V; -1 for every other code.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace av::pipeline {
 namespace {
@@ -79,6 +80,12 @@ std::vector<double> af_evidence(std::vector<double> irregularity, const std::vec
   for (size_t i = 0; i < irregularity.size() && i < presence.size(); ++i)
     if (presence[i] >= options.pWaveMax) irregularity[i] = 0;
   return irregularity;
+}
+
+std::vector<double> af_evidence(const std::vector<BeatLabel>& beats, double fs, const AfOptions& options) {
+  std::vector<double> irregularity = rr_irregularity(beats, fs, options);
+  if (options.pWaveMax > 1) return irregularity;  // the P-wave presence is not needed
+  return af_evidence(std::move(irregularity), p_wave_presence(beats, options), options);
 }
 
 std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const std::vector<double>& irregularity,

@@ -49,6 +49,9 @@ std::vector<double> p_wave_presence(const std::vector<BeatLabel>& beats, const A
 std::vector<double> af_evidence(std::vector<double> irregularity, const std::vector<double>& pWavePresence,
                                 const AfOptions& options);
 
+// Both together, as the pipeline uses them: the RR irregularity, with the P-wave evidence when pWaveMax is on.
+std::vector<double> af_evidence(const std::vector<BeatLabel>& beats, double sampleRate, const AfOptions& options);
+
 // AF episodes from the irregularity of rr_irregularity() (or af_evidence()).
 std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const std::vector<double>& irregularity,
                                    double sampleRate, const AfOptions& options);

@@ -91,10 +91,7 @@ std::vector<Episode> patterns(const std::vector<BeatLabel>& beats, size_t period
 std::vector<AfEpisode> find_af(std::vector<BeatLabel>& beats, double fs, const SummaryOptions& options,
                                std::vector<size_t>* relabelled) {
   if (!(fs > 0)) return {};
-  const std::vector<double> evidence =
-      options.af.pWaveMax > 1 ? rr_irregularity(beats, fs, options.af)
-                              : af_evidence(rr_irregularity(beats, fs, options.af), p_wave_presence(beats, options.af), options.af);
-  std::vector<AfEpisode> episodes = af_episodes(beats, evidence, fs, options.af);
+  std::vector<AfEpisode> episodes = af_episodes(beats, af_evidence(beats, fs, options.af), fs, options.af);
   if (!options.afRelabel) return episodes;
   for (const AfEpisode& e : episodes)
     for (size_t i = e.firstBeat; i <= e.lastBeat; ++i)

@@ -201,3 +201,18 @@ TEST_CASE("annotations in a finer time resolution are brought to the record's sa
   REQUIRE(r.annotations.size() == 1);
   CHECK(r.annotations[0].sample == 180);
 }
+
+TEST_CASE("rhythm stretches run from each rhythm change to the next, the last to the record's end", "[io][annotation]") {
+  std::vector<av::Annotation> a(5);
+  a[0] = {10, 28, 0, 0, 0, "(N", ""};
+  a[1] = {50, 1, 0, 0, 0, "", ""};       // a beat: not a rhythm change
+  a[2] = {300, 28, 0, 0, 0, "(AFIB", ""};
+  a[3] = {400, 28, 0, 0, 0, "note", ""};  // a "+" whose aux names no rhythm
+  a[4] = {700, 28, 0, 0, 0, "(N", ""};
+  const auto r = av::rhythm_stretches(a, 1000);
+  REQUIRE(r.size() == 3);
+  CHECK((r[0].rhythm == "(N" && r[0].start == 10 && r[0].end == 300));
+  CHECK((r[1].rhythm == "(AFIB" && r[1].start == 300 && r[1].end == 700));
+  CHECK((r[2].rhythm == "(N" && r[2].start == 700 && r[2].end == 1000));
+  CHECK(av::rhythm_stretches({}, 1000).empty());
+}

@@ -29,18 +29,11 @@ std::string mitdb(const std::string& name) { return std::string(AV_MITDB_DIR) + 
 
 using Spans = std::vector<std::pair<int64_t, int64_t>>;
 
-// The stretches of one rhythm in the .atr, from each rhythm change to the next (or the record's end).
+// The stretches of one rhythm in the .atr (core/annotation.h).
 Spans rhythm_spans(const av::Record& rec, const std::string& rhythm) {
   Spans out;
-  std::string current;
-  int64_t start = 0;
-  for (const auto& a : rec.annotations)
-    if (a.code == 28 && !a.aux.empty() && a.aux[0] == '(') {
-      if (current == rhythm) out.push_back({start, a.sample});
-      current = a.aux;
-      start = a.sample;
-    }
-  if (current == rhythm) out.push_back({start, static_cast<int64_t>(rec.length())});
+  for (const auto& r : av::rhythm_stretches(rec.annotations, static_cast<int64_t>(rec.length())))
+    if (r.rhythm == rhythm) out.push_back({r.start, r.end});
   return out;
 }
 
