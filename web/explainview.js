@@ -1,19 +1,16 @@
 // Drawing of explanations: a beat window with its Grad-CAM heat and SHAP segment bars, and the per-class panels
 // (mean Grad-CAM and mean |SHAP| over the class's average beat).
 
+import { fitCanvas } from '../src/js/chart-draw.js';
+
 const POS = '#dc2626';   // SHAP: pushes towards the explained class
 const NEG = '#2563eb';   // SHAP: pushes away from it
 
 function setup(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
-  const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
-  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, w, h);
-  return { ctx, W: w, H: h, dpr };
+  const fitted = fitCanvas(canvas);
+  fitted.ctx.fillStyle = '#fff';
+  fitted.ctx.fillRect(0, 0, fitted.W, fitted.H);
+  return fitted;
 }
 
 /** Heat colour for a value in [0, 1]: transparent → amber → red. */

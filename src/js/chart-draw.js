@@ -2,6 +2,20 @@
 // annotation row, the 1 mV scale bar and the per-class marker shapes.
 import { rangeMinMax } from './signal.js';
 
+/**
+ * Sizes a canvas's backing store to its CSS size at the device pixel ratio (only when it changed, which clears
+ * it) and resets the transform: the context, the size in device pixels and the ratio.
+ */
+export function fitCanvas(canvas) {
+  const dpr = window.devicePixelRatio || 1;
+  const W = Math.max(1, Math.round(canvas.clientWidth * dpr));
+  const H = Math.max(1, Math.round(canvas.clientHeight * dpr));
+  if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  return { ctx, W, H, dpr };
+}
+
 const GRID_MINOR = '#f6dede';
 const GRID_MAJOR = '#ecb9b9';
 

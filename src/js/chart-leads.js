@@ -2,7 +2,7 @@
 // gutter), so that all leads pan and zoom together. In paper mode every strip is at the paper's speed and gain;
 // otherwise each lead is scaled to its own robust range. Strips only show; the chart above takes the pointer.
 import { robustRange } from './signal.js';
-import { drawTrace, drawFreeGrid, chartTheme } from './chart-draw.js';
+import { drawTrace, drawFreeGrid, chartTheme, fitCanvas } from './chart-draw.js';
 import { drawPaperGrid } from './chart-paper.js';
 
 const STRIP_CSS_HEIGHT = 110;
@@ -55,12 +55,7 @@ export class LeadStack {
   #draw(strip) {
     const { chart } = this;
     const c = strip.canvas;
-    const dpr = window.devicePixelRatio || 1;
-    const W = Math.max(1, Math.round(c.clientWidth * dpr));
-    const H = Math.max(1, Math.round(c.clientHeight * dpr));
-    if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
-    const ctx = c.getContext('2d');
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    const { ctx, W, H, dpr } = fitCanvas(c);
     const theme = chartTheme(c);
     ctx.fillStyle = theme.paper;
     ctx.fillRect(0, 0, W, H);

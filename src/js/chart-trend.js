@@ -2,6 +2,8 @@
 // every beat as a dot (top band; long pauses stand out at the top), the mean heart rate per bin as a line (bottom
 // band), event ticks along the bottom and the chart's current view; a click or drag moves the chart there.
 
+import { fitCanvas } from './chart-draw.js';
+
 const EVENT_COLORS = { Pause: '#b45309', 'V run': '#c43c00', 'V couplet': '#c43c00', 'V flutter': '#7f1d1d', AF: '#9b3f95', 'A run': '#0062c4' };
 
 export class HrTrend {
@@ -51,12 +53,7 @@ export class HrTrend {
 
   #draw() {
     const c = this.canvas;
-    const dpr = window.devicePixelRatio || 1;
-    const W = Math.max(1, Math.round(c.clientWidth * dpr));
-    const H = Math.max(1, Math.round(c.clientHeight * dpr));
-    if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
-    const ctx = c.getContext('2d');
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    const { ctx, W, H, dpr } = fitCanvas(c);
     ctx.fillStyle = '#f8fafc';
     ctx.fillRect(0, 0, W, H);
     const d = this.data;

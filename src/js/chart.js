@@ -5,7 +5,7 @@
 // calipers (calipers.js) measure intervals; the drawing helpers are in chart-draw.js.
 import { robustRange } from './signal.js';
 import { formatTime } from './format.js';
-import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath, pillLayout, chartTheme } from './chart-draw.js';
+import { drawTrace, denseTicks, drawReference, drawScaleBar, drawFreeGrid, markerPath, pillLayout, chartTheme, fitCanvas } from './chart-draw.js';
 import { PX_PER_MM, paperScale, gutterCss, drawPaperGrid, drawCalibration } from './chart-paper.js';
 import { Calipers } from './calipers.js';
 import { listenPinch } from './chart-pinch.js';
@@ -233,12 +233,7 @@ export class StripChart {
 
   // ---------------------------------------------------------------------------------------------------------------
   #resize() {
-    const dpr = window.devicePixelRatio || 1;
-    for (const c of [this.overview, this.detail]) {
-      const w = Math.max(1, Math.round(c.clientWidth * dpr));
-      const h = Math.max(1, Math.round(c.clientHeight * dpr));
-      if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
-    }
+    for (const c of [this.overview, this.detail]) fitCanvas(c);
     if (this.paper && this.samples) this.setView(this.view.start, this.view.end); else this.redraw();
   }
 
