@@ -2,7 +2,7 @@
 // (`(AFIB` stretches; `(AFL` stretches count neither way).
 //
 //   av-af-eval <wfdb dir> [--model v1-ctx|...|path.json] [--records 201,202 | --set DS1|DS2] [--loro]
-//              [--threshold x] [--p-wave-max p] [--json out.json]
+//              [--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir]
 //
 // Each record goes through pipeline::analyze() as shipped (default model v1-ctx, detected beats); its AF
 // episodes are compared with the annotated ones. Per record: AF minutes annotated and detected, the
@@ -10,6 +10,8 @@
 // --loro re-chooses the irregularity threshold leaving each record out (the best duration F1 over the other
 // records) and scores the left-out record with it, together with the P-wave limit (pipeline/af_detect.h,
 // AfOptions::pWaveMax) from a grid that includes "off": the figures a new record would get.
+// --beats-csv writes <dir>/<record>.csv, one row per beat with its label, the AF measures and the annotated
+// rhythm, for looking at where the detector goes wrong.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -37,7 +39,7 @@ namespace {
 using Span = std::pair<int64_t, int64_t>;
 
 struct Options {
-  std::string dir, model = "v1-ctx", jsonPath;
+  std::string dir, model = "v1-ctx", jsonPath, beatsCsvDir;
   std::vector<std::string> records;
   bool loro = false;
   double threshold = av::pipeline::AfOptions{}.threshold;
@@ -128,6 +130,26 @@ Setting best_setting(const std::vector<RecordData>& data, const std::string& lea
   return ties[ties.size() / 2];
 }
 
+void write_beats_csv(const RecordData& d, const Options& o) {
+  const char* kLabels = "NLRAV";
+  std::ofstream f(o.beatsCsvDir + "/" + d.name + ".csv");
+  if (!f) throw av::Error("io", "cannot write " + o.beatsCsvDir + "/" + d.name + ".csv");
+  av::pipeline::AfOptions ao;
+  ao.threshold = o.threshold;
+  ao.pWaveMax = o.pWaveMax;
+  const std::vector<double> evidence = av::pipeline::af_evidence(d.irregularity, d.pWave, ao);
+  f << "sample,timeSec,label,noisy,pWave,irregularity,pWavePresence,evidence,rhythm\n";
+  size_t r = 0;
+  for (size_t i = 0; i < d.beats.size(); ++i) {
+    const auto& b = d.beats[i];
+    while (r + 1 < d.rhythms.size() && d.rhythms[r].second.second <= b.sample) ++r;
+    const bool in = r < d.rhythms.size() && b.sample >= d.rhythms[r].second.first && b.sample < d.rhythms[r].second.second;
+    f << b.sample << ',' << static_cast<double>(b.sample) / d.fs << ',' << (b.label >= 0 && b.label < 5 ? kLabels[b.label] : '?')
+      << ',' << (b.noisy ? 1 : 0) << ',' << b.pWave << ',' << d.irregularity[i] << ',' << d.pWave[i] << ','
+      << evidence[i] << ',' << (in ? d.rhythms[r].first : "") << '\n';
+  }
+}
+
 Options parse(int argc, char** argv) {
   Options o;
   std::string set;
@@ -142,6 +164,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--set") set = value();
     else if (a == "--loro") o.loro = true;
     else if (a == "--json") o.jsonPath = value();
+    else if (a == "--beats-csv") o.beatsCsvDir = value();
     else if (a == "--p-wave-max") {
       const std::string v = value();
       try { o.pWaveMax = std::stod(v); } catch (...) { throw av::Error("usage", "--p-wave-max needs a number, got '" + v + "'"); }
@@ -154,7 +177,7 @@ Options parse(int argc, char** argv) {
   }
   if (o.dir.empty())
     throw av::Error("usage", "av-af-eval <wfdb dir> [--model m] [--records a,b | --set DS1|DS2] [--loro] "
-                             "[--threshold x] [--p-wave-max p] [--json out.json]");
+                             "[--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir]");
   if (!set.empty()) {
     if (set != "DS1" && set != "DS2") throw av::Error("usage", "--set must be DS1 or DS2, got '" + set + "'");
     o.records = set == "DS1" ? kDS1 : kDS2;
@@ -185,6 +208,7 @@ int main(int argc, char** argv) {
       d.irregularity = av::pipeline::rr_irregularity(d.beats, d.fs, {});
       d.pWave = av::pipeline::p_wave_presence(d.beats, {});
       rhythm_spans(rec, d);
+      if (!o.beatsCsvDir.empty()) write_beats_csv(d, o);
       data.push_back(std::move(d));
     }
     nlohmann::ordered_json out = {{"model", classifier.name()}, {"threshold", o.threshold},

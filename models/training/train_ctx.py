@@ -168,7 +168,7 @@ class Augmenter:
 
 
 def make_model(args, features):
-    model = an.init_weights(an.ArrhythmiNet(args.model, in_channels=args.channels, context=features), args.seed)
+    model = an.init_weights(an.ArrhythmiNet(args.model, in_channels=args.channels, context=features), args.init_seed)
     model.dropout = args.dropout
     return model
 
@@ -188,7 +188,7 @@ def predict_logits(model, data, idx, norm, batch=4096):
 def fit(args, data, train_idx, val_idx, log_prefix=""):
     """Trains one model; returns (model with the epoch of best validation macro-F1 or the last epoch,
     history, per-epoch validation logits, feature normalization)."""
-    torch.manual_seed(args.seed)
+    torch.manual_seed(args.init_seed)
     labels = data["labels"]
     features = data["ctx"].shape[1]
     model = make_model(args, features)
@@ -199,7 +199,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
     no_decay = [p for n, p in model.named_parameters() if p.dim() <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
-    rng = np.random.default_rng(args.seed + 1)
+    rng = np.random.default_rng(args.init_seed + 1)
     aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter, args.synth_a, args.noise_aug)
     steps_per_epoch = -(-len(epoch_indices(train_idx, labels, args.cap, args.balance, np.random.default_rng(0))) // args.batch)
     if args.max_batches:
@@ -270,7 +270,8 @@ def main(argv=None):
     ap.add_argument("--model", choices=["v1", "v2"], required=True)
     ap.add_argument("--protocol", choices=["cv", "interpatient", "paper"], required=True)
     ap.add_argument("--epochs", type=int, default=16)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="the split (paper protocol), and by default the training")
+    ap.add_argument("--init-seed", type=int, help="weights, batch order and augmentation (default: --seed)")
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--out", default=os.path.join(HERE, "runs"))
     ap.add_argument("--name")
@@ -301,6 +302,8 @@ def main(argv=None):
     ap.add_argument("--max-batches", type=int, default=0, help="smoke test: batches per epoch")
     ap.add_argument("--subset", type=int, default=0, help="smoke test: at most this many beats per class")
     args = ap.parse_args(argv)
+    if args.init_seed is None:
+        args.init_seed = args.seed
     t_start = time.time()
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
@@ -324,7 +327,7 @@ def main(argv=None):
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
               "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "lr": args.lr, "batch": args.batch,
-              "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "model": args.model,
+              "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "initSeed": args.init_seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 
     if args.protocol == "cv":
@@ -432,7 +435,7 @@ def main(argv=None):
                  "V, inputs from tools/av-export-beats (the product's own chunked analysis and context features)",
                  "file": os.path.relpath(os.path.abspath(args.data), os.path.join(HERE, "..", "..")),
                  "beats": int(labels.size)},
-        "split": split_info, "seed": args.seed, "counts": counts,
+        "split": split_info, "seed": args.seed, "initSeed": args.init_seed, "counts": counts,
         "balancing": {"method": f"per epoch at most {args.cap} beats of a class, smaller classes oversampled "
                       f"with replacement up to {args.balance} x {args.cap}"},
         "augmentation": None if args.no_augment else (

@@ -59,7 +59,18 @@ std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double 
     d.push_back(std::fabs(b - a) / (0.5 * (a + b)));
     centre.push_back(i);
   }
-  return centred_quantile(d, centre, n, options.windowBeats, options.quantile, -1.0);
+  out = centred_quantile(d, centre, n, options.windowBeats, options.quantile, -1.0);
+  // Usable pairs among the windowBeats beats [b − w/2, b + w/2) around each beat, by a running count.
+  const size_t w = std::max<size_t>(1, options.windowBeats);
+  std::vector<size_t> usableBefore(n + 1, 0);  // usable pairs centred before beat k
+  for (size_t c : centre) usableBefore[c + 1] = 1;
+  for (size_t k = 0; k < n; ++k) usableBefore[k + 1] += usableBefore[k];
+  for (size_t b = 0; b < n; ++b) {
+    const size_t lo = b >= w / 2 ? b - w / 2 : 0, hi = std::min(n, b + (w - w / 2));
+    const double share = static_cast<double>(usableBefore[hi] - usableBefore[lo]) / static_cast<double>(w);
+    if (share < options.minUsableShare) out[b] = 0;
+  }
+  return out;
 }
 
 std::vector<double> p_wave_presence(const std::vector<BeatLabel>& beats, const AfOptions& options) {
@@ -105,6 +116,7 @@ std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const st
     if (!out.empty()) i = std::max(i, out.back().lastBeat + 1);
     const size_t j = std::min(n - 1, last + widen);
     k = last + 1;
+    if (i > j) continue;  // inside the previous episode's widened end
     const double seconds = static_cast<double>(beats[j].sample - beats[i].sample) / fs;
     if (seconds >= options.minEpisodeSec) {
       AfEpisode e;

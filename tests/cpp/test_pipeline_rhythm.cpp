@@ -281,3 +281,30 @@ TEST_CASE("the pauses of record 232 are its reference RR intervals of 2 s or mor
   CHECK(r.summary.pauses.size() == expected);
   CHECK(gotFlagged == flagged);
 }
+
+TEST_CASE("an irregular stretch made mostly of ectopic beats is not AF: too few usable RR pairs", "[pipeline][af]") {
+  // Chaotic RR throughout, but in every 10 beats only 3 successive ones are not V: one usable pair in 10,
+  // a share of 0.1 against AfOptions::minUsableShare 0.3.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> chaos(450, 1150);
+  std::vector<BeatLabel> b{{0, 0}};
+  for (int k = 1; k < 900; ++k) b.push_back({b.back().sample + chaos(rng), k % 10 < 3 ? 0 : 4});
+  CHECK(find_af(b, 1000.0, SummaryOptions{}).empty());
+  SummaryOptions ungated;
+  ungated.af.minUsableShare = 0;  // the pairs left are irregular, so without the gate they make AF
+  CHECK(!find_af(b, 1000.0, ungated).empty());
+}
+
+TEST_CASE("an irregular run inside the previous episode's widened end joins it", "[pipeline][af]") {
+  // 215 beats; irregular at 100..200 and again at 206..210. The first episode is widened by
+  // (0.5 − 0.3) · 128 ≈ 26 beats to the record's last beat, so the second run lies inside it.
+  std::vector<BeatLabel> b;
+  for (int k = 0; k < 215; ++k) b.push_back({static_cast<int64_t>(k) * 800, 0});
+  std::vector<double> irregularity(b.size(), 0.0);
+  for (size_t k = 100; k <= 200; ++k) irregularity[k] = 0.2;
+  for (size_t k = 206; k <= 210; ++k) irregularity[k] = 0.2;
+  const auto af = af_episodes(b, irregularity, 1000.0, AfOptions{});
+  REQUIRE(af.size() == 1);
+  CHECK(af[0].firstBeat == 74);
+  CHECK(af[0].lastBeat == 214);
+}
