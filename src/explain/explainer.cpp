@@ -30,7 +30,7 @@ std::vector<float> pick(const std::vector<float>& values, const std::vector<int>
 
 }  // namespace
 
-Options parse_options(const nlohmann::json& j, const std::vector<std::string>& classes) {
+Options parse_options(const nlohmann::ordered_json& j, const std::vector<std::string>& classes) {
   Options o;
   if (j.is_null()) return o;
   if (!j.is_object()) bad_option("options must be an object");
@@ -110,7 +110,7 @@ nlohmann::ordered_json to_json(const Explanation& e) {
   return j;
 }
 
-std::vector<float> background_context_of(const nlohmann::json& meta, int features) {
+std::vector<float> background_context_of(const nlohmann::ordered_json& meta, int features) {
   const auto ex = meta.find("explain");
   if (ex == meta.end() || !ex->is_object()) return {};
   const auto it = ex->find("backgroundContext");

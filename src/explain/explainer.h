@@ -60,7 +60,7 @@ struct Explanation {
 
 // Parses {method, segments, baseline, classIndex|label, samples, seed} (all optional) as the JS API passes
 // them. Throws av::Error("explain_invalid_option").
-Options parse_options(const nlohmann::json& options, const std::vector<std::string>& classes);
+Options parse_options(const nlohmann::ordered_json& options, const std::vector<std::string>& classes);
 
 // values as a plain array; the JS side turns it into a Float32Array. SHAP adds contextPlayers
 // ([{name, features: [names], value, beatValues, baselineValues}]) when there are any, and negligible: true when set.
@@ -68,7 +68,7 @@ nlohmann::ordered_json to_json(const Explanation& e);
 
 // explain.backgroundContext of a model's metadata (models/FORMAT.md): `features` floats, or empty when absent.
 // Throws av::Error("model_invalid") if it is there but not `features` finite numbers.
-std::vector<float> background_context_of(const nlohmann::json& meta, int features);
+std::vector<float> background_context_of(const nlohmann::ordered_json& meta, int features);
 
 // Context models (models/FORMAT.md: input.channels 2 and input.context): a beat is its window of windowSize()
 // floats (channels x windowLength, NCW) plus its contextFeatures() context floats. Every entry point takes the

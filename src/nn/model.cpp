@@ -19,7 +19,7 @@ namespace av::nn {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 static_assert(std::endian::native == std::endian::little, "weights are little-endian float32");
 
 // Limits far above any ECG model; they keep a hostile file from asking for unbounded memory or time.

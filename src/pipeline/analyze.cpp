@@ -270,7 +270,7 @@ nlohmann::ordered_json to_json(const Result& r) { return document(r, true); }
 std::string to_json_string(const Result& r) {
   // Everything but the beats through nlohmann, then the beats array written straight into its place
   // (the first "beats":[] of the text is the key: string values have their quotes escaped).
-  const std::string rest = document(r, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string rest = document(r, false).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   const std::string key = "\"beats\":[]";
   const size_t at = rest.find(key);
   std::string out;

@@ -98,7 +98,7 @@ struct FileSet {
 // optionsJson: {"sampleRate": Hz, "delimiter": ",", "annotator": "atr", "series": "rhythm"|"representative"}.
 av::io::ReadOptions read_options(const std::string& optionsJson) {
   av::io::ReadOptions o;
-  const auto j = nlohmann::json::parse(std::string_view(optionsJson), nullptr, false);
+  const auto j = nlohmann::ordered_json::parse(std::string_view(optionsJson), nullptr, false);
   if (!j.is_object()) return o;
   if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
     if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
@@ -158,7 +158,7 @@ val ishne_wfdb_header(const std::string& head, const std::string& fileName, doub
 val read_csv(const std::string& text, const std::string& optionsJson) {
   return av::wasm::guarded("the input", [&] {
     av::io::CsvOptions o;
-    const auto j = nlohmann::json::parse(std::string_view(optionsJson), nullptr, false);
+    const auto j = nlohmann::ordered_json::parse(std::string_view(optionsJson), nullptr, false);
     if (j.is_object()) {
       if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
         if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
@@ -258,7 +258,7 @@ val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& 
 // Annotations (JSON array of {sample, code|symbol, subtype?, chan?, num?, aux?}) → MIT-format bytes.
 val write_wfdb_annotations(const std::string& annotationsJson) {
   return av::wasm::guarded("the input", [&] {
-    auto parsed = nlohmann::json::parse(std::string_view(annotationsJson), nullptr, false);
+    auto parsed = nlohmann::ordered_json::parse(std::string_view(annotationsJson), nullptr, false);
     if (!parsed.is_array()) throw av::Error("invalid_annotations", "expected a JSON array of annotations");
     std::vector<av::Annotation> list;
     for (const auto& j : parsed) {

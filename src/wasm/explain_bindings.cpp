@@ -24,15 +24,15 @@ using emscripten::val;
 
 namespace {
 
-nlohmann::json parse_options(const std::string& text) {
-  if (text.empty()) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(std::string_view(text), nullptr, false);
+nlohmann::ordered_json parse_options(const std::string& text) {
+  if (text.empty()) return nlohmann::ordered_json::object();
+  auto j = nlohmann::ordered_json::parse(std::string_view(text), nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw av::Error("explain_invalid_option", "options must be a JSON object");
   return j;
 }
 
 std::string dump(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 struct RecordState {
@@ -83,7 +83,7 @@ class ExplainRecord {
       const auto j = parse_options(optionsJson);
       av::explain::GlobalOptions o;
       const auto base = av::explain::parse_options(
-          nlohmann::json{{"segments", j.value("segments", nlohmann::json())}, {"baseline", j.value("baseline", nlohmann::json())}},
+          nlohmann::ordered_json{{"segments", j.value("segments", nlohmann::ordered_json())}, {"baseline", j.value("baseline", nlohmann::ordered_json())}},
           state_->explainer.classes());
       o.segments = base.segments;
       o.baseline = base.baseline;

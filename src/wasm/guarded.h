@@ -4,33 +4,24 @@
 // as a raw exception pointer.
 #include <emscripten/val.h>
 
-#include <exception>
-#include <new>
 #include <string>
-
-#include "core/error.h"
 
 namespace av::wasm {
 
-inline emscripten::val error_value(const std::string& code, const std::string& message) {
-  emscripten::val e = emscripten::val::object();
-  e.set("avError", true);
-  e.set("code", code);
-  e.set("message", message);
-  return e;
-}
+emscripten::val error_value(const std::string& code, const std::string& message);
 
-// Runs f; `work` names what was running for the out-of-memory message ("the input", "the model", ...).
+// The error object for the exception being handled; `work` names what was running for the out-of-memory
+// message ("the input", "the model", ...). Call it only inside a catch block. One out-of-line handler keeps
+// the catch clauses out of every entry point's code.
+emscripten::val current_error_value(const char* work);
+
+// Runs f, turning an exception into the error object.
 template <class F>
 emscripten::val guarded(const char* work, F&& f) {
   try {
     return f();
-  } catch (const av::Error& e) {
-    return error_value(e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    return error_value("out_of_memory", std::string(work) + " needs more memory than the WebAssembly heap can give");
-  } catch (const std::exception& e) {
-    return error_value("internal_error", e.what());
+  } catch (...) {
+    return current_error_value(work);
   }
 }
 

@@ -43,9 +43,9 @@ class RecordHandle {
   double leadSampleRate(int i) const { return lead(i).sampleRate > 0 ? lead(i).sampleRate : rec->sampleRate; }
   // What the file says about the recording: [[key, value], ...] in file order.
   std::string metadataJson() const {
-    nlohmann::json m = nlohmann::json::array();
-    for (const auto& [k, v] : rec->metadata) m.push_back(nlohmann::json::array({k, v}));
-    return m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    nlohmann::ordered_json m = nlohmann::ordered_json::array();
+    for (const auto& [k, v] : rec->metadata) m.push_back(nlohmann::ordered_json::array({k, v}));
+    return m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).
   val samples(int i) const {
@@ -53,10 +53,10 @@ class RecordHandle {
     return val(emscripten::typed_memory_view(s.size(), s.data()));
   }
   std::string annotationsJson() const {
-    nlohmann::json a = nlohmann::json::array();
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
     for (const auto& x : rec->annotations) {
       // A custom label the annotation file defines wins over the standard mnemonic.
-      nlohmann::json j = {{"sample", x.sample}, {"code", x.code},
+      nlohmann::ordered_json j = {{"sample", x.sample}, {"code", x.code},
                           {"symbol", x.symbol.empty() ? std::string(av::annotation_symbol(x.code)) : x.symbol}};
       if (x.subtype) j["subtype"] = x.subtype;
       if (x.chan) j["chan"] = x.chan;
@@ -64,7 +64,7 @@ class RecordHandle {
       if (!x.aux.empty()) j["aux"] = x.aux;
       a.push_back(std::move(j));
     }
-    return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return a.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
 
   std::shared_ptr<av::Record> rec;

@@ -80,7 +80,7 @@ class StreamJob {
   std::string resultJson() const {
     av::pipeline::Result r = s_->result;
     r.beats.clear();
-    return av::pipeline::to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return av::pipeline::to_json(r).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   val beatSamples() const {
     std::vector<double> v;
@@ -171,11 +171,11 @@ val stream_samples(double length, double sampleRate, val readSamples, val info, 
     if (info["lead"].isString()) i.lead = info["lead"].as<std::string>();
     if (info["leadIndex"].isNumber()) i.leadIndex = info["leadIndex"].as<int>();
     if (info["annotations"].isString()) {  // JSON [{sample, code}]: the record's annotations
-      const auto list = nlohmann::json::parse(std::string_view(info["annotations"].as<std::string>()), nullptr, false);
+      const auto list = nlohmann::ordered_json::parse(std::string_view(info["annotations"].as<std::string>()), nullptr, false);
       if (!list.is_array()) throw av::Error("invalid_annotations", "annotations must be a JSON array");
       std::vector<av::Annotation> anns;
       for (const auto& a : list)
-        if (a.is_object() && a.value("sample", nlohmann::json()).is_number_integer() && a.value("code", nlohmann::json()).is_number_integer())
+        if (a.is_object() && a.value("sample", nlohmann::ordered_json()).is_number_integer() && a.value("code", nlohmann::ordered_json()).is_number_integer())
           anns.push_back({a["sample"].get<int64_t>(), a["code"].get<int>()});
       i.referenceBeats = av::beat_annotation_samples(anns, static_cast<int64_t>(length));
     }
