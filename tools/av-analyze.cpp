@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     }
     nlohmann::ordered_json j = av::pipeline::to_json(result);
     if (!timing) j.erase("timing");
-    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } catch (const av::Error& e) {
     std::fprintf(stderr, "error: %s: %s\n", e.code().c_str(), e.what());
     return 2;

@@ -10,11 +10,15 @@ mkdir -p "$out"
 # The AF detector's threshold and P-wave limit as chosen over DS1 alone (`av-af-eval ../shared/data/mitdb --set DS1
 # --model v1-ctx-ds1 --loro`: "best over all 22 records", threshold 0.045, P-wave limit 0.40, the middle of a
 # plateau from 0.02 to 0.07), so that nothing from DS2 picks them; A labels inside AF count as N.
+# The usable-pair share (AfOptions::minUsableShare, set over the 48 records) is left out (0): over DS1 every share
+# from 0 to 0.3 gives the same figures, so DS1 does not choose it.
 af_ds1=0.045
 af_p_ds1=0.40
+af_share_ds1=0
 eval_one() {
   local name=$1; shift
   ./build/native/av-eval ../shared/data/mitdb --set DS2 "$@" --af-threshold "$af_ds1" --af-p-wave-max "$af_p_ds1" \
+    --af-min-usable-share "$af_share_ds1" \
     --json "$out/$name.json" > "$out/$name.txt"
 }
 for m in v1-ctx-ds1 v2-ctx-ds1; do
