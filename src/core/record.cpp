@@ -5,37 +5,20 @@
 #include <string>
 #include <cmath>
 
-#include "core/ascii.h"
 #include "core/error.h"
+#include "core/lead_names.h"
 
 namespace av {
 
-namespace {
-
-// Names that say a channel is an ECG lead (EDF labels such as "ECG II" or "EKG", WFDB descriptions such as
-// "V5", "ML II", "ECG1"); other channels (respiration, EEG, test signals) are not.
-bool looks_like_ecg(std::string_view name) {
-  const std::string u = ascii_upper(name);
-  if (u.find("ECG") != std::string::npos || u.find("EKG") != std::string::npos) return true;
-  static const char* kLeads[] = {"I", "II", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6",
-                                 "MLI", "MLII", "MLIII", "ML II", "MV1", "MV2", "MV3", "MV4", "MV5", "MV6", "D1",
-                                 "D2", "D3", "CM5", "CC5", "V"};
-  for (const char* l : kLeads)
-    if (u == l) return true;
-  return false;
-}
-
-}  // namespace
 
 int default_lead_index(const Record& record) {
   if (record.leads.empty()) return -1;
   // The models' training lead first (MLII, lead II), then any lead named as an ECG, then the first lead
   // at the record's own rate, then lead 0.
-  for (const char* want : {"MLII", "ML II", "II", "ECG II", "ECG LEAD II"})
-    for (size_t i = 0; i < record.leads.size(); ++i)
-      if (ascii_upper(record.leads[i].name) == want) return static_cast<int>(i);
   for (size_t i = 0; i < record.leads.size(); ++i)
-    if (looks_like_ecg(record.leads[i].name)) return static_cast<int>(i);
+    if (is_training_lead(record.leads[i].name)) return static_cast<int>(i);
+  for (size_t i = 0; i < record.leads.size(); ++i)
+    if (names_ecg(record.leads[i].name)) return static_cast<int>(i);
   for (size_t i = 0; i < record.leads.size(); ++i)
     if (record.leads[i].sampleRate == 0.0) return static_cast<int>(i);
   return 0;

@@ -9,6 +9,7 @@
 
 #include "core/ascii.h"
 #include "core/error.h"
+#include "core/lead_names.h"
 #include "core/limits.h"
 #include "io/text_util.h"
 
@@ -284,19 +285,11 @@ Record read_edf(std::span<const uint8_t> bytes) {
 }
 
 int find_ecg_lead(const Record& record) {
-  static const char* const kLeadNames[] = {"MLII", "MLI", "MLIII", "II", "I", "III", "AVR", "AVL", "AVF",
-                                           "V1", "V2", "V3", "V4", "V5", "V6", "ML5", "CM5", "D1", "D2", "D3",
-                                           "LEAD I", "LEAD II", "LEAD III"};
   // First a label that says ECG/EKG, then a standard lead name.
-  for (size_t i = 0; i < record.leads.size(); ++i) {
-    const std::string l = ascii_upper(record.leads[i].name);
-    if (l.find("ECG") != std::string::npos || l.find("EKG") != std::string::npos) return static_cast<int>(i);
-  }
-  for (size_t i = 0; i < record.leads.size(); ++i) {
-    const std::string l = ascii_upper(record.leads[i].name);
-    for (const char* name : kLeadNames)
-      if (l == name) return static_cast<int>(i);
-  }
+  for (size_t i = 0; i < record.leads.size(); ++i)
+    if (says_ecg(record.leads[i].name)) return static_cast<int>(i);
+  for (size_t i = 0; i < record.leads.size(); ++i)
+    if (is_standard_lead(record.leads[i].name)) return static_cast<int>(i);
   return -1;
 }
 

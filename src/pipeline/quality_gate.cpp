@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/ascii.h"
+#include "core/lead_names.h"
 #include "dsp/beats.h"
 #include "dsp/resample.h"
 
@@ -13,12 +13,7 @@ namespace av::pipeline {
 namespace {
 
 // Standard lead names other than the models' training lead (MIT-BIH MLII, i.e. lead II).
-bool other_standard_lead(const std::string& name) {
-  static const char* kOther[] = {"I", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6", "MLI", "MLIII",
-                                 "MV1", "MV2", "MV3", "MV4", "MV5", "MV6", "D1", "D3", "V"};
-  const std::string u = ascii_upper(name);
-  return std::any_of(std::begin(kOther), std::end(kOther), [&](const char* o) { return u == o; });
-}
+bool other_standard_lead(const std::string& name) { return is_standard_lead(name) && !is_training_lead(name); }
 
 std::string fixed(double v, int digits) {
   char buf[32];

@@ -2,6 +2,7 @@
 
 #include "core/annotation.h"
 #include "core/error.h"
+#include "core/lead_names.h"
 #include "core/record.h"
 
 using namespace av;
@@ -36,4 +37,19 @@ TEST_CASE("leads resolve by name, by index, and default to MLII", "[core]") {
   } catch (const Error& e) {
     CHECK(e.code() == "lead_not_found");
   }
+}
+
+TEST_CASE("lead names: the training lead, standard leads and ECG channels, in any case", "[core]") {
+  for (const char* n : {"MLII", "ml ii", "II", "ECG II", "Lead II", "D2"}) CHECK(av::is_training_lead(n));
+  for (const char* n : {"V5", "MLIII", "I", "EKG"}) CHECK_FALSE(av::is_training_lead(n));
+  for (const char* n : {"V1", "avf", "CM5", "CC5", "MV2", "ML5", "D1", "Lead III", "MLII"}) CHECK(av::is_standard_lead(n));
+  for (const char* n : {"V7", "ECG", "Resp", "II "}) CHECK_FALSE(av::is_standard_lead(n));
+  for (const char* n : {"ECG1", "EKG lead", "ecg", "V4"}) CHECK(av::names_ecg(n));
+  for (const char* n : {"EEG Fpz-Cz", "Resp chest", "Pleth", "Marker"}) CHECK_FALSE(av::names_ecg(n));
+  // The default lead: the training lead wherever it is, else the first ECG-named channel.
+  av::Record r;
+  for (const char* n : {"Resp", "V5", "D2"}) r.leads.push_back({n, "mV", {}});
+  CHECK(av::default_lead_index(r) == 2);
+  r.leads[2].name = "SpO2";
+  CHECK(av::default_lead_index(r) == 1);
 }
