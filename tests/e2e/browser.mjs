@@ -64,7 +64,6 @@ export async function openDemo(env, pathname = '/web/') {
   return { page, requests, foreign, errors };
 }
 
-/** The CLI's JSON analysis of a file: the reference a page must agree with. */
 // The demo's engine is up (the status line says Ready).
 export const waitDemoReady = (page) =>
   page.waitForFunction(() => /^Ready/.test(document.getElementById('status-text').textContent), null, { timeout: 30000 });
@@ -72,6 +71,20 @@ export const waitDemoReady = (page) =>
 export const waitBeatCount = (page, timeout = 60000) =>
   page.waitForFunction(() => /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout });
 
+/**
+ * The demo in a new page with a record analysed: `files` (paths for the file input) or, without them, the
+ * bundled sample. Resolves once the beat count is shown, with what openDemo() gives.
+ */
+export async function openDemoWithRecord(env, files = null) {
+  const opened = await openDemo(env);
+  await waitDemoReady(opened.page);
+  if (files) await opened.page.setInputFiles('#file-input', files);
+  else await opened.page.click('#load-sample');
+  await waitBeatCount(opened.page);
+  return opened;
+}
+
+/** The CLI's JSON analysis of a file: the reference a page must agree with. */
 export function cliAnalysis(file, ...args) {
   const out = execFileSync(process.execPath, [path.join(ROOT, 'src/js/cli.js'), 'analyze', file, '--format', 'json', ...args],
     { cwd: ROOT, maxBuffer: 256 << 20 });

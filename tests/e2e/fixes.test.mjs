@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount, openDemoWithRecord } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
@@ -34,10 +34,7 @@ test('rates are shown rounded: a CSV whose time column gives 360.0000026… Hz r
   mkdirSync(dir, { recursive: true });
   const lines = ['time,MLII', ...Array.from(lead, (v, i) => `${(i / 360).toFixed(6)},${v.toFixed(4)}`)];
   writeFileSync(path.join(dir, 'rate.csv'), lines.join('\n') + '\n');
-  const { page, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.setInputFiles('#file-input', path.join(dir, 'rate.csv'));
-  await waitBeatCount(page);
+  const { page, errors } = await openDemoWithRecord(env, path.join(dir, 'rate.csv'));
   const name = await page.locator('#record-name').textContent();
   assert.match(name, / · 360 Hz · /, name);
   const formatted = await page.evaluate(async () => {
@@ -57,10 +54,7 @@ test('a new CSV rate is applied to the CSV already open', async () => {
   const dir = path.join(ARTIFACTS, 'fixes');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'no-time.csv'), ['MLII', ...Array.from(lead, (v) => v.toFixed(4))].join('\n') + '\n');
-  const { page, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.setInputFiles('#file-input', path.join(dir, 'no-time.csv'));
-  await waitBeatCount(page);
+  const { page, errors } = await openDemoWithRecord(env, path.join(dir, 'no-time.csv'));
   assert.match(await page.locator('#record-name').textContent(), / · 360 Hz · 20 s$/);
   await page.fill('#csv-rate', '250');
   await page.locator('#csv-rate').dispatchEvent('change');
@@ -111,10 +105,7 @@ test('two records dropped at once: the page asks which to open, and opens that o
 
 test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the plot edge and goes no further', async () => {
   const expected = cliAnalysis(record119[0]);
-  const { page, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.setInputFiles('#file-input', record119);
-  await waitBeatCount(page);
+  const { page, errors } = await openDemoWithRecord(env, record119);
   await page.check('#paper-mode');
   await page.selectOption('#paper-gain', '20');
   const firstV = expected.beats.find((b) => b.label === 'V').sample;
@@ -146,10 +137,7 @@ test('the trace is clipped to the plot: 20 mm/mV paper on record 119 reaches the
 });
 
 test('the 1 mV scale bar hides no trace: record 100 is drawn in the first 0.4 s beside it', async () => {
-  const { page, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.click('#load-sample');
-  await waitBeatCount(page);
+  const { page, errors } = await openDemoWithRecord(env);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const dark = await page.locator('#detail').evaluate((c) => {
     const dpr = devicePixelRatio;
@@ -196,10 +184,7 @@ test('the drop zone opens the file chooser on click and on Enter', async () => {
 });
 
 test('class chips have AA contrast, A and V stay apart for deuteranopes, and each class has its own marker', async () => {
-  const { page, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.setInputFiles('#file-input', record119);
-  await waitBeatCount(page);
+  const { page, errors } = await openDemoWithRecord(env, record119);
   const chips = await page.locator('#class-counts tbody tr').evaluateAll((rows) => rows.map((r) => {
     const s = getComputedStyle(r.querySelector('.chip'));
     return { cls: r.dataset.class, bg: s.backgroundColor, fg: s.color };
@@ -225,10 +210,7 @@ test('class chips have AA contrast, A and V stay apart for deuteranopes, and eac
 });
 
 test('printing shows the findings on white, without the toolbar or any button', async () => {
-  const { page, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.click('#load-sample');
-  await waitBeatCount(page);
+  const { page, errors } = await openDemoWithRecord(env);
   await page.emulateMedia({ media: 'print' });
   const s = await page.evaluate(() => ({
     topbar: getComputedStyle(document.querySelector('.topbar')).display,

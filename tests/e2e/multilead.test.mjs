@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
@@ -20,10 +20,7 @@ test('record 119: "All leads" stacks V1 under MLII, sharing the time axis, and d
 
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', record119);
-    await waitBeatCount(page);
+    const { page, errors } = await openDemoWithRecord(env, record119);
     assert.equal(await page.getByTestId('lead-stack').isHidden(), true);
     await page.check('#all-leads');
     await page.locator('.lead-strip[data-lead="V1"]').waitFor({ state: 'visible' });

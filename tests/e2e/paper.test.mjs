@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 
 const FIXTURE = `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">
 <div id="ruler" style="width:100mm;height:1px"></div>
@@ -117,10 +117,7 @@ for (const [dpr, width] of [[1, 1440], [2, 1000]]) {
 test('the demo toggles paper mode: 25 mm/s and 10 mm/mV on the strip, the view set by the speed', async () => {
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.click('#load-sample');
-    await waitBeatCount(page);
+    const { page, errors } = await openDemoWithRecord(env);
     const mm = await page.evaluate(() => {
       const d = document.createElement('div');
       d.style.width = '100mm';

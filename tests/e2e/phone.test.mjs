@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, cliAnalysis, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 
 const DATA = path.join(ROOT, 'examples', 'data');
 const record119 = ['119.hea', '119.dat'].map((f) => path.join(DATA, f));
@@ -12,10 +12,7 @@ test('phone: a tapped beat explains itself in a bottom sheet, in view with the b
   const expected = cliAnalysis(record119[0]);
   const env = await launch({ viewport: { width: 390, height: 844 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', record119);
-    await waitBeatCount(page);
+    const { page, errors } = await openDemoWithRecord(env, record119);
     await page.locator('#detail').scrollIntoViewIfNeeded();
     const [v0, v1] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
     const mid = (v0 + v1) / 2;
@@ -59,10 +56,7 @@ test('phone: a tapped beat explains itself in a bottom sheet, in view with the b
 test('phone: two fingers spreading on the strip zoom in about the point between them', async () => {
   const env = await launch({ viewport: { width: 390, height: 844 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', record119);
-    await waitBeatCount(page);
+    const { page, errors } = await openDemoWithRecord(env, record119);
     await page.locator('#detail').scrollIntoViewIfNeeded();
     const cdp = await env.context.newCDPSession(page);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
@@ -94,10 +88,7 @@ test('phone: beat labels do not overlap; non-N beats keep theirs, a beat too clo
   const expected = cliAnalysis(record119[0]);
   const env = await launch({ viewport: { width: 390, height: 844 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', record119);
-    await waitBeatCount(page);
+    const { page, errors } = await openDemoWithRecord(env, record119);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const [v0, v1] = await page.locator('#detail').evaluate((c) => [Number(c.dataset.viewStart), Number(c.dataset.viewEnd)]);
     // Which beats get a full pill: at least 20 CSS px from every other pill, non-N beats placed first.

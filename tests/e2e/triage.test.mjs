@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount, openDemoWithRecord } from './browser.mjs';
 
 const MITDB = path.join(ROOT, '..', 'shared', 'data', 'mitdb');
 const record232 = ['232.hea', '232.dat', '232.atr'].map((f) => path.join(MITDB, f));
@@ -111,10 +111,7 @@ test("record 208: the summary shows the median beat's RR, QRS, QT and both QTc a
   assert.equal(cliAnalysis(path.join(ROOT, 'examples', 'data', '100.hea')).summary.intervals, null, "record 100's T wave is too flat");
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.click('#load-sample');
-    await waitBeatCount(page);
+    const { page, errors } = await openDemoWithRecord(env);
     assert.match(await page.locator('#intervals').textContent(), /QT– \(too few steady N beats, or a T wave too flat to measure\)/);
     await page.click('button[data-sample="208"]');
     await page.waitForFunction(() => /^208/.test(document.querySelector('#summary-meta dd')?.textContent ?? '') && /^\d+$/.test(document.getElementById('beat-count').textContent), null, { timeout: 60000 });
