@@ -3,6 +3,7 @@
 //
 //   av-af-eval <wfdb dir> [--model v1-ctx|...|path.json] [--records 201,202 | --set DS1|DS2] [--loro]
 //              [--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir]
+//              [--min-usable-share s]
 //
 // Each record goes through pipeline::analyze() as shipped (default model v1-ctx, detected beats); its AF
 // episodes are compared with the annotated ones. Per record: AF minutes annotated and detected, the
@@ -10,6 +11,7 @@
 // --loro re-chooses the irregularity threshold leaving each record out (the best duration F1 over the other
 // records) and scores the left-out record with it, together with the P-wave limit (pipeline/af_detect.h,
 // AfOptions::pWaveMax) from a grid that includes "off": the figures a new record would get.
+// --min-usable-share sets AfOptions::minUsableShare (0: off).
 // --beats-csv writes <dir>/<record>.csv, one row per beat with its label, the AF measures and the annotated
 // rhythm, for looking at where the detector goes wrong.
 #include <algorithm>
@@ -44,6 +46,7 @@ struct Options {
   bool loro = false;
   double threshold = av::pipeline::AfOptions{}.threshold;
   double pWaveMax = av::pipeline::AfOptions{}.pWaveMax;
+  double minUsableShare = av::pipeline::AfOptions{}.minUsableShare;
 };
 
 struct Setting {
@@ -165,7 +168,10 @@ Options parse(int argc, char** argv) {
     else if (a == "--loro") o.loro = true;
     else if (a == "--json") o.jsonPath = value();
     else if (a == "--beats-csv") o.beatsCsvDir = value();
-    else if (a == "--p-wave-max") {
+    else if (a == "--min-usable-share") {
+      const std::string v = value();
+      try { o.minUsableShare = std::stod(v); } catch (...) { throw av::Error("usage", "--min-usable-share needs a number, got '" + v + "'"); }
+    } else if (a == "--p-wave-max") {
       const std::string v = value();
       try { o.pWaveMax = std::stod(v); } catch (...) { throw av::Error("usage", "--p-wave-max needs a number, got '" + v + "'"); }
     } else if (a == "--threshold") {
@@ -177,7 +183,7 @@ Options parse(int argc, char** argv) {
   }
   if (o.dir.empty())
     throw av::Error("usage", "av-af-eval <wfdb dir> [--model m] [--records a,b | --set DS1|DS2] [--loro] "
-                             "[--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir]");
+                             "[--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir] [--min-usable-share s]");
   if (!set.empty()) {
     if (set != "DS1" && set != "DS2") throw av::Error("usage", "--set must be DS1 or DS2, got '" + set + "'");
     o.records = set == "DS1" ? kDS1 : kDS2;
@@ -205,7 +211,9 @@ int main(int argc, char** argv) {
       d.fs = rec.sampleRate;
       for (const auto& b : r.beats)
         d.beats.push_back({b.sample, b.modelLabel >= 0 ? b.modelLabel : b.label, b.noisy, b.pWaveCorr});
-      d.irregularity = av::pipeline::rr_irregularity(d.beats, d.fs, {});
+      av::pipeline::AfOptions measure;
+      measure.minUsableShare = o.minUsableShare;
+      d.irregularity = av::pipeline::rr_irregularity(d.beats, d.fs, measure);
       d.pWave = av::pipeline::p_wave_presence(d.beats, {});
       rhythm_spans(rec, d);
       if (!o.beatsCsvDir.empty()) write_beats_csv(d, o);
