@@ -18,9 +18,17 @@ def cv_table(paths):
     for p in paths:
         with open(p) as f:
             d = json.load(f)
+        if "settings" not in d:  # a post-processing study, not a CV run
+            continue
         s, m = d["settings"], d["pooledBest"]
         settings = (f"{s['model']}, {s['channels']} ch, {len(s['features'])} features, leads {s['leads']}, "
                     f"dropout {s.get('dropout', 0)}, wd {s['weightDecay']}, balance {s['balance']}")
+        # The settings that most runs left at their defaults, shown where a run changed them.
+        for key, label, default in (("cap", "cap", 12000), ("lr", "lr", 0.003), ("synthA", "synthetic A", 0),
+                                    ("noiseAug", "noise", 0), ("initSeed", "weight seed", 1)):
+            v = s.get(key, d.get(key) if key == "initSeed" else None)
+            if v is not None and v != default:
+                settings += f", {label} {v}"
         sp = lambda c: f"{m[c]['recall']:.2f} / {m[c]['precision']:.2f}"  # noqa: E731
         print(f"| {d['name']} | {settings} | {d['bestEpoch']} | {m['macroF1']:.3f} | {sp('N')} | {m['L']['f1']:.2f} | "
               f"{m['R']['f1']:.2f} | {sp('A')} | {sp('V')} | {d['calibration']['pooled']['macroF1']:.3f} |")
