@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "core/record.h"
 #include "dsp/beats.h"
 #include "pipeline/summary.h"
@@ -95,9 +93,6 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
 Summary summarize_beats(std::vector<BeatResult>& beats, double sampleRate, int64_t lengthSamples,
                         const SummaryOptions& options, SignalQuality quality = {});
 
-// The JSON document of DESIGN 2.1 (plus leadIndex, beatSource, summary extras).
-nlohmann::ordered_json to_json(const Result& result);
-// The same document as text, written without building a JSON tree per beat (for long records).
-std::string to_json_string(const Result& result);
+// The JSON document: pipeline/result_json.h.
 
 }  // namespace av::pipeline

@@ -19,6 +19,7 @@
 #include "io/wfdb_header.h"
 #include "io/wfdb_signal.h"
 #include "pipeline/analyze.h"
+#include "pipeline/result_json.h"
 #include "pipeline/engine_classifier.h"
 #include "wasm/analyze_options.h"
 #include "wasm/guarded.h"

@@ -14,6 +14,7 @@
 #include "io/wfdb_header.h"
 #include "nn/engine.h"
 #include "pipeline/engine_classifier.h"
+#include "pipeline/result_json.h"
 #include "pipeline/stream.h"
 #include "wasm/analyze_options.h"
 #include "wasm/guarded.h"
@@ -80,7 +81,7 @@ class StreamJob {
   std::string resultJson() const {
     av::pipeline::Result r = s_->result;
     r.beats.clear();
-    return av::pipeline::to_json(r).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return av::pipeline::to_json_string(r);
   }
   val beatSamples() const {
     std::vector<double> v;

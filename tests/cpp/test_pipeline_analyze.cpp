@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "pipeline/analyze.h"
+#include "pipeline/result_json.h"
 
 using namespace av;
 using namespace av::pipeline;
@@ -212,4 +213,37 @@ TEST_CASE("detected beats through the bounded-memory stream equal the whole-reco
     for (size_t i = 0; i < whole.count(); ++i) same += result.beats[i].sample == whole.sample[i];
     CHECK(same == whole.count());
   }
+}
+
+TEST_CASE("the JSON writer escapes names and messages, replaces invalid UTF-8 and keeps numbers exact", "[pipeline]") {
+  Result r;
+  r.record = std::string("a\"b\\c\n\t\x01 \xC3\xA9 \xFF\xC3 \xED\xA0\x80 \xF0\x9F\x92\x93", 23);
+  r.sampleRate = 360;
+  r.lead = "MLII";
+  r.durationSec = 0.1 + 0.2;  // rounded to 2 decimals: 0.3
+  r.warnings.push_back({"code", "line 1\rline 2 \x1f"});
+  r.summary.heartRate.meanBpm = 72.123456;  // rounded to 2 decimals
+  r.summary.hrv.sdnnMs = std::nan("");      // NaN: null
+  r.summary.hourly.push_back({3600.0, 7, std::nullopt, 60.25, 80.0, 1, 2, 0, 12.345});
+  const std::string text = to_json_string(r);
+  // nlohmann's parser is the independent reader: it accepts the text and decodes every escape.
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j["record"] == "a\"b\\c\n\t\x01 \xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x92\x93");
+  CHECK(j["warnings"][0]["message"] == "line 1\rline 2 \x1f");
+  CHECK(text.find("\\u0001") != std::string::npos);
+  CHECK(j["sampleRate"].is_number_float());  // a double stays a floating-point number, as in the CLI's output
+  CHECK(j["sampleRate"] == 360.0);
+  CHECK(j["leadIndex"].is_number_integer());
+  CHECK(j["durationSec"].get<double>() == 0.3);
+  CHECK(j["summary"]["heartRate"]["meanBpm"].get<double>() == 72.12);
+  CHECK(j["summary"]["heartRate"]["minBpm"].is_null());
+  CHECK(j["summary"]["hrv"]["sdnnMs"].is_null());
+  const auto& h = j["summary"]["hourly"][0];
+  CHECK(h["startSec"].get<double>() == 3600.0);
+  CHECK(h["beats"] == 7);
+  CHECK(h["meanBpm"].is_null());
+  CHECK(h["minBpm"].get<double>() == 60.3);  // 60.25 to 1 decimal, half away from zero
+  CHECK(h["afSec"].get<double>() == 12.3);
+  CHECK(j["model"].is_null());
+  CHECK(j["beats"] == nlohmann::json::array());
 }

@@ -1,0 +1,311 @@
+#include "pipeline/result_json.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace av::pipeline {
+namespace {
+
+// Rounds to `decimals` places; dividing by an exact power of ten prints as the short decimal.
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  const double r = std::round(value * scale) / scale;
+  return r == 0 ? 0.0 : r;  // no "-0" in the JSON
+}
+
+// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 when the bytes there are not one.
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = at(i);
+  size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte (no overlongs, surrogates or > U+10FFFF)
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else return 0;
+  if (i + n > s.size() || at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  return n;
+}
+
+// A JSON text written front to back: commas between members and elements are placed by the writer.
+class JsonText {
+ public:
+  std::string out;
+
+  JsonText& open(char bracket) {
+    separate();
+    out.push_back(bracket);
+    first_.push_back(true);
+    return *this;
+  }
+  JsonText& close(char bracket) {
+    out.push_back(bracket);
+    first_.pop_back();
+    return *this;
+  }
+  JsonText& key(std::string_view k) {
+    separate();
+    string(k);
+    out.push_back(':');
+    afterKey_ = true;
+    return *this;
+  }
+  JsonText& null() { return separate(), out.append("null"), *this; }
+  JsonText& value(bool v) { return separate(), out.append(v ? "true" : "false"), *this; }
+  JsonText& value(std::string_view v) { return separate(), string(v), *this; }
+  JsonText& value(const char* v) { return value(std::string_view(v)); }
+  JsonText& value(const std::string& v) { return value(std::string_view(v)); }
+  JsonText& value(double v) { return separate(), number(v), *this; }
+  template <class T>
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
+  JsonText& value(T v) {
+    separate();
+    out.append(std::to_string(v));
+    return *this;
+  }
+  JsonText& value(const std::optional<double>& v) { return v ? value(*v) : null(); }
+  template <class T>
+  JsonText& member(std::string_view k, const T& v) {
+    return key(k).value(v);
+  }
+
+ private:
+  std::vector<bool> first_;
+  bool afterKey_ = false;
+
+  void separate() {
+    if (afterKey_) {
+      afterKey_ = false;
+      return;
+    }
+    if (first_.empty()) return;
+    if (!first_.back()) out.push_back(',');
+    first_.back() = false;
+  }
+  // The shortest of %.15g-%.17g that reads back as the same double; integral values keep a ".0" so that a
+  // reader sees a floating-point number, as nlohmann writes it. NaN and infinities are null.
+  void number(double v) {
+    if (!std::isfinite(v)) return out.append("null"), void();
+    char buf[40];
+    for (int precision = 15; precision <= 17; ++precision) {
+      std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+      if (std::strtod(buf, nullptr) == v) break;
+    }
+    const std::string_view t(buf);
+    out.append(t);
+    if (t.find_first_of(".eE") == std::string_view::npos) out.append(".0");
+  }
+  // Quotes and backslashes escaped, control characters as \uXXXX (or \b \f \n \r \t), invalid UTF-8 as U+FFFD.
+  void string(std::string_view s) {
+    out.push_back('"');
+    for (size_t i = 0; i < s.size();) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) {
+        const size_t n = utf8_length(s, i);
+        if (n) out.append(s.substr(i, n)), i += n;
+        else out.append("\xEF\xBF\xBD"), ++i;
+        continue;
+      }
+      switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\b': out.append("\\b"); break;
+        case '\f': out.append("\\f"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default:
+          if (c < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            out.append(esc);
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+    }
+    out.push_back('"');
+  }
+};
+
+std::optional<double> rounded(const std::optional<double>& v, int digits) {
+  return v ? std::optional<double>(round_to(*v, digits)) : std::nullopt;
+}
+
+// The beats array, one object per beat; time to 3 decimals, probabilities to 6.
+void write_beats(JsonText& w, const Result& r) {
+  w.open('[');
+  char buf[32];
+  auto fixed = [&](double x, const char* format) {
+    if (!std::isfinite(x)) return w.out.append("null"), void();
+    const int len = std::snprintf(buf, sizeof buf, format, x);
+    w.out.append(buf, static_cast<size_t>(len));
+  };
+  std::string& out = w.out;
+  out.reserve(out.size() + r.beats.size() * (r.hasModel ? 120 : 32));
+  for (size_t i = 0; i < r.beats.size(); ++i) {
+    const BeatResult& b = r.beats[i];
+    out.append(i ? ",{\"sample\":" : "{\"sample\":");
+    out.append(std::to_string(b.sample));
+    out.append(",\"time\":");
+    fixed(round_to(static_cast<double>(b.sample) / r.sampleRate, 3), "%.3f");
+    if (b.label >= 0) {
+      out.append(",\"label\":\"").append(kClassSymbols[b.label]).push_back('"');
+      if (b.modelLabel >= 0) out.append(",\"modelLabel\":\"").append(kClassSymbols[b.modelLabel]).push_back('"');
+      out.append(",\"probabilities\":{");
+      for (int c = 0; c < 5; ++c) {
+        out.append(c ? ",\"" : "\"").append(kClassSymbols[c]).append("\":");
+        fixed(round_to(b.probabilities[static_cast<size_t>(c)], 6), "%.6f");
+      }
+      out.push_back('}');
+    }
+    if (b.af) out.append(",\"rhythm\":\"AF\"");
+    if (b.noisy) out.append(",\"noisy\":true");
+    out.push_back('}');
+  }
+  w.close(']');
+}
+
+void write_summary(JsonText& w, const Result& r) {
+  const Summary& s = r.summary;
+  const double fs = r.sampleRate;
+  auto seconds = [fs](int64_t sample) { return round_to(static_cast<double>(sample) / fs, 3); };
+  auto episode = [&](const Episode& e, bool withRate, bool withCycles) {
+    w.open('{').member("start", e.start).member("end", e.end).member("startTime", seconds(e.start));
+    w.member("endTime", seconds(e.end)).member("beats", e.beats);
+    if (withRate) w.member("rateBpm", round_to(e.rateBpm, 1));
+    if (withCycles) w.member("cycles", e.cycles);
+    w.close('}');
+  };
+  auto episodes = [&](std::string_view k, const std::vector<Episode>& list, bool withRate, bool withCycles) {
+    w.key(k).open('[');
+    for (const auto& e : list) episode(e, withRate, withCycles);
+    w.close(']');
+  };
+  auto ectopy = [&](std::string_view k, const Ectopy& e) {
+    w.key(k).open('{').member("isolated", e.isolated).member("couplets", e.couplets).member("triplets", e.triplets);
+    w.member("runs", e.runs).member("sustainedRuns", e.sustainedRuns);
+    for (const auto& [name, run] : {std::pair{"longestRun", &e.longestRun}, std::pair{"fastestRun", &e.fastestRun}}) {
+      w.key(name);
+      if (*run) episode(**run, true, false);
+      else w.null();
+    }
+    w.close('}');
+  };
+
+  w.open('{').member("beatCount", s.beatCount);
+  w.key("counts").open('{');
+  for (int c = 0; c < 5; ++c) w.member(kClassSymbols[c], s.counts[static_cast<size_t>(c)]);
+  w.close('}');
+  w.key("heartRate").open('{').member("meanBpm", rounded(s.heartRate.meanBpm, 2));
+  w.member("minBpm", rounded(s.heartRate.minBpm, 2)).member("maxBpm", rounded(s.heartRate.maxBpm, 2));
+  w.member("minTimeSec", rounded(s.heartRate.minTimeSec, 2)).member("maxTimeSec", rounded(s.heartRate.maxTimeSec, 2));
+  w.member("window", "mean of " + std::to_string(kHeartRateWindowBeats) +
+                         " consecutive RR intervals, sliding by one beat; RR outside 0.2-3 s ignored");
+  w.close('}');
+  w.key("burden").open('{').member("V", round_to(s.burdenPercent[0], 2)).member("A", round_to(s.burdenPercent[1], 2));
+  w.close('}');
+  w.key("events").open('{');
+  episodes("couplets", s.couplets, false, false);
+  episodes("vRuns", s.vRuns, true, false);
+  episodes("bigeminy", s.bigeminy, false, true);
+  episodes("trigeminy", s.trigeminy, false, true);
+  episodes("svRuns", s.svRuns, true, false);
+  w.close('}');
+  ectopy("ventricular", s.ventricular);
+  ectopy("supraventricular", s.supraventricular);
+
+  const SignalQuality& q = s.signalQuality;
+  w.key("signalQuality").open('{').member("usablePercent", round_to(q.usablePercent, 2)).key("unusable").open('[');
+  for (size_t k = 0; k < q.unusable.size(); ++k) {
+    w.open('{').member("startSec", seconds(q.unusable[k].start)).member("endSec", seconds(q.unusable[k].end));
+    w.member("reason", k < q.reasons.size() ? q.reasons[k] : std::string("noisy")).close('}');
+  }
+  w.close(']').member("noisyBeats", q.noisyBeats).close('}');
+
+  w.key("ventricularFlutter").open('[');
+  for (const SampleSpan& f : s.ventricularFlutter)
+    w.open('{').member("startSec", seconds(f.start)).member("endSec", seconds(f.end)).close('}');
+  w.close(']');
+
+  w.key("intervals");
+  if (const auto& iv = s.intervals) {
+    const double ms = 1000.0 / 360.0;
+    auto at = [&](int index) { return round_to(index * ms - 350, 1); };
+    w.open('{').member("beats", iv->beats).member("rrMs", round_to(iv->rrMs, 1)).member("qrsMs", round_to(iv->qrsMs, 1));
+    w.member("qtMs", round_to(iv->qtMs, 1)).member("qtcBazettMs", round_to(iv->qtcBazettMs, 1));
+    w.member("qtcFridericiaMs", round_to(iv->qtcFridericiaMs, 1));
+    w.member("method", "median of up to 200 steady N beats; Q onset and J point where the slope falls below "
+                       "3 % of the QRS's largest for 10 ms; T end where the T wave's descent has slowed to 10 % "
+                       "of its steepest slope; none when the T wave is under 10 % of the R wave");
+    w.key("medianBeat").open('{').member("sampleRate", 360).member("startMs", -350).key("values").open('[');
+    for (float v : iv->medianBeat) w.value(round_to(v, 4));
+    w.close(']').member("qOnsetMs", at(iv->qOnset)).member("rPeakMs", at(iv->rPeak)).member("jPointMs", at(iv->jPoint));
+    w.member("tPeakMs", at(iv->tPeak)).member("tEndMs", at(iv->tEnd)).close('}').close('}');
+  } else {
+    w.null();
+  }
+
+  w.key("af").open('{').member("burdenPercent", round_to(s.af.burdenPercent, 2)).key("episodes").open('[');
+  for (const AfEpisode& e : s.af.episodes) {
+    w.open('{').member("startSec", seconds(e.start)).member("endSec", seconds(e.end));
+    w.member("meanBpm", round_to(e.meanBpm, 1)).member("beats", e.beats).close('}');
+  }
+  w.close(']').member("relabelledA", s.afRelabelled).close('}');
+
+  w.key("pauses").open('[');
+  for (const Pause& p : s.pauses) {
+    w.open('{').member("startSec", seconds(p.start)).member("durationSec", round_to(p.durationSec, 3));
+    if (p.flagged) w.member("flagged", true);
+    w.close('}');
+  }
+  w.close(']');
+
+  w.key("hrv").open('{').member("sdnnMs", rounded(s.hrv.sdnnMs, 1)).member("sdannMs", rounded(s.hrv.sdannMs, 1));
+  w.member("sdnnIndexMs", rounded(s.hrv.sdnnIndexMs, 1)).member("rmssdMs", rounded(s.hrv.rmssdMs, 1));
+  w.member("pnn50Percent", rounded(s.hrv.pnn50Percent, 2)).member("nnCount", s.hrv.nnCount).close('}');
+
+  w.key("hourly").open('[');
+  for (const HourRow& h : s.hourly) {
+    w.open('{').member("startSec", h.startSec).member("beats", h.beats).member("meanBpm", rounded(h.meanBpm, 1));
+    w.member("minBpm", rounded(h.minBpm, 1)).member("maxBpm", rounded(h.maxBpm, 1)).member("V", h.v).member("A", h.a);
+    w.member("pauses", h.pauses).member("afSec", round_to(h.afSec, 1)).close('}');
+  }
+  w.close(']');
+  if (s.unlabelled > 0) w.member("unlabelled", s.unlabelled);
+  w.close('}');
+}
+
+}  // namespace
+
+std::string to_json_string(const Result& r) {
+  JsonText w;
+  w.open('{').member("record", r.record).member("sampleRate", r.sampleRate).member("lead", r.lead);
+  w.member("leadIndex", r.leadIndex).member("durationSec", round_to(r.durationSec, 2));
+  w.member("beatSource", r.beatSource == BeatSource::Reference ? "reference" : "detect").key("model");
+  if (r.hasModel) w.open('{').member("name", r.modelName).member("parameters", r.modelParameters).close('}');
+  else w.null();
+  w.key("warnings").open('[');
+  for (const Warning& x : r.warnings) w.open('{').member("code", x.code).member("message", x.message).close('}');
+  w.close(']').key("beats");
+  write_beats(w, r);
+  w.key("summary");
+  write_summary(w, r);
+  w.key("timing").open('{').member("readMs", round_to(r.timing.readMs, 2)).member("detectMs", round_to(r.timing.detectMs, 2));
+  w.member("classifyMs", round_to(r.timing.classifyMs, 2)).member("totalMs", round_to(r.timing.totalMs, 2)).close('}');
+  w.close('}');
+  return std::move(w.out);
+}
+
+nlohmann::ordered_json to_json(const Result& r) { return nlohmann::ordered_json::parse(to_json_string(r)); }
+
+}  // namespace av::pipeline
