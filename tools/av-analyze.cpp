@@ -20,6 +20,7 @@
 #include "nn/engine.h"
 #include "nn/model.h"
 #include "pipeline/analyze.h"
+#include "pipeline/result_json.h"
 #include "pipeline/engine_classifier.h"
 #include "pipeline/stream.h"
 
