@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "nn/engine.h"
 
 namespace av::explain {
@@ -72,43 +73,37 @@ Options parse_options(const nlohmann::ordered_json& j, const std::vector<std::st
   return o;
 }
 
-nlohmann::ordered_json to_json(const Explanation& e) {
-  nlohmann::ordered_json j;
-  j["method"] = e.method;
-  j["label"] = e.label;
-  j["classIndex"] = e.classIndex;
-  j["values"] = e.values;
-  j["probabilities"] = e.probabilities;
-  if (!e.window.empty()) j["window"] = e.window;
-  if (!e.context.empty()) j["context"] = e.context;
+std::string to_json_string(const Explanation& e) {
+  JsonText w;
+  w.open('{').member("method", e.method).member("label", e.label).member("classIndex", e.classIndex);
+  w.member("values", e.values).member("probabilities", e.probabilities);
+  if (!e.window.empty()) w.member("window", e.window);
+  if (!e.context.empty()) w.member("context", e.context);
   if (e.method == "gradcam") {
-    j["layer"] = e.layer;
+    w.member("layer", e.layer);
   } else {
-    auto segs = nlohmann::ordered_json::array();
-    for (const auto& s : e.segments) segs.push_back({{"start", s.start}, {"end", s.end}, {"value", s.value}});
-    j["segments"] = std::move(segs);
+    w.key("segments").open('[');
+    for (const auto& s : e.segments) w.open('{').member("start", s.start).member("end", s.end).member("value", s.value).close('}');
+    w.close(']');
     if (!e.contextPlayers.empty()) {
-      auto players = nlohmann::ordered_json::array();
+      w.key("contextPlayers").open('[');
       for (const auto& p : e.contextPlayers)
-        players.push_back({{"name", p.name}, {"features", p.featureNames}, {"value", p.value},
-                           {"beatValues", pick(e.context, p.features)},
-                           {"baselineValues", pick(e.baselineContext, p.features)}});
-      j["contextPlayers"] = std::move(players);
+        w.open('{').member("name", p.name).member("features", p.featureNames).member("value", p.value)
+            .member("beatValues", pick(e.context, p.features)).member("baselineValues", pick(e.baselineContext, p.features))
+            .close('}');
+      w.close(']');
     }
-    j["baseValue"] = e.baseValue;
-    j["outputValue"] = e.outputValue;
-    if (e.negligible) j["negligible"] = true;
-    j["baseline"] = e.baseline;
-    j["baselineWindow"] = e.baselineWindow;
-    j["estimator"] = e.estimator;
-    j["evaluations"] = e.evaluations;
-    if (e.estimator == "kernel") {
-      j["samples"] = e.samples;
-      j["seed"] = e.seed;
-    }
+    w.member("baseValue", e.baseValue).member("outputValue", e.outputValue);
+    if (e.negligible) w.member("negligible", true);
+    w.member("baseline", e.baseline).member("baselineWindow", e.baselineWindow).member("estimator", e.estimator);
+    w.member("evaluations", e.evaluations);
+    if (e.estimator == "kernel") w.member("samples", e.samples).member("seed", e.seed);
   }
-  return j;
+  w.close('}');
+  return std::move(w.out);
 }
+
+nlohmann::ordered_json to_json(const Explanation& e) { return nlohmann::ordered_json::parse(to_json_string(e)); }
 
 std::vector<float> background_context_of(const nlohmann::ordered_json& meta, int features) {
   const auto ex = meta.find("explain");

@@ -64,7 +64,8 @@ Options parse_options(const nlohmann::ordered_json& options, const std::vector<s
 
 // values as a plain array; the JS side turns it into a Float32Array. SHAP adds contextPlayers
 // ([{name, features: [names], value, beatValues, baselineValues}]) when there are any, and negligible: true when set.
-nlohmann::ordered_json to_json(const Explanation& e);
+std::string to_json_string(const Explanation& e);
+nlohmann::ordered_json to_json(const Explanation& e);  // the same, parsed
 
 // explain.backgroundContext of a model's metadata (models/FORMAT.md): `features` floats, or empty when absent.
 // Throws av::Error("model_invalid") if it is there but not `features` finite numbers.

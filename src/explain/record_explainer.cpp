@@ -8,6 +8,7 @@
 #include <span>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "dsp/beats.h"
 #include "dsp/filters.h"
 #include "dsp/qrs.h"
@@ -221,36 +222,39 @@ GlobalExplanation RecordExplainer::global(const GlobalOptions& options) {
   return g;
 }
 
-nlohmann::ordered_json to_json(const GlobalExplanation& g) {
-  nlohmann::ordered_json j;
-  j["segments"] = g.segments;
-  if (!g.baseline.empty()) j["baseline"] = g.baseline;
-  auto bounds = nlohmann::ordered_json::array();
-  for (const auto& s : g.segmentBounds) bounds.push_back({{"start", s.start}, {"end", s.end}});
-  j["segmentBounds"] = std::move(bounds);
+void write_json_members(JsonText& w, const GlobalExplanation& g) {
+  w.member("segments", g.segments);
+  if (!g.baseline.empty()) w.member("baseline", g.baseline);
+  w.key("segmentBounds").open('[');
+  for (const auto& s : g.segmentBounds) w.open('{').member("start", s.start).member("end", s.end).close('}');
+  w.close(']');
   if (!g.contextPlayers.empty()) {
-    auto players = nlohmann::ordered_json::array();
-    for (const auto& p : g.contextPlayers) players.push_back({{"name", p.name}, {"features", p.featureNames}});
-    j["contextPlayers"] = std::move(players);
+    w.key("contextPlayers").open('[');
+    for (const auto& p : g.contextPlayers) w.open('{').member("name", p.name).member("features", p.featureNames).close('}');
+    w.close(']');
   }
-  auto classes = nlohmann::ordered_json::array();
+  w.key("classes").open('[');
   for (const auto& p : g.classes) {
-    nlohmann::ordered_json c;
-    c["label"] = p.label;
-    c["classIndex"] = p.classIndex;
-    c["beats"] = p.beats;
-    c["averageBeat"] = p.averageBeat;
-    c["meanGradcam"] = p.meanGradcam;
+    w.open('{').member("label", p.label).member("classIndex", p.classIndex).member("beats", p.beats);
+    w.member("averageBeat", p.averageBeat).member("meanGradcam", p.meanGradcam);
     if (!p.shapBeats.empty()) {
-      c["meanAbsShap"] = p.meanAbsShap;
-      c["meanAbsShapSegments"] = p.meanAbsSegments;
-      if (!p.meanAbsContextPlayers.empty()) c["meanAbsShapContextPlayers"] = p.meanAbsContextPlayers;
-      c["shapBeats"] = p.shapBeats;
+      w.member("meanAbsShap", p.meanAbsShap).member("meanAbsShapSegments", p.meanAbsSegments);
+      if (!p.meanAbsContextPlayers.empty()) w.member("meanAbsShapContextPlayers", p.meanAbsContextPlayers);
+      w.member("shapBeats", p.shapBeats);
     }
-    classes.push_back(std::move(c));
+    w.close('}');
   }
-  j["classes"] = std::move(classes);
-  return j;
+  w.close(']');
 }
+
+std::string to_json_string(const GlobalExplanation& g) {
+  JsonText w;
+  w.open('{');
+  write_json_members(w, g);
+  w.close('}');
+  return std::move(w.out);
+}
+
+nlohmann::ordered_json to_json(const GlobalExplanation& g) { return nlohmann::ordered_json::parse(to_json_string(g)); }
 
 }  // namespace av::explain

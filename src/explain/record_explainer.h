@@ -11,6 +11,10 @@
 #include "core/record.h"
 #include "explain/explainer.h"
 
+namespace av {
+class JsonText;
+}
+
 namespace av::explain {
 
 struct GlobalOptions {
@@ -112,6 +116,9 @@ class RecordExplainer {
   std::vector<float> cls_;  // classification signal at 360 Hz, computed on first need
 };
 
-nlohmann::ordered_json to_json(const GlobalExplanation& g);
+std::string to_json_string(const GlobalExplanation& g);
+nlohmann::ordered_json to_json(const GlobalExplanation& g);  // the same, parsed
+// Its members into an object the caller has opened (and may add to).
+void write_json_members(JsonText& w, const GlobalExplanation& g);
 
 }  // namespace av::explain

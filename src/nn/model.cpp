@@ -20,6 +20,18 @@ namespace av::nn {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// A shape for a message, "[2,3,5]", or a note when the file's value is not a short list of integers (a hostile
+// file must not make the message long).
+std::string shape_text(const json& s) {
+  if (!s.is_array() || s.size() > 8) return "(not a short list of integers)";
+  std::string t = "[";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!s[i].is_number_integer()) return "(not a list of integers)";
+    t += (i ? "," : "") + std::to_string(s[i].get<long long>());
+  }
+  return t + "]";
+}
 static_assert(std::endian::native == std::endian::little, "weights are little-endian float32");
 
 // Limits far above any ECG model; they keep a hostile file from asking for unbounded memory or time.
@@ -83,7 +95,7 @@ class WeightReader {
     bool same = s.size() == shape.size();
     for (size_t i = 0; same && i < shape.size(); ++i)
       same = s[i].is_number_integer() && s[i].get<long long>() == shape[i];
-    if (!same) fail(at, "shape " + s.dump() + " does not match the layer, expected " + json(shape).dump());
+    if (!same) fail(at, "shape " + shape_text(s) + " does not match the layer, expected " + shape_text(json(shape)));
     long long n = 1;
     for (long long d : shape) n *= d;
     if (offset + n > count_)

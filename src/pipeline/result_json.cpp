@@ -2,12 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
-#include <type_traits>
 #include <vector>
+
+#include "core/json_text.h"
 
 namespace av::pipeline {
 namespace {
@@ -18,124 +18,6 @@ double round_to(double value, int decimals) {
   const double r = std::round(value * scale) / scale;
   return r == 0 ? 0.0 : r;  // no "-0" in the JSON
 }
-
-// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 when the bytes there are not one.
-size_t utf8_length(std::string_view s, size_t i) {
-  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = at(i);
-  size_t n = 0;
-  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte (no overlongs, surrogates or > U+10FFFF)
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-  else return 0;
-  if (i + n > s.size() || at(i + 1) < lo || at(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k)
-    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
-  return n;
-}
-
-// A JSON text written front to back: commas between members and elements are placed by the writer.
-class JsonText {
- public:
-  std::string out;
-
-  JsonText& open(char bracket) {
-    separate();
-    out.push_back(bracket);
-    first_.push_back(true);
-    return *this;
-  }
-  JsonText& close(char bracket) {
-    out.push_back(bracket);
-    first_.pop_back();
-    return *this;
-  }
-  JsonText& key(std::string_view k) {
-    separate();
-    string(k);
-    out.push_back(':');
-    afterKey_ = true;
-    return *this;
-  }
-  JsonText& null() { return separate(), out.append("null"), *this; }
-  JsonText& value(bool v) { return separate(), out.append(v ? "true" : "false"), *this; }
-  JsonText& value(std::string_view v) { return separate(), string(v), *this; }
-  JsonText& value(const char* v) { return value(std::string_view(v)); }
-  JsonText& value(const std::string& v) { return value(std::string_view(v)); }
-  JsonText& value(double v) { return separate(), number(v), *this; }
-  template <class T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  JsonText& value(T v) {
-    separate();
-    out.append(std::to_string(v));
-    return *this;
-  }
-  JsonText& value(const std::optional<double>& v) { return v ? value(*v) : null(); }
-  template <class T>
-  JsonText& member(std::string_view k, const T& v) {
-    return key(k).value(v);
-  }
-
- private:
-  std::vector<bool> first_;
-  bool afterKey_ = false;
-
-  void separate() {
-    if (afterKey_) {
-      afterKey_ = false;
-      return;
-    }
-    if (first_.empty()) return;
-    if (!first_.back()) out.push_back(',');
-    first_.back() = false;
-  }
-  // The shortest of %.15g-%.17g that reads back as the same double; integral values keep a ".0" so that a
-  // reader sees a floating-point number, as nlohmann writes it. NaN and infinities are null.
-  void number(double v) {
-    if (!std::isfinite(v)) return out.append("null"), void();
-    char buf[40];
-    for (int precision = 15; precision <= 17; ++precision) {
-      std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-      if (std::strtod(buf, nullptr) == v) break;
-    }
-    const std::string_view t(buf);
-    out.append(t);
-    if (t.find_first_of(".eE") == std::string_view::npos) out.append(".0");
-  }
-  // Quotes and backslashes escaped, control characters as \uXXXX (or \b \f \n \r \t), invalid UTF-8 as U+FFFD.
-  void string(std::string_view s) {
-    out.push_back('"');
-    for (size_t i = 0; i < s.size();) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x80) {
-        const size_t n = utf8_length(s, i);
-        if (n) out.append(s.substr(i, n)), i += n;
-        else out.append("\xEF\xBF\xBD"), ++i;
-        continue;
-      }
-      switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        default:
-          if (c < 0x20) {
-            char esc[8];
-            std::snprintf(esc, sizeof esc, "\\u%04x", c);
-            out.append(esc);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-    }
-    out.push_back('"');
-  }
-};
 
 std::optional<double> rounded(const std::optional<double>& v, int digits) {
   return v ? std::optional<double>(round_to(*v, digits)) : std::nullopt;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "core/record.h"
 #include "explain/explainer.h"
 #include "explain/record_explainer.h"
@@ -29,10 +30,6 @@ nlohmann::ordered_json parse_options(const std::string& text) {
   auto j = nlohmann::ordered_json::parse(std::string_view(text), nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw av::Error("explain_invalid_option", "options must be a JSON object");
   return j;
-}
-
-std::string dump(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 struct RecordState {
@@ -67,12 +64,11 @@ class ExplainRecord {
       const auto opts = av::explain::parse_options(parse_options(optionsJson), state_->explainer.classes());
       if (!std::isfinite(sample)) throw av::Error("invalid_argument", "beat.sample must be a number");
       auto& rx = state_->beats(false);
-      const auto e = rx.explain(static_cast<int64_t>(sample), opts);
-      auto j = av::explain::to_json(e);
+      auto e = rx.explain(static_cast<int64_t>(sample), opts);
       // DESIGN 2.2: values are aligned with `window`, the beat's z-scored model input (for detected beats).
       if (auto beat = rx.find(static_cast<int64_t>(sample)))
-        j["window"] = std::vector<float>(rx.window(*beat), rx.window(*beat) + state_->explainer.windowLength());
-      return val(dump(j));
+        e.window.assign(rx.window(*beat), rx.window(*beat) + state_->explainer.windowLength());
+      return val(av::explain::to_json_string(e));
     });
   }
 
@@ -102,11 +98,12 @@ class ExplainRecord {
       if (beats != "detect" && beats != "reference")
         throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
       auto& rx = state_->beats(beats == "reference");
-      auto out = av::explain::to_json(rx.global(o));
-      out["beatSource"] = beats;
-      out["sampleRate"] = state_->record.sampleRate;
-      out["beatSamples"] = rx.samples();
-      return val(dump(out));
+      av::JsonText w;
+      w.open('{');
+      av::explain::write_json_members(w, rx.global(o));
+      w.member("beatSource", beats).member("sampleRate", state_->record.sampleRate).member("beatSamples", rx.samples());
+      w.close('}');
+      return val(w.out);
     });
   }
 
@@ -147,10 +144,10 @@ val explain_window(const av::wasm::ModelHandle& model, val window, const std::st
     auto j = parse_options(optionsJson);
     if (!j.contains("baseline")) j["baseline"] = "background";
     const auto opts = av::explain::parse_options(j, ex.classes());
-    if (opts.method == av::explain::Method::Gradcam) return val(dump(av::explain::to_json(ex.gradcam(w.data(), opts.classIndex))));
+    if (opts.method == av::explain::Method::Gradcam) return val(av::explain::to_json_string(ex.gradcam(w.data(), opts.classIndex)));
     if (opts.baseline != "background" || ex.background().empty())
       throw av::Error("explain_no_baseline", "SHAP of a lone window uses the model's background (baseline: 'background')");
-    return val(dump(av::explain::to_json(ex.shap(w.data(), ex.background().data(), "background", opts))));
+    return val(av::explain::to_json_string(ex.shap(w.data(), ex.background().data(), "background", opts)));
   });
 }
 

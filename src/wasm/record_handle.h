@@ -4,11 +4,11 @@
 #include <emscripten/val.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/annotation.h"
 #include "core/error.h"
+#include "core/json_text.h"
 #include "core/record.h"
 #include "explain/record_explainer.h"
 
@@ -43,9 +43,11 @@ class RecordHandle {
   double leadSampleRate(int i) const { return lead(i).sampleRate > 0 ? lead(i).sampleRate : rec->sampleRate; }
   // What the file says about the recording: [[key, value], ...] in file order.
   std::string metadataJson() const {
-    nlohmann::ordered_json m = nlohmann::ordered_json::array();
-    for (const auto& [k, v] : rec->metadata) m.push_back(nlohmann::ordered_json::array({k, v}));
-    return m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    av::JsonText w;
+    w.open('[');
+    for (const auto& [k, v] : rec->metadata) w.open('[').value(k).value(v).close(']');
+    w.close(']');
+    return std::move(w.out);
   }
   // A view into the heap: the caller copies it at once (it dies with the record or when memory grows).
   val samples(int i) const {
@@ -53,18 +55,20 @@ class RecordHandle {
     return val(emscripten::typed_memory_view(s.size(), s.data()));
   }
   std::string annotationsJson() const {
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    av::JsonText w;
+    w.open('[');
     for (const auto& x : rec->annotations) {
       // A custom label the annotation file defines wins over the standard mnemonic.
-      nlohmann::ordered_json j = {{"sample", x.sample}, {"code", x.code},
-                          {"symbol", x.symbol.empty() ? std::string(av::annotation_symbol(x.code)) : x.symbol}};
-      if (x.subtype) j["subtype"] = x.subtype;
-      if (x.chan) j["chan"] = x.chan;
-      if (x.num) j["num"] = x.num;
-      if (!x.aux.empty()) j["aux"] = x.aux;
-      a.push_back(std::move(j));
+      w.open('{').member("sample", x.sample).member("code", x.code);
+      w.member("symbol", x.symbol.empty() ? std::string(av::annotation_symbol(x.code)) : x.symbol);
+      if (x.subtype) w.member("subtype", x.subtype);
+      if (x.chan) w.member("chan", x.chan);
+      if (x.num) w.member("num", x.num);
+      if (!x.aux.empty()) w.member("aux", x.aux);
+      w.close('}');
     }
-    return a.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    w.close(']');
+    return std::move(w.out);
   }
 
   std::shared_ptr<av::Record> rec;

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "core/annotation.h"
 #include "core/error.h"
+#include "core/json_text.h"
 #include "core/lead_names.h"
 #include "core/record.h"
 
@@ -52,4 +55,11 @@ TEST_CASE("lead names: the training lead, standard leads and ECG channels, in an
   CHECK(av::default_lead_index(r) == 2);
   r.leads[2].name = "SpO2";
   CHECK(av::default_lead_index(r) == 1);
+}
+
+TEST_CASE("JsonText places commas and writes numbers that read back exactly", "[core]") {
+  av::JsonText w;
+  w.open('{').member("a", 1).member("b", 0.1).key("c").open('[').value(1.0).value(std::nan("")).value("x\"y").close(']');
+  w.member("d", std::vector<int>{1, 2}).key("e").open('{').close('}').member("f", 1.0 / 3).member("g", 1e-7).close('}');
+  CHECK(w.out == R"({"a":1,"b":0.1,"c":[1.0,null,"x\"y"],"d":[1,2],"e":{},"f":0.3333333333333333,"g":1e-07})");
 }
