@@ -42,7 +42,8 @@ while i<len(b):
     i=end
 tot=sum(sizes)
 def group(nm):
-    for pat,g in [('pugi','pugixml'),('nlohmann','nlohmann::json'),('embind|emscripten::|_EmBind|internal::Invoker|BindingType','embind'),
+    # Top-level anonymous namespaces are the binding files' (src/wasm); the core's code lives in av::.
+    for pat,g in [('pugi','pugixml'),('nlohmann','nlohmann::json'),(r'^\(anonymous namespace\)::','wasm bindings'),('embind|emscripten::|_EmBind|internal::Invoker|BindingType','embind'),
                   ('av::io::','io readers'),('av::explain','explain'),('av::nn','nn'),('av::dsp','dsp'),('av::pipeline','pipeline'),('av::wasm','wasm bindings'),
                   ('std::|__cxx|basic_string|__1::','libc++'),('^(malloc|free|memcpy|memset|emmalloc|sbrk|strto|printf|vfprintf|fmt_|pop_arg|__)','libc')]:
         if re.search(pat,nm): return g
