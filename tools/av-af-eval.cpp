@@ -86,10 +86,15 @@ void rhythm_spans(const av::Record& rec, RecordData& d) {
   }
 }
 
-std::vector<Span> found_af(const RecordData& d, const Setting& setting) {
+av::pipeline::AfOptions af_options(const Setting& setting) {
   av::pipeline::AfOptions ao;
   ao.threshold = setting.threshold;
   ao.pWaveMax = setting.pWaveMax;
+  return ao;
+}
+
+std::vector<Span> found_af(const RecordData& d, const Setting& setting) {
+  const av::pipeline::AfOptions ao = af_options(setting);
   std::vector<Span> found;
   for (const auto& e : av::pipeline::af_episodes(d.beats, av::pipeline::af_evidence(d.irregularity, d.pWave, ao), d.fs, ao))
     found.push_back({e.start, e.end});
@@ -137,10 +142,7 @@ void write_beats_csv(const RecordData& d, const Options& o) {
   const char* kLabels = "NLRAV";
   std::ofstream f(o.beatsCsvDir + "/" + d.name + ".csv");
   if (!f) throw av::Error("io", "cannot write " + o.beatsCsvDir + "/" + d.name + ".csv");
-  av::pipeline::AfOptions ao;
-  ao.threshold = o.threshold;
-  ao.pWaveMax = o.pWaveMax;
-  const std::vector<double> evidence = av::pipeline::af_evidence(d.irregularity, d.pWave, ao);
+  const std::vector<double> evidence = av::pipeline::af_evidence(d.irregularity, d.pWave, af_options({o.threshold, o.pWaveMax}));
   f << "sample,timeSec,label,noisy,pWave,irregularity,pWavePresence,evidence,rhythm\n";
   size_t r = 0;
   for (size_t i = 0; i < d.beats.size(); ++i) {
@@ -168,16 +170,10 @@ Options parse(int argc, char** argv) {
     else if (a == "--loro") o.loro = true;
     else if (a == "--json") o.jsonPath = value();
     else if (a == "--beats-csv") o.beatsCsvDir = value();
-    else if (a == "--min-usable-share") {
-      const std::string v = value();
-      try { o.minUsableShare = std::stod(v); } catch (...) { throw av::Error("usage", "--min-usable-share needs a number, got '" + v + "'"); }
-    } else if (a == "--p-wave-max") {
-      const std::string v = value();
-      try { o.pWaveMax = std::stod(v); } catch (...) { throw av::Error("usage", "--p-wave-max needs a number, got '" + v + "'"); }
-    } else if (a == "--threshold") {
-      const std::string v = value();
-      try { o.threshold = std::stod(v); } catch (...) { throw av::Error("usage", "--threshold needs a number, got '" + v + "'"); }
-    } else if (!a.empty() && a[0] == '-') throw av::Error("usage", "unknown option " + a);
+    else if (a == "--min-usable-share") o.minUsableShare = number_option(a, value());
+    else if (a == "--p-wave-max") o.pWaveMax = number_option(a, value());
+    else if (a == "--threshold") o.threshold = number_option(a, value());
+    else if (!a.empty() && a[0] == '-') throw av::Error("usage", "unknown option " + a);
     else if (o.dir.empty()) o.dir = a;
     else throw av::Error("usage", "more than one directory given");
   }

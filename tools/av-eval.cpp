@@ -115,14 +115,12 @@ Options parse(int argc, char** argv) {
       o.set = value();
       if (o.set != "DS1" && o.set != "DS2") throw av::Error("usage", "--set must be DS1 or DS2, got '" + o.set + "'");
     } else if (a == "--window-ms") {
-      const std::string v = value();
-      try { o.windowMs = std::stod(v); } catch (...) { throw av::Error("usage", "--window-ms needs a number, got '" + v + "'"); }
+      o.windowMs = number_option(a, value());
       if (!(o.windowMs > 0 && o.windowMs < 10000)) throw av::Error("usage", "--window-ms must be in (0, 10000)");
     } else if (a == "--lead") o.lead = value();
     else if (a == "--no-flutter-suppression") o.detector.flutterLeakage = 0;
     else if (a == "--input-rate") {
-      const std::string v = value();
-      try { o.inputRate = std::stod(v); } catch (...) { throw av::Error("usage", "--input-rate needs a number, got '" + v + "'"); }
+      o.inputRate = number_option(a, value());
       if (!(o.inputRate >= 50 && o.inputRate <= 10000)) throw av::Error("usage", "--input-rate must be in [50, 10000] Hz");
     } else if (a == "--model") o.model = resolve_model(value(), argv[0]);
     else if (a == "--beats") {
@@ -132,16 +130,9 @@ Options parse(int argc, char** argv) {
       beatsGiven = true;
     } else if (a == "--json") o.jsonPath = value();
     else if (a == "--no-af-relabel") o.summary.afRelabel = false;
-    else if (a == "--af-p-wave-max") {
-      const std::string v = value();
-      try { o.summary.af.pWaveMax = std::stod(v); } catch (...) { throw av::Error("usage", "--af-p-wave-max needs a number, got '" + v + "'"); }
-    } else if (a == "--af-min-usable-share") {
-      const std::string v = value();
-      try { o.summary.af.minUsableShare = std::stod(v); } catch (...) { throw av::Error("usage", "--af-min-usable-share needs a number, got '" + v + "'"); }
-    } else if (a == "--af-threshold") {
-      const std::string v = value();
-      try { o.summary.af.threshold = std::stod(v); } catch (...) { throw av::Error("usage", "--af-threshold needs a number, got '" + v + "'"); }
-    }
+    else if (a == "--af-p-wave-max") o.summary.af.pWaveMax = number_option(a, value());
+    else if (a == "--af-min-usable-share") o.summary.af.minUsableShare = number_option(a, value());
+    else if (a == "--af-threshold") o.summary.af.threshold = number_option(a, value());
     else if (a == "-h" || a == "--help") {
       std::puts(kUsage);
       std::exit(0);

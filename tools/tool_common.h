@@ -52,6 +52,15 @@ inline const std::vector<std::string> kDS1 = {"101", "106", "108", "109", "112",
 inline const std::vector<std::string> kDS2 = {"100", "103", "105", "111", "113", "117", "121", "123", "200", "202", "210",
                                        "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234"};
 
+// The number an option was given ("--threshold 0.04"); a usage error naming the option otherwise.
+inline double number_option(const std::string& option, const std::string& text) {
+  try {
+    return std::stod(text);
+  } catch (...) {
+    throw av::Error("usage", option + " needs a number, got '" + text + "'");
+  }
+}
+
 inline std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   size_t a = 0;

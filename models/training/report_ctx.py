@@ -26,7 +26,7 @@ def cv_table(paths):
         # The settings that most runs left at their defaults, shown where a run changed them.
         for key, label, default in (("cap", "cap", 12000), ("lr", "lr", 0.003), ("synthA", "synthetic A", 0),
                                     ("noiseAug", "noise", 0), ("initSeed", "weight seed", 1)):
-            v = s.get(key, d.get(key) if key == "initSeed" else None)
+            v = s.get(key)
             if v is not None and v != default:
                 settings += f", {label} {v}"
         sp = lambda c: f"{m[c]['recall']:.2f} / {m[c]['precision']:.2f}"  # noqa: E731

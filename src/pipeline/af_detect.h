@@ -43,7 +43,8 @@ struct AfEpisode {
   double meanBpm = 0;
 };
 
-// Per beat irregularity (see above); negative where fewer than 8 usable pairs exist in the whole record.
+// Per beat irregularity (see above); negative where fewer than 8 usable pairs exist in the whole record, 0 where
+// too few of the beats around give one (AfOptions::minUsableShare).
 std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double sampleRate, const AfOptions& options);
 
 // Per beat median P-wave correlation over the nearest windowBeats beats that have one; NaN where none has.
