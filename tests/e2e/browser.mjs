@@ -73,14 +73,14 @@ export const waitBeatCount = (page, timeout = 60000) =>
 
 /**
  * The demo in a new page with a record analysed: `files` (paths for the file input) or, without them, the
- * bundled sample. Resolves once the beat count is shown, with what openDemo() gives.
+ * bundled sample. Resolves once the beat count is shown (within `timeout` ms), with what openDemo() gives.
  */
-export async function openDemoWithRecord(env, files = null) {
+export async function openDemoWithRecord(env, files = null, timeout = undefined) {
   const opened = await openDemo(env);
   await waitDemoReady(opened.page);
   if (files) await opened.page.setInputFiles('#file-input', files);
   else await opened.page.click('#load-sample');
-  await waitBeatCount(opened.page);
+  await waitBeatCount(opened.page, timeout);
   return opened;
 }
 

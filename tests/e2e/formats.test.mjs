@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, cliAnalysis, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 import { createAnalyzer } from '../../src/js/index.js';
 
 const DATA = path.join(ROOT, 'examples', 'data');
@@ -75,10 +75,7 @@ for (const file of ['119-5min.csv', '119-5min.edf']) {
     const full = path.join(dir, file);
     const expected = cliCount(full);
     assert.ok(expected > 300, `five minutes of record 119 have more than 300 beats (CLI: ${expected})`);
-    const { page, foreign, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', [full]);
-    await waitBeatCount(page);
+    const { page, foreign, errors } = await openDemoWithRecord(env, [full]);
     assert.equal(Number(await page.getByTestId('beat-count').textContent()), expected);
     const leads = await page.locator('#lead-select option').allTextContents();
     assert.deepEqual(leads, ['MLII', 'V1']);

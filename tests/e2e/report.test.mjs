@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, cliAnalysis, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 
 const DATA = path.join(ROOT, 'examples', 'data');
 const record208 = ['208.hea', '208.dat', '208.atr'].map((f) => path.join(DATA, f));
@@ -60,10 +60,7 @@ test('the CLI report of 208 makes no request, prints to A4 and draws its strips 
 
 test("the demo's Report view shows the loaded record's report and prints it", async () => {
   const expected = cliAnalysis(path.join(DATA, '208.hea'));
-  const { page, foreign, errors } = await openDemo(env);
-  await waitDemoReady(page);
-  await page.setInputFiles('#file-input', record208);
-  await waitBeatCount(page);
+  const { page, foreign, errors } = await openDemoWithRecord(env, record208);
   assert.equal(await page.getByTestId('report-view').isHidden(), true);
 
   await page.click('#open-report');

@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount } from './browser.mjs';
+import { launch, cliAnalysis, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 
 const MITDB = path.join(ROOT, '..', 'shared', 'data', 'mitdb');
 const record232 = ['232.hea', '232.dat', '232.atr'].map((f) => path.join(MITDB, f));
@@ -21,10 +21,7 @@ test('record 232: the tachogram shows the longest RR where it is, and a click ju
   const pause = j.summary.pauses.reduce((m, p) => (p.durationSec > m.durationSec ? p : m));
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', record232);
-    await waitBeatCount(page, 90000);
+    const { page, errors } = await openDemoWithRecord(env, record232, 90000);
     const trend = page.getByTestId('hr-trend');
     assert.ok(Math.abs(Number(await trend.getAttribute('data-rr-max-ms')) - longest.ms) < 0.1);
     assert.equal(Number(await trend.getAttribute('data-rr-max-sample')), longest.sample);

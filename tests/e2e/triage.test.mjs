@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openDemo, cliAnalysis, ROOT, ARTIFACTS, waitDemoReady, waitBeatCount, openDemoWithRecord } from './browser.mjs';
+import { launch, cliAnalysis, ROOT, ARTIFACTS, openDemoWithRecord } from './browser.mjs';
 
 const MITDB = path.join(ROOT, '..', 'shared', 'data', 'mitdb');
 const record232 = ['232.hea', '232.dat', '232.atr'].map((f) => path.join(MITDB, f));
@@ -34,10 +34,7 @@ test('record 232: all events listed, sorted, filtered, with the longest pause an
 
   const env = await launch({ viewport: { width: 1440, height: 1000 } });
   try {
-    const { page, errors } = await openDemo(env);
-    await waitDemoReady(page);
-    await page.setInputFiles('#file-input', record232);
-    await waitBeatCount(page, 90000);
+    const { page, errors } = await openDemoWithRecord(env, record232, 90000);
     const rows = () => page.locator('#events li:not(.pinned) button.event').evaluateAll((bs) => bs.map((b) => ({
       type: b.dataset.type, start: Number(b.dataset.start), dur: Number(b.dataset.durationSec), rate: Number(b.dataset.rate) })));
 
