@@ -3,7 +3,7 @@
 //
 //   av-af-eval <wfdb dir> [--model v1-ctx|...|path.json] [--records 201,202 | --set DS1|DS2] [--loro]
 //              [--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir]
-//              [--min-usable-share s]
+//              [--min-usable-share s] [--no-ventricular-split]
 //
 // Each record goes through pipeline::analyze() as shipped (default model v1-ctx, detected beats); its AF
 // episodes are compared with the annotated ones. Per record: AF minutes annotated and detected, the
@@ -11,7 +11,8 @@
 // --loro re-chooses the irregularity threshold leaving each record out (the best duration F1 over the other
 // records) and scores the left-out record with it, together with the P-wave limit (pipeline/af_detect.h,
 // AfOptions::pWaveMax) from a grid that includes "off": the figures a new record would get.
-// --min-usable-share sets AfOptions::minUsableShare (0: off).
+// --min-usable-share sets AfOptions::minUsableShare (0: off). --no-ventricular-split keeps ventricular runs,
+// bigeminy and trigeminy inside the episodes (AfOptions::splitAtVentricularRhythm off), for comparison.
 // --beats-csv writes <dir>/<record>.csv, one row per beat with its label, the AF measures and the annotated
 // rhythm, for looking at where the detector goes wrong.
 #include <algorithm>
@@ -48,6 +49,9 @@ struct Options {
   double pWaveMax = av::pipeline::AfOptions{}.pWaveMax;
   double minUsableShare = av::pipeline::AfOptions{}.minUsableShare;
 };
+
+// AfOptions::splitAtVentricularRhythm for every setting scored (--no-ventricular-split: off).
+bool gSplitAtVentricularRhythm = true;
 
 struct Setting {
   double threshold = 0, pWaveMax = 2;
@@ -90,6 +94,7 @@ av::pipeline::AfOptions af_options(const Setting& setting) {
   av::pipeline::AfOptions ao;
   ao.threshold = setting.threshold;
   ao.pWaveMax = setting.pWaveMax;
+  ao.splitAtVentricularRhythm = gSplitAtVentricularRhythm;
   return ao;
 }
 
@@ -168,6 +173,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--records") o.records = split_list(value());
     else if (a == "--set") set = value();
     else if (a == "--loro") o.loro = true;
+    else if (a == "--no-ventricular-split") gSplitAtVentricularRhythm = false;
     else if (a == "--json") o.jsonPath = value();
     else if (a == "--beats-csv") o.beatsCsvDir = value();
     else if (a == "--min-usable-share") o.minUsableShare = number_option(a, value());
@@ -179,7 +185,8 @@ Options parse(int argc, char** argv) {
   }
   if (o.dir.empty())
     throw av::Error("usage", "av-af-eval <wfdb dir> [--model m] [--records a,b | --set DS1|DS2] [--loro] "
-                             "[--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir] [--min-usable-share s]");
+                             "[--threshold x] [--p-wave-max p] [--json out.json] [--beats-csv dir] [--min-usable-share s] "
+                             "[--no-ventricular-split]");
   if (!set.empty()) {
     if (set != "DS1" && set != "DS2") throw av::Error("usage", "--set must be DS1 or DS2, got '" + set + "'");
     o.records = set == "DS1" ? kDS1 : kDS2;
@@ -251,7 +258,7 @@ int main(int argc, char** argv) {
           if (rhythm != "(AFIB" && rhythm != "(AFL") falseByRhythm[rhythm] += overlap(found, {span}) / d.fs / 60;
         if (s.truth > 0 || s.detected > 0)
           std::printf("%-6s %9.2f %9.2f %9.2f %9.2f %7.3f %7.3f %9.4f %7.2f\n", d.name.c_str(), s.truth / 60,
-                      s.detected / 60, s.overlap / 60, (s.detected - s.overlap) / 60, s.se(), s.ppv(), t.threshold,
+                      s.detected / 60, s.overlap / 60, std::max(0.0, s.detected - s.overlap) / 60, s.se(), s.ppv(), t.threshold,
                       t.pWaveMax > 1 ? NAN : t.pWaveMax);
         rows.push_back({{"record", d.name}, {"afMin", s.truth / 60}, {"detectedMin", s.detected / 60},
                         {"overlapMin", s.overlap / 60}, {"threshold", t.threshold},

@@ -6,7 +6,7 @@
 //                 [--no-flutter-suppression] [--input-rate Hz]
 //   av-eval <dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>
 //                 [--beats detect|reference] [--records ... | --set DS1|DS2] [--window-ms 150]
-//                 [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--no-af-relabel] [--json out.json]
+//                 [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--af-no-ventricular-split] [--no-af-relabel] [--json out.json]
 //
 // --set picks de Chazal's inter-patient record lists (DESIGN section 3): DS1 (the training half) or DS2
 // (the test half). --no-flutter-suppression turns off the detector's ventricular flutter/fibrillation
@@ -30,7 +30,8 @@
 // records it reproduces the metadata's metrics.interpatient, and the difference is printed.
 // --json writes the scores (per record and totals) as JSON.
 // --af-threshold, --af-p-wave-max and --af-min-usable-share set the AF detector's irregularity threshold,
-// P-wave limit and usable-pair share (pipeline/af_detect.h); --no-af-relabel keeps the
+// P-wave limit and usable-pair share (pipeline/af_detect.h); --af-no-ventricular-split keeps ventricular runs,
+// bigeminy and trigeminy inside AF episodes (AfOptions::splitAtVentricularRhythm off); --no-af-relabel keeps the
 // classifier's A labels inside AF episodes (by default they count as N, pipeline/summary.h).
 #include <algorithm>
 #include <chrono>
@@ -73,7 +74,7 @@ constexpr const char* kUsage =
     "               [--no-flutter-suppression] [--input-rate Hz]\n"
     "       av-eval <wfdb dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>\n"
     "               [--beats detect|reference] [--records 100,105 | --set DS1|DS2] [--window-ms 150]\n"
-    "               [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--no-af-relabel] [--json out.json]";
+    "               [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--af-no-ventricular-split] [--no-af-relabel] [--json out.json]";
 
 struct Options {
   std::string dir;
@@ -130,6 +131,7 @@ Options parse(int argc, char** argv) {
       beatsGiven = true;
     } else if (a == "--json") o.jsonPath = value();
     else if (a == "--no-af-relabel") o.summary.afRelabel = false;
+    else if (a == "--af-no-ventricular-split") o.summary.af.splitAtVentricularRhythm = false;
     else if (a == "--af-p-wave-max") o.summary.af.pWaveMax = number_option(a, value());
     else if (a == "--af-min-usable-share") o.summary.af.minUsableShare = number_option(a, value());
     else if (a == "--af-threshold") o.summary.af.threshold = number_option(a, value());

@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "pipeline/ectopy.h"
+
 namespace av::pipeline {
 namespace {
 
@@ -103,30 +105,48 @@ std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const st
                                    double fs, const AfOptions& options) {
   std::vector<AfEpisode> out;
   const size_t n = std::min(beats.size(), irregularity.size());
+  const std::vector<bool> ventricular =
+      options.splitAtVentricularRhythm ? in_ventricular_rhythm(beats) : std::vector<bool>(beats.size(), false);
+  // Beats [i, j] as episodes: the stretches between ventricular rhythms, of two beats or more.
+  auto emit = [&](size_t i, size_t j) {
+    while (i <= j) {
+      while (i <= j && ventricular[i]) ++i;
+      size_t last = i;
+      while (last + 1 <= j && !ventricular[last + 1]) ++last;
+      if (i < last) {
+        AfEpisode e;
+        e.firstBeat = i;
+        e.lastBeat = last;
+        e.start = beats[i].sample;
+        e.end = beats[last].sample;
+        e.beats = last - i + 1;
+        const double seconds = static_cast<double>(e.end - e.start) / fs;
+        e.meanBpm = seconds > 0 ? 60.0 * static_cast<double>(last - i) / seconds : 0.0;
+        out.push_back(e);
+      }
+      i = last + 1;
+    }
+  };
   // A low quantile over a centred window crosses the threshold (0.5 − q)·window beats inside an irregular
   // stretch, at both ends: the episode is widened back by that much.
   const size_t widen = static_cast<size_t>(std::lround(std::max(0.0, 0.5 - options.quantile) *
                                                        static_cast<double>(options.windowBeats)));
   size_t k = 0;
+  size_t previousEnd = 0;
+  bool any = false;
   while (k < n) {
     if (!(irregularity[k] > options.threshold)) { ++k; continue; }
     size_t last = k;
     while (last + 1 < n && irregularity[last + 1] > options.threshold) ++last;
     size_t i = k >= widen ? k - widen : 0;
-    if (!out.empty()) i = std::max(i, out.back().lastBeat + 1);
+    if (any) i = std::max(i, previousEnd + 1);
     const size_t j = std::min(n - 1, last + widen);
     k = last + 1;
     if (i > j) continue;  // inside the previous episode's widened end
-    const double seconds = static_cast<double>(beats[j].sample - beats[i].sample) / fs;
-    if (seconds >= options.minEpisodeSec) {
-      AfEpisode e;
-      e.firstBeat = i;
-      e.lastBeat = j;
-      e.start = beats[i].sample;
-      e.end = beats[j].sample;
-      e.beats = j - i + 1;
-      e.meanBpm = seconds > 0 ? 60.0 * static_cast<double>(j - i) / seconds : 0.0;
-      out.push_back(e);
+    if (static_cast<double>(beats[j].sample - beats[i].sample) / fs >= options.minEpisodeSec) {
+      emit(i, j);
+      previousEnd = j;
+      any = true;
     }
   }
   return out;

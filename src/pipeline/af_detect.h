@@ -5,7 +5,8 @@
 // d = |RR2 − RR1| / mean(RR1, RR2). A beat's irregularity is a low quantile (the 30th percentile) of d over
 // the nearest `windowBeats` such pairs: it is high only when most of the window is irregular, so isolated
 // ectopics and pauses do not raise it, while AF, which is irregular almost beat to beat, does. An AF
-// episode is a run of beats whose irregularity exceeds the threshold, lasting at least minEpisodeSec.
+// episode is a run of beats whose irregularity exceeds the threshold, lasting at least minEpisodeSec, less the
+// ventricular runs, bigeminy and trigeminy inside it (pipeline/ectopy.h), which are the ventricular rhythm.
 // Beats labelled A stay in the measure: for a patient it never saw, the classifier calls many AF beats A.
 // Leaving them out looked good with the default model over MIT-BIH (duration Se 0.953, PPV 0.924), whose A
 // labels there are in-sample, but with the DS1 model on DS2 the duration Se fell from 0.97 to 0.78.
@@ -34,6 +35,9 @@ struct AfOptions {
   // Where fewer than this share of the windowBeats beats around a beat give a usable pair (frequent ectopy,
   // noise, long pauses), the few pairs left say nothing about the rhythm: the irregularity is 0 there.
   double minUsableShare = 0.3;
+  // Ventricular runs (≥ 3 V), bigeminy and trigeminy inside an episode interrupt it: that time is the
+  // ventricular rhythm (MIT-BIH annotates it so), and the stretches between stay AF however short.
+  bool splitAtVentricularRhythm = true;
 };
 
 struct AfEpisode {
@@ -57,7 +61,8 @@ std::vector<double> af_evidence(std::vector<double> irregularity, const std::vec
 // Both together, as the pipeline uses them: the RR irregularity, with the P-wave evidence when pWaveMax is on.
 std::vector<double> af_evidence(const std::vector<BeatLabel>& beats, double sampleRate, const AfOptions& options);
 
-// AF episodes from the irregularity of rr_irregularity() (or af_evidence()).
+// AF episodes from the irregularity of rr_irregularity() (or af_evidence()): runs above the threshold, widened,
+// of at least minEpisodeSec, less the ventricular rhythms inside them (AfOptions::splitAtVentricularRhythm).
 std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const std::vector<double>& irregularity,
                                    double sampleRate, const AfOptions& options);
 

@@ -10,44 +10,7 @@ namespace {
 
 constexpr int kV = 4, kA = 3;
 
-Episode make_episode(const std::vector<BeatLabel>& beats, size_t first, size_t last) {
-  Episode e;
-  e.firstBeat = first;
-  e.lastBeat = last;
-  e.start = beats[first].sample;
-  e.end = beats[last].sample;
-  e.beats = last - first + 1;
-  return e;
-}
-
-// Runs of consecutive beats of one class: two make a couplet, three or more a run (with its rate).
-struct Runs {
-  std::vector<Episode> couplets, runs;
-  size_t isolated = 0;
-};
-Runs runs_of(const std::vector<BeatLabel>& beats, double fs, int label) {
-  Runs out;
-  size_t i = 0;
-  while (i < beats.size()) {
-    if (beats[i].label != label) { ++i; continue; }
-    size_t j = i;
-    while (j + 1 < beats.size() && beats[j + 1].label == label) ++j;
-    Episode e = make_episode(beats, i, j);
-    if (e.beats == 1) {
-      ++out.isolated;
-    } else if (e.beats == 2) {
-      out.couplets.push_back(e);
-    } else {
-      double span = static_cast<double>(e.end - e.start) / fs;
-      e.rateBpm = span > 0 ? 60.0 * static_cast<double>(e.beats - 1) / span : 0.0;
-      out.runs.push_back(e);
-    }
-    i = j + 1;
-  }
-  return out;
-}
-
-Ectopy ectopy(const Runs& r, double fs) {
+Ectopy ectopy(const EctopicRuns& r, double fs) {
   Ectopy e;
   e.isolated = r.isolated;
   e.couplets = r.couplets.size();
@@ -59,31 +22,6 @@ Ectopy ectopy(const Runs& r, double fs) {
     if (!e.fastestRun || run.rateBpm > e.fastestRun->rateBpm) e.fastestRun = run;
   }
   return e;
-}
-
-// Ventricular bigeminy (period 2) or trigeminy (period 3): successive V beats exactly `period` beats apart,
-// at least kMinPatternCycles times. The episode starts at the normal beat that opens the first cycle.
-std::vector<Episode> patterns(const std::vector<BeatLabel>& beats, size_t period) {
-  std::vector<size_t> v;
-  for (size_t i = 0; i < beats.size(); ++i)
-    if (beats[i].label == kV) v.push_back(i);
-  std::vector<Episode> out;
-  size_t k = 0;
-  while (k < v.size()) {
-    size_t m = k;
-    while (m + 1 < v.size() && v[m + 1] - v[m] == period) ++m;
-    size_t cycles = m - k + 1;
-    if (cycles >= kMinPatternCycles) {
-      size_t first = v[k] >= period - 1 ? v[k] - (period - 1) : 0;
-      // The opening beat(s) must not be V themselves (that would be a couplet, not the pattern).
-      while (first < v[k] && beats[first].label == kV) ++first;
-      Episode e = make_episode(beats, first, v[m]);
-      e.cycles = cycles;
-      out.push_back(e);
-    }
-    k = m + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -128,14 +66,14 @@ Summary summarize(const std::vector<BeatLabel>& input, double sampleRate, int64_
   }
   if (sampleRate <= 0) return s;
   s.heartRate = heart_rate(beats, sampleRate);
-  const Runs v = runs_of(beats, sampleRate, kV), a = runs_of(beats, sampleRate, kA);
+  const EctopicRuns v = runs_of(beats, sampleRate, kV), a = runs_of(beats, sampleRate, kA);
   s.couplets = v.couplets;
   s.vRuns = v.runs;
   s.svRuns = a.runs;
   s.ventricular = ectopy(v, sampleRate);
   s.supraventricular = ectopy(a, sampleRate);
-  s.bigeminy = patterns(beats, 2);
-  s.trigeminy = patterns(beats, 3);
+  s.bigeminy = ectopic_patterns(beats, 2);
+  s.trigeminy = ectopic_patterns(beats, 3);
   s.af.episodes = af;
   const int64_t length = lengthSamples > 0 ? lengthSamples : (beats.empty() ? 0 : beats.back().sample + 1);
   double afSamples = 0;

@@ -9,17 +9,9 @@
 
 #include "pipeline/af_detect.h"
 #include "pipeline/beat_label.h"
+#include "pipeline/ectopy.h"
 
 namespace av::pipeline {
-
-// A stretch of beats [firstBeat, lastBeat] (indices into the beat list) with its sample span.
-struct Episode {
-  size_t firstBeat = 0, lastBeat = 0;
-  int64_t start = 0, end = 0;  // samples of the first and last beat, input rate
-  size_t beats = 0;            // beats in the stretch
-  size_t cycles = 0;           // bigeminy/trigeminy: ectopic beats in the pattern
-  double rateBpm = 0;          // runs: 60 / mean RR inside the run
-};
 
 struct HeartRate {
   std::optional<double> meanBpm, minBpm, maxBpm;  // empty when fewer than two beats
@@ -109,8 +101,6 @@ struct SummaryOptions {
 
 // Heart-rate windows for min/max: mean rate over this many consecutive RR intervals, sliding one beat at a time.
 inline constexpr size_t kHeartRateWindowBeats = 8;
-// Minimum repetitions of the (non-V, V) or (non-V, non-V, V) pattern that make a bigeminy/trigeminy episode.
-inline constexpr size_t kMinPatternCycles = 3;
 // A run of ectopic beats at least this long is sustained.
 inline constexpr double kSustainedRunSec = 30.0;
 // HRV segments for SDANN and the SDNN index, counted from the record start.

@@ -232,7 +232,7 @@ TEST_CASE("AF on MIT-BIH records matches their (AFIB rhythm annotations by durat
   // count neither way.
   for (const std::string name : {"203", "221"}) {
     const av::Record rec = av::io::read_wfdb_file(mitdb(name + ".hea"));
-    // Reference beats with their reference classes: AF then depends on the RR intervals alone.
+    // Reference beats without a model (unlabelled): AF then depends on the RR intervals alone.
     AnalyzeOptions o;
     o.beats = BeatSource::Reference;
     const AfDuration d = af_duration(rec, analyze(rec, nullptr, o));
@@ -307,4 +307,80 @@ TEST_CASE("an irregular run inside the previous episode's widened end joins it",
   REQUIRE(af.size() == 1);
   CHECK(af[0].firstBeat == 74);
   CHECK(af[0].lastBeat == 214);
+}
+
+TEST_CASE("the ventricular rhythms are the summary's V runs, bigeminy and trigeminy, and nothing else", "[pipeline][af]") {
+  // N=0, V=4. Beats 3-5: a V run; 9: an isolated V; 12-13: a couplet; 15-21: bigeminy (V at 16, 18, 20 and
+  // 22 is N: three cycles from the opening N at 15); 25-31: trigeminy (V at 28, 31; 25 makes three cycles).
+  std::vector<int> labels(40, 0);
+  for (int i : {3, 4, 5, 9, 12, 13, 16, 18, 20, 25, 28, 31}) labels[static_cast<size_t>(i)] = 4;
+  std::vector<BeatLabel> b;
+  for (size_t i = 0; i < labels.size(); ++i) b.push_back({static_cast<int64_t>(i) * 800, labels[i]});
+  const std::vector<bool> in = in_ventricular_rhythm(b);
+  std::vector<size_t> marked;
+  for (size_t i = 0; i < in.size(); ++i)
+    if (in[i]) marked.push_back(i);
+  // Trigeminy: V at 25, 28, 31 (three cycles), opened by the two N beats before 25.
+  const std::vector<size_t> expected{3, 4, 5, 15, 16, 17, 18, 19, 20, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+  CHECK(marked == expected);
+  // A noisy beat breaks the run as in the summary: 3-5 with 4 noisy is no run.
+  b[4].noisy = true;
+  CHECK_FALSE(in_ventricular_rhythm(b)[3]);
+}
+
+TEST_CASE("a ventricular run and a bigeminy inside AF interrupt the episode at their beats", "[pipeline][af]") {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> chaos(450, 1150);
+  std::vector<BeatLabel> b{{0, 0}};
+  for (int k = 1; k < 600; ++k) b.push_back({b.back().sample + chaos(rng), 0});
+  for (size_t i = 200; i < 205; ++i) b[i].label = 4;      // a run of five V beats: 200-204
+  for (size_t i = 401; i <= 407; i += 2) b[i].label = 4;  // bigeminy: V at 401-407, opened by the N at 400
+  const auto af = find_af(b, 1000.0, SummaryOptions{});
+  REQUIRE(af.size() == 3);
+  CHECK(af[0].firstBeat == 0);
+  CHECK(af[0].lastBeat == 199);
+  CHECK(af[1].firstBeat == 205);
+  CHECK(af[1].lastBeat == 399);
+  CHECK(af[2].firstBeat == 408);
+  CHECK(af[2].lastBeat == 599);
+  CHECK(af[1].beats == 195);
+  CHECK(af[1].meanBpm == Approx(60000.0 * 194 / static_cast<double>(b[399].sample - b[205].sample)));
+  SummaryOptions whole;
+  whole.af.splitAtVentricularRhythm = false;
+  const auto one = find_af(b, 1000.0, whole);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].firstBeat == 0);
+  CHECK(one[0].lastBeat == 599);
+}
+
+TEST_CASE("AF in 203, 210 and 221 leaves out their annotated ventricular tachycardia, bigeminy and trigeminy", "[pipeline][af][mitdb]") {
+  // The annotators' beats and classes: the V runs and patterns inside AF are theirs. Their (VT, (B and (T
+  // stretches inside AF then lie outside the episodes, while the annotated AF is still found.
+  for (const std::string name : {"203", "210", "221"}) {
+    const av::Record rec = av::io::read_wfdb_file(mitdb(name + ".hea"));
+    std::vector<BeatLabel> beats;
+    for (const auto& a : rec.annotations)
+      if (av::is_beat_annotation(a.code)) beats.push_back({a.sample, av::class_index_for_code(a.code)});
+    Spans ventricular;
+    for (const char* r : {"(VT", "(B", "(T"})
+      for (const auto& x : rhythm_spans(rec, r)) ventricular.push_back(x);
+    const Spans afib = rhythm_spans(rec, "(AFIB");
+    double truth = 0;
+    for (const auto& x : afib) truth += static_cast<double>(x.second - x.first);
+    SummaryOptions whole;
+    whole.af.splitAtVentricularRhythm = false;
+    double inside[2] = {0, 0}, found = 0;
+    for (int k = 0; k < 2; ++k) {
+      std::vector<BeatLabel> b = beats;
+      for (const auto& e : find_af(b, rec.sampleRate, k == 0 ? SummaryOptions{} : whole)) {
+        inside[k] += overlap(ventricular, e.start, e.end) / rec.sampleRate;
+        if (k == 0) found += overlap(afib, e.start, e.end);
+      }
+    }
+    INFO(name << ": ventricular rhythm inside AF " << inside[0] << " s with the split, " << inside[1]
+              << " s without; AF Se " << found / truth);
+    CHECK(inside[1] > 10);
+    CHECK(inside[0] < 0.25 * inside[1]);
+    CHECK(found / truth >= 0.95);
+  }
 }
