@@ -88,7 +88,20 @@ void JsonText::number(double v) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
-  const std::string_view t(buf);
+  append_number_text(buf);
+}
+
+JsonText& JsonText::value(float v) {
+  separate();
+  if (!std::isfinite(v)) return out.append("null"), *this;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  append_number_text(buf);
+  return *this;
+}
+
+void JsonText::append_number_text(const char* text) {
+  const std::string_view t(text);
   out.append(t);
   if (t.find_first_of(".eE") == std::string_view::npos) out.append(".0");
 }

@@ -1,6 +1,6 @@
 #pragma once
 // A JSON text written front to back, without building a tree: the writer places the commas. Numbers read back
-// as the doubles they were (integral doubles keep a ".0"; NaN and infinities are null); strings are escaped,
+// as the doubles (or floats) they were (integral ones keep a ".0"; NaN and infinities are null); strings are escaped,
 // with invalid UTF-8 as U+FFFD. For the documents the core hands to JS (results, explanations, records).
 #include <optional>
 #include <string>
@@ -23,7 +23,7 @@ class JsonText {
   JsonText& value(const char* v) { return value(std::string_view(v)); }
   JsonText& value(const std::string& v) { return value(std::string_view(v)); }
   JsonText& value(double v);
-  JsonText& value(float v) { return value(static_cast<double>(v)); }
+  JsonText& value(float v);  // 9 significant digits: reads back as the same float, one formatting call
   template <class T>
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   JsonText& value(T v) {
@@ -48,6 +48,7 @@ class JsonText {
   bool afterKey_ = false;
   void separate();
   void number(double v);
+  void append_number_text(const char* text);
   void string(std::string_view s);
 };
 

@@ -269,17 +269,19 @@ Record decode(const WfdbHeader& h, const std::vector<Group>& groups, int64_t fir
           for (int64_t t = f0; t < f1; ++t)
             for (int k = 0; k < spf; ++k) sums[si] += raw[static_cast<size_t>((t - f0) * g.frameSize + g.positions[j] + k)];
         float* out = rec.leads[si].samples.data() + (f0 - first) * spf;
-        for (int64_t t = f0; t < f1; ++t) {
-          const int64_t src = t + s.skew;
+        // Past the end of a skewed signal, and at WFDB's "invalid sample" value, hold the last value.
+        const double baseline = s.baseline, unit = scale[j];
+        float held = last[j];
+        const int64_t stored = std::min(f1, rawEnd - s.skew);  // frames with a stored sample
+        for (int64_t t = f0; t < stored; ++t)
           for (int k = 0; k < spf; ++k) {
-            // Past the end of a skewed signal, and at WFDB's "invalid sample" value, hold the last value.
-            if (src < rawEnd) {
-              const int32_t v = raw[static_cast<size_t>((src - f0) * g.frameSize + g.positions[j] + k)];
-              if (v != invalid) last[j] = static_cast<float>((static_cast<double>(v) - s.baseline) * scale[j]);
-            }
-            *out++ = last[j];
+            const int32_t v = raw[static_cast<size_t>((t + s.skew - f0) * g.frameSize + g.positions[j] + k)];
+            if (v != invalid) held = static_cast<float>((static_cast<double>(v) - baseline) * unit);
+            *out++ = held;
           }
-        }
+        for (int64_t t = std::max(f0, stored); t < f1; ++t)
+          for (int k = 0; k < spf; ++k) *out++ = held;
+        last[j] = held;
       }
     }
   }

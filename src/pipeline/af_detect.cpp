@@ -13,9 +13,8 @@ namespace {
 constexpr int kV = 4;
 constexpr size_t kMinPairs = 8;
 
-// Linear-interpolated quantile of v (which it reorders), as numpy's default.
-double quantile(std::vector<double>& v, double q) {
-  std::sort(v.begin(), v.end());
+// Linear-interpolated quantile of sorted values, as numpy's default.
+double quantile_of_sorted(const std::vector<double>& v, double q) {
   const double h = q * static_cast<double>(v.size() - 1);
   const size_t lo = static_cast<size_t>(std::floor(h));
   const size_t hi = std::min(lo + 1, v.size() - 1);
@@ -23,22 +22,25 @@ double quantile(std::vector<double>& v, double q) {
 }
 
 // For every beat 0..n-1: the quantile q of the `windowBeats` values nearest to it (values[k] belongs to beat
-// at[k], in order), or `none` when fewer than kMinPairs values exist in the whole record.
+// at[k], in order), or `none` when fewer than kMinPairs values exist in the whole record. The window only
+// slides forward, so it is kept sorted by one insertion and one removal per step.
 std::vector<double> centred_quantile(const std::vector<double>& values, const std::vector<size_t>& at, size_t n,
                                      size_t windowBeats, double q, double none) {
   std::vector<double> out(n, none);
   const size_t m = values.size();
   if (m < kMinPairs) return out;
   const size_t w = std::max<size_t>(1, std::min(windowBeats, m));
-  std::vector<double> window;
+  std::vector<double> sorted;  // values[from, to), sorted
+  size_t from = 0, to = 0;
   size_t next = 0;  // first value at or after the beat
   for (size_t b = 0; b < n; ++b) {
     while (next < m && at[next] < b) ++next;
     size_t lo = next >= w / 2 ? next - w / 2 : 0;
     const size_t hi = std::min(m, lo + w);
     lo = hi >= w ? hi - w : 0;
-    window.assign(values.begin() + static_cast<std::ptrdiff_t>(lo), values.begin() + static_cast<std::ptrdiff_t>(hi));
-    out[b] = quantile(window, q);
+    for (; to < hi; ++to) sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), values[to]), values[to]);
+    for (; from < lo; ++from) sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), values[from]));
+    out[b] = quantile_of_sorted(sorted, q);
   }
   return out;
 }

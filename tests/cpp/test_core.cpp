@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <cmath>
 
 #include "core/annotation.h"
@@ -62,4 +64,16 @@ TEST_CASE("JsonText places commas and writes numbers that read back exactly", "[
   w.open('{').member("a", 1).member("b", 0.1).key("c").open('[').value(1.0).value(std::nan("")).value("x\"y").close(']');
   w.member("d", std::vector<int>{1, 2}).key("e").open('{').close('}').member("f", 1.0 / 3).member("g", 1e-7).close('}');
   CHECK(w.out == R"({"a":1,"b":0.1,"c":[1.0,null,"x\"y"],"d":[1,2],"e":{},"f":0.3333333333333333,"g":1e-07})");
+}
+
+TEST_CASE("JsonText writes floats with 9 significant digits, which read back as the same float", "[core]") {
+  av::JsonText w;
+  w.value(std::vector<float>{0.1f, 1.0f, -2.5e-8f, 3.4028235e38f, std::nanf("")});
+  CHECK(w.out == "[0.100000001,1.0,-2.50000003e-08,3.40282347e+38,null]");
+  // (numpy: "%.9g" % float(np.float32(x)) gives the same digits.) Every float of a sweep reads back exactly.
+  for (float x = 1e-30f; x < 1e30f; x *= 1.37f) {
+    av::JsonText t;
+    t.value(x);
+    CHECK(std::strtof(t.out.c_str(), nullptr) == x);
+  }
 }
