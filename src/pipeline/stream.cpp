@@ -95,18 +95,19 @@ struct StreamAnalyzer::State {
     hi = std::min(n360, hi);
     const int64_t x0 = std::max<int64_t>(0, lo - kClsReach), x1 = std::min(n360, hi + kClsReach);
     const auto [i0, i1] = dsp::resample_input_range(x0, x1, n, fs, kFs);
-    std::vector<float> in(static_cast<size_t>(i1 - i0));
+    in.resize(static_cast<size_t>(i1 - i0));  // a scratch buffer: only growth is zero-filled
     source->read(i0, i1 - i0, in.data());
     x360 = dsp::resample_range(in, i0, n, fs, kFs, x0, x1);
-    std::vector<float> full = dsp::classification_signal(x360, kFs);
+    const std::vector<float> full = dsp::classification_signal(x360, kFs);
     ClsBuffer b;
     b.first = lo;
-    b.cls.assign(full.begin() + (lo - x0), full.begin() + (hi - x0));
+    b.cls.assign(full.data() + (lo - x0), full.data() + (hi - x0));  // pointers: one memcpy
     // Keep x360 positioned at x0 for the detector; callers read it through x360First.
     x360First = x0;
     return b;
   }
   int64_t x360First = 0;
+  std::vector<float> in;  // compute_cls' input samples
 
   // True when every value a beat near 360 Hz index `c` needs lies in `b` (or the record ends there).
   bool covers(const ClsBuffer& b, int64_t c, int64_t reachBefore, int64_t reachAfter) const {
@@ -273,7 +274,7 @@ struct StreamAnalyzer::State {
                     coarse);
       if (b == n360) detector.finish(coarse);
       for (int64_t c : coarse) on_coarse(c);
-      hist.insert(hist.end(), cls.cls.begin() + (a - cls.first), cls.cls.begin() + (b - cls.first));
+      hist.insert(hist.end(), cls.cls.data() + (a - cls.first), cls.cls.data() + (b - cls.first));
       next = b;
       // Later detections lie at or after settled(); refinement moves a peak by at most kRefineReach.
       finalize_pending(b == n360 ? INT64_MAX : detector.settled() - kRefineReach - 1);
