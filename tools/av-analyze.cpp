@@ -23,34 +23,35 @@
 #include "pipeline/result_json.h"
 #include "pipeline/engine_classifier.h"
 #include "pipeline/stream.h"
+#include "tool_common.h"
 
 int main(int argc, char** argv) {
   std::string input, model = "models/arrhythminet-v1-ctx.json", lead, beats = "detect";
   double chunkSeconds = 0, csvRate = 0;
   bool timing = true;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "error: invalid_option: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--model") model = value();
-    else if (a == "--lead") lead = value();
-    else if (a == "--beats") beats = value();
-    else if (a == "--chunk-seconds") chunkSeconds = std::stod(value());
-    else if (a == "--csv-rate") csvRate = std::stod(value());
-    else if (a == "--no-timing") timing = false;
-    else input = a;
-  }
-  if (input.empty()) {
-    std::fprintf(stderr, "usage: av-analyze <input> [--model m.json] [--lead L] [--beats detect|reference] "
-                         "[--chunk-seconds S] [--csv-rate HZ] [--no-timing]\n");
-    return 2;
-  }
   try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      auto value = [&]() -> std::string {
+        if (i + 1 >= argc) {
+          std::fprintf(stderr, "error: invalid_option: %s needs a value\n", a.c_str());
+          std::exit(2);
+        }
+        return argv[++i];
+      };
+      if (a == "--model") model = value();
+      else if (a == "--lead") lead = value();
+      else if (a == "--beats") beats = value();
+      else if (a == "--chunk-seconds") chunkSeconds = number_option(a, value());
+      else if (a == "--csv-rate") csvRate = number_option(a, value());
+      else if (a == "--no-timing") timing = false;
+      else input = a;
+    }
+    if (input.empty()) {
+      std::fprintf(stderr, "usage: av-analyze <input> [--model m.json] [--lead L] [--beats detect|reference] "
+                           "[--chunk-seconds S] [--csv-rate HZ] [--no-timing]\n");
+      return 2;
+    }
     const av::Record rec = av::io::read_record_file(input, csvRate);
     const av::nn::Model m = av::nn::Model::load_file(model);
     av::nn::Engine engine(m);

@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "nn/engine.h"
 #include "nn/model.h"
+#include "tool_common.h"
 
 using namespace av::nn;
 
@@ -110,9 +111,9 @@ int main(int argc, char** argv) {
     size_t beats = 4096, batch = 256;
     double minMs = 500;
     for (size_t i = 1; i + 1 < args.size(); i += 2) {
-      if (args[i] == "--beats") beats = std::stoul(args[i + 1]);
-      else if (args[i] == "--batch") batch = std::stoul(args[i + 1]);
-      else if (args[i] == "--min-ms") minMs = std::stod(args[i + 1]);
+      if (args[i] == "--beats") beats = count_option(args[i], args[i + 1]);
+      else if (args[i] == "--batch") batch = count_option(args[i], args[i + 1]);
+      else if (args[i] == "--min-ms") minMs = number_option(args[i], args[i + 1]);
     }
     Model model = Model::load_file(args[0]);
     const ModelInfo& info = model.info();

@@ -61,6 +61,14 @@ inline double number_option(const std::string& option, const std::string& text) 
   }
 }
 
+// A whole number from 1 to 10^7 (beats, batch sizes), or a usage error naming the option.
+inline size_t count_option(const std::string& option, const std::string& text) {
+  const double x = number_option(option, text);
+  if (!(x >= 1 && x <= 1e7) || x != static_cast<double>(static_cast<size_t>(x)))
+    throw av::Error("usage", option + " needs a whole number from 1 to 10000000, got '" + text + "'");
+  return static_cast<size_t>(x);
+}
+
 inline std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   size_t a = 0;

@@ -105,22 +105,7 @@ std::string to_json_string(const Explanation& e) {
 
 nlohmann::ordered_json to_json(const Explanation& e) { return nlohmann::ordered_json::parse(to_json_string(e)); }
 
-std::vector<float> background_context_of(const nlohmann::ordered_json& meta, int features) {
-  const auto ex = meta.find("explain");
-  if (ex == meta.end() || !ex->is_object()) return {};
-  const auto it = ex->find("backgroundContext");
-  if (it == ex->end() || it->is_null()) return {};
-  const std::string bad = "explain.backgroundContext must hold " + std::to_string(features) + " finite numbers";
-  if (!it->is_array() || it->size() != static_cast<size_t>(features)) throw Error("model_invalid", bad);
-  std::vector<float> out;
-  for (const auto& v : *it) {
-    if (!v.is_number() || !std::isfinite(v.get<double>())) throw Error("model_invalid", bad);
-    out.push_back(v.get<float>());
-  }
-  return out;
-}
-
-Explainer::Explainer(nn::Engine& engine, std::vector<float> backgroundContext)
+Explainer::Explainer(nn::Engine& engine)
     : engine_(engine), head_(engine.model().graph(), engine.model().info().gradcamLayer) {
   const auto& info = engine.model().info();
   window_ = info.windowLength;
@@ -134,9 +119,7 @@ Explainer::Explainer(nn::Engine& engine, std::vector<float> backgroundContext)
       for (size_t t = 0; t < size; ++t) background_[t] += info.background[b * size + t] / info.backgroundCount;
   }
   contextPlayers_ = group_context_features(info.contextNames);
-  if (!backgroundContext.empty() && backgroundContext.size() != static_cast<size_t>(contextFeatures_))
-    throw Error("invalid_argument", "the background context must hold " + std::to_string(contextFeatures_) + " floats");
-  backgroundContext_ = std::move(backgroundContext);
+  backgroundContext_ = info.backgroundContext;
 }
 
 std::vector<float> Explainer::probabilities(const float* windows, size_t n, const float* contexts) {

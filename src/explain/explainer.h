@@ -67,10 +67,6 @@ Options parse_options(const nlohmann::ordered_json& options, const std::vector<s
 std::string to_json_string(const Explanation& e);
 nlohmann::ordered_json to_json(const Explanation& e);  // the same, parsed
 
-// explain.backgroundContext of a model's metadata (models/FORMAT.md): `features` floats, or empty when absent.
-// Throws av::Error("model_invalid") if it is there but not `features` finite numbers.
-std::vector<float> background_context_of(const nlohmann::ordered_json& meta, int features);
-
 // Context models (models/FORMAT.md: input.channels 2 and input.context): a beat is its window of windowSize()
 // floats (channels x windowLength, NCW) plus its contextFeatures() context floats. Every entry point takes the
 // context as an optional last argument: nullptr for single-beat models, required (else
@@ -79,9 +75,9 @@ std::vector<float> background_context_of(const nlohmann::ordered_json& meta, int
 // segments (grouped as context_players.h says), else the beat's context is held fixed.
 class Explainer {
  public:
-  // The engine must outlive the explainer. Uses the model's explain.gradcamLayer. backgroundContext: the
-  // model's explain.backgroundContext (background_context_of), contextFeatures() floats or empty.
-  explicit Explainer(nn::Engine& engine, std::vector<float> backgroundContext = {});
+  // The engine must outlive the explainer. Uses the model's explain.gradcamLayer and explain.backgroundContext
+  // (nn::ModelInfo).
+  explicit Explainer(nn::Engine& engine);
 
   nn::Engine& engine() { return engine_; }
   const GradcamHead& head() const { return head_; }

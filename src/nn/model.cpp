@@ -243,6 +243,15 @@ void parse_explain(const json& doc, ModelInfo& info) {
   const std::string where = "explain";
   if (!it->is_object()) fail(where, "expected an object");
   if (it->contains("gradcamLayer")) info.gradcamLayer = string_field(*it, "gradcamLayer", where);
+  auto ctx = it->find("backgroundContext");
+  if (ctx != it->end() && !ctx->is_null()) {
+    const std::string bad = "\"backgroundContext\" must hold " + std::to_string(info.contextFeatures) + " finite numbers";
+    if (!ctx->is_array() || ctx->size() != static_cast<size_t>(info.contextFeatures)) fail(where, bad);
+    for (const json& x : *ctx) {
+      if (!x.is_number() || !std::isfinite(x.get<double>())) fail(where, bad);
+      info.backgroundContext.push_back(x.get<float>());
+    }
+  }
   auto bg = it->find("background");
   if (bg == it->end()) return;
   const size_t len = static_cast<size_t>(info.windowLength) * static_cast<size_t>(info.inputChannels);

@@ -36,6 +36,7 @@ struct ModelInfo {
   std::string gradcamLayer;   // empty if the metadata names none
   std::vector<float> background;  // explain.background: backgroundCount windows of windowLength floats
   int backgroundCount = 0;
+  std::vector<float> backgroundContext;  // explain.backgroundContext: contextFeatures floats, or empty
 };
 
 // The weights of the final dense layer (the one whose output feeds softmax), for Grad-CAM.

@@ -34,7 +34,7 @@ nlohmann::ordered_json parse_options(const std::string& text) {
 
 struct RecordState {
   explicit RecordState(const av::wasm::ModelHandle& model)
-      : engine(model.engine), explainer(*engine, model.backgroundContext) {}
+      : engine(model.engine), explainer(*engine) {}
   std::shared_ptr<av::nn::Engine> engine;  // the analyzer's engine, kept alive as long as this record
   av::explain::Explainer explainer;
   av::Record record;

@@ -9,7 +9,6 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "explain/explainer.h"
@@ -37,7 +36,6 @@ val load_model(const std::string& json, val weights) {
     copy_from_js(weights, bytes, weights["length"].as<size_t>());
     auto model = std::make_shared<const av::nn::Model>(av::nn::Model::load(json, bytes));
     ModelHandle h;
-    h.backgroundContext = av::explain::background_context_of(nlohmann::ordered_json::parse(std::string_view(json)), model->info().contextFeatures);
     h.engine = std::make_shared<av::nn::Engine>(*model, av::nn::default_backend(), 256);
     h.model = std::move(model);
     h.scratch = std::make_shared<std::vector<float>>();

@@ -13,7 +13,6 @@ struct ModelHandle {
   std::shared_ptr<const av::nn::Model> model;
   std::shared_ptr<av::nn::Engine> engine;
   std::shared_ptr<std::vector<float>> scratch;  // reused by classifyWindows: grows, never per call
-  std::vector<float> backgroundContext;  // explain.backgroundContext (context models; empty if the metadata has none)
 };
 
 }  // namespace av::wasm

@@ -210,13 +210,15 @@ TEST_CASE("context players: baseline contexts of a record", "[explain][context]"
     CHECK(rx.baseline_context("median-normal") ==
           (normal.empty() ? median : explain::median_window(fx.contexts.data(), kF, normal)));
   }
-  // explain.backgroundContext, as the model metadata carries it.
+  // explain.backgroundContext, as the model metadata carries it (nn::ModelInfo).
+  CHECK(model.info().backgroundContext.empty());
   json meta = json::parse(fx.metaText);
-  CHECK(explain::background_context_of(meta, kF).empty());
   std::vector<float> typical(kF, 0.5f);
   meta["explain"]["backgroundContext"] = typical;
-  CHECK(explain::background_context_of(meta, kF) == typical);
-  explain::Explainer ex(engine, explain::background_context_of(meta, kF));
+  const nn::Model withContext = fx.load_with(meta);
+  CHECK(withContext.info().backgroundContext == typical);
+  nn::Engine contextEngine(withContext);
+  explain::Explainer ex(contextEngine);
   explain::RecordExplainer rx(ex, record, beats);
   CHECK(rx.baseline_context("background") == typical);
   explain::Options o = shap_options(6, 3);
@@ -225,7 +227,9 @@ TEST_CASE("context players: baseline contexts of a record", "[explain][context]"
   CHECK(e.baselineContext == typical);
   CHECK(e.contextPlayers.size() == 4);
   meta["explain"]["backgroundContext"] = std::vector<float>(3, 0.0f);
-  CHECK(test::error_code_of([&] { explain::background_context_of(meta, kF); }) == "model_invalid");
+  CHECK(test::error_code_of([&] { fx.load_with(meta); }) == "model_invalid");
+  meta["explain"]["backgroundContext"] = nullptr;  // null: none
+  CHECK(fx.load_with(meta).info().backgroundContext.empty());
 }
 
 TEST_CASE("single-beat model: SHAP has no context players and is the plain segment game", "[explain][shap]") {
