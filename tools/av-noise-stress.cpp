@@ -150,7 +150,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--snr") {
       o.snr.clear();
       for (const auto& v : split_list(value())) {
-        try { o.snr.push_back(std::stod(v)); } catch (...) { throw av::Error("usage", "--snr needs numbers, got '" + v + "'"); }
+        o.snr.push_back(number_option("--snr", v));
       }
     } else if (!a.empty() && a[0] == '-') throw av::Error("usage", "unknown option " + a);
     else if (o.dir.empty()) o.dir = a;

@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the native evaluation tools: model names, record lists.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -53,12 +54,18 @@ inline const std::vector<std::string> kDS2 = {"100", "103", "105", "111", "113",
                                        "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234"};
 
 // The number an option was given ("--threshold 0.04"); a usage error naming the option otherwise.
+// A finite number taking the whole text ("5x", "nan" and "" are usage errors naming the option).
 inline double number_option(const std::string& option, const std::string& text) {
+  size_t used = 0;
+  double x = 0;
   try {
-    return std::stod(text);
+    x = std::stod(text, &used);
   } catch (...) {
-    throw av::Error("usage", option + " needs a number, got '" + text + "'");
+    used = 0;
   }
+  if (used == 0 || used != text.size() || !std::isfinite(x))
+    throw av::Error("usage", option + " needs a number, got '" + text + "'");
+  return x;
 }
 
 // A whole number from 1 to 10^7 (beats, batch sizes), or a usage error naming the option.
