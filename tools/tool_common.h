@@ -53,8 +53,8 @@ inline const std::vector<std::string> kDS1 = {"101", "106", "108", "109", "112",
 inline const std::vector<std::string> kDS2 = {"100", "103", "105", "111", "113", "117", "121", "123", "200", "202", "210",
                                        "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234"};
 
-// The number an option was given ("--threshold 0.04"); a usage error naming the option otherwise.
-// A finite number taking the whole text ("5x", "nan" and "" are usage errors naming the option).
+// The number an option was given ("--threshold 0.04"): finite and the whole text, else a usage error naming the
+// option ("5x", "nan" and "" are errors).
 inline double number_option(const std::string& option, const std::string& text) {
   size_t used = 0;
   double x = 0;

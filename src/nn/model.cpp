@@ -237,6 +237,14 @@ void parse_top(const json& doc, ModelInfo& info) {
   info.parameters = int_field(doc, "parameters", where, 0, kMaxWeightCount);
 }
 
+// The elements of an array, each a finite number, appended to `out`; `bad` is the message otherwise.
+void append_finite_numbers(const json& numbers, const std::string& where, const std::string& bad, std::vector<float>& out) {
+  for (const json& x : numbers) {
+    if (!x.is_number() || !std::isfinite(x.get<double>())) fail(where, bad);
+    out.push_back(x.get<float>());
+  }
+}
+
 void parse_explain(const json& doc, ModelInfo& info) {
   auto it = doc.find("explain");
   if (it == doc.end()) return;
@@ -247,10 +255,7 @@ void parse_explain(const json& doc, ModelInfo& info) {
   if (ctx != it->end() && !ctx->is_null()) {
     const std::string bad = "\"backgroundContext\" must hold " + std::to_string(info.contextFeatures) + " finite numbers";
     if (!ctx->is_array() || ctx->size() != static_cast<size_t>(info.contextFeatures)) fail(where, bad);
-    for (const json& x : *ctx) {
-      if (!x.is_number() || !std::isfinite(x.get<double>())) fail(where, bad);
-      info.backgroundContext.push_back(x.get<float>());
-    }
+    append_finite_numbers(*ctx, where, bad, info.backgroundContext);
   }
   auto bg = it->find("background");
   if (bg == it->end()) return;
@@ -259,10 +264,7 @@ void parse_explain(const json& doc, ModelInfo& info) {
   auto take = [&](const json& numbers) {
     if (!numbers.is_array()) fail(where, "\"background\" must be an array of numbers");
     if (numbers.size() > len * kMaxBackgroundWindows) fail(where, "\"background\" is too large");
-    for (const json& x : numbers) {
-      if (!x.is_number() || !std::isfinite(x.get<double>())) fail(where, "\"background\" must hold finite numbers");
-      info.background.push_back(x.get<float>());
-    }
+    append_finite_numbers(numbers, where, "\"background\" must hold finite numbers", info.background);
   };
   if (!bg->is_array()) fail(where, "\"background\" must be an array");
   if (!bg->empty() && bg->front().is_array()) {
