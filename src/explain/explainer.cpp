@@ -31,44 +31,44 @@ std::vector<float> pick(const std::vector<float>& values, const std::vector<int>
 
 }  // namespace
 
-Options parse_options(const nlohmann::ordered_json& j, const std::vector<std::string>& classes) {
+Options parse_options(const JsonValue& j, const std::vector<std::string>& classes) {
   Options o;
   if (j.is_null()) return o;
   if (!j.is_object()) bad_option("options must be an object");
-  if (auto it = j.find("method"); it != j.end() && !it->is_null()) {
-    const std::string m = it->is_string() ? it->get<std::string>() : "";
+  if (const JsonValue* it = j.find("method"); it && !it->is_null()) {
+    const std::string m = it->is_string() ? it->string() : "";
     if (m == "gradcam") o.method = Method::Gradcam;
     else if (m == "shap") o.method = Method::Shap;
     else bad_option("method must be 'gradcam' or 'shap'");
   }
-  if (auto it = j.find("segments"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<long long>() < 1 || it->get<long long>() > 32)
+  if (const JsonValue* it = j.find("segments"); it && !it->is_null()) {
+    if (!it->is_number_integer() || it->integer() < 1 || it->integer() > 32)
       bad_option("segments must be an integer from 1 to 32");
-    o.segments = it->get<int>();
+    o.segments = static_cast<int>(it->integer());
   }
-  if (auto it = j.find("baseline"); it != j.end() && !it->is_null()) {
-    o.baseline = it->is_string() ? it->get<std::string>() : "";
+  if (const JsonValue* it = j.find("baseline"); it && !it->is_null()) {
+    o.baseline = it->is_string() ? it->string() : "";
     if (o.baseline != "median-normal" && o.baseline != "background")
       bad_option("baseline must be 'median-normal' or 'background'");
   }
-  if (auto it = j.find("classIndex"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() >= (long long)classes.size())
+  if (const JsonValue* it = j.find("classIndex"); it && !it->is_null()) {
+    if (!it->is_number_integer() || it->integer() < 0 || it->integer() >= (long long)classes.size())
       bad_option("classIndex is out of range");
-    o.classIndex = it->get<int>();
+    o.classIndex = static_cast<int>(it->integer());
   }
-  if (auto it = j.find("label"); it != j.end() && !it->is_null()) {
-    auto c = std::find(classes.begin(), classes.end(), it->is_string() ? it->get<std::string>() : "");
+  if (const JsonValue* it = j.find("label"); it && !it->is_null()) {
+    auto c = std::find(classes.begin(), classes.end(), it->is_string() ? it->string() : "");
     if (c == classes.end()) bad_option("label must be one of the model's classes");
     o.classIndex = static_cast<int>(c - classes.begin());
   }
-  if (auto it = j.find("samples"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<long long>() < 64 || it->get<long long>() > 65536)
+  if (const JsonValue* it = j.find("samples"); it && !it->is_null()) {
+    if (!it->is_number_integer() || it->integer() < 64 || it->integer() > 65536)
       bad_option("samples must be an integer from 64 to 65536");
-    o.kernelSamples = it->get<size_t>();
+    o.kernelSamples = static_cast<size_t>(it->integer());
   }
-  if (auto it = j.find("seed"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<long long>() < 0) bad_option("seed must be a non-negative integer");
-    o.seed = it->get<uint64_t>();
+  if (const JsonValue* it = j.find("seed"); it && !it->is_null()) {
+    if (!it->is_number_integer() || it->integer() < 0) bad_option("seed must be a non-negative integer");
+    o.seed = it->unsigned_integer();
   }
   return o;
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/json_value.h"
 #include "explain/context_players.h"
 #include "explain/gradcam.h"
 #include "explain/shapley.h"
@@ -60,7 +61,7 @@ struct Explanation {
 
 // Parses {method, segments, baseline, classIndex|label, samples, seed} (all optional) as the JS API passes
 // them. Throws av::Error("explain_invalid_option").
-Options parse_options(const nlohmann::ordered_json& options, const std::vector<std::string>& classes);
+Options parse_options(const JsonValue& options, const std::vector<std::string>& classes);
 
 // values as a plain array; the JS side turns it into a Float32Array. SHAP adds contextPlayers
 // ([{name, features: [names], value, beatValues, baselineValues}]) when there are any, and negligible: true when set.

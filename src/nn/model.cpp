@@ -2,8 +2,6 @@
 // Graph with BatchNorm folded into the convolution before it and ReLU fused where the result is exact.
 #include "nn/model.h"
 
-#include <nlohmann/json.hpp>
-
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -14,23 +12,29 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/json_value.h"
 
 namespace av::nn {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using Json = JsonValue;
 
 // A shape for a message, "[2,3,5]", or a note when the file's value is not a short list of integers (a hostile
 // file must not make the message long).
-std::string shape_text(const json& s) {
-  if (!s.is_array() || s.size() > 8) return "(not a short list of integers)";
+std::string shape_text(const std::vector<long long>& s) {
   std::string t = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (!s[i].is_number_integer()) return "(not a list of integers)";
-    t += (i ? "," : "") + std::to_string(s[i].get<long long>());
-  }
+  for (size_t i = 0; i < s.size(); ++i) t += (i ? "," : "") + std::to_string(s[i]);
   return t + "]";
+}
+std::string shape_text(const Json& s) {
+  if (!s.is_array() || s.size() > 8) return "(not a short list of integers)";
+  std::vector<long long> dims;
+  for (const Json& d : s) {
+    if (!d.is_number_integer()) return "(not a list of integers)";
+    dims.push_back(d.integer());
+  }
+  return shape_text(dims);
 }
 static_assert(std::endian::native == std::endian::little, "weights are little-endian float32");
 
@@ -48,36 +52,36 @@ constexpr long long kMaxBackgroundWindows = 4096;
   throw Error("model_invalid", what, where);
 }
 
-const json& field(const json& obj, const char* key, const std::string& where) {
+const Json& field(const Json& obj, const char* key, const std::string& where) {
   if (!obj.is_object()) fail(where, "expected an object");
-  auto it = obj.find(key);
-  if (it == obj.end()) fail(where, std::string("missing field \"") + key + "\"");
-  return *it;
+  const Json* v = obj.find(key);
+  if (!v) fail(where, std::string("missing field \"") + key + "\"");
+  return *v;
 }
 
-long long int_field(const json& obj, const char* key, const std::string& where, long long lo, long long hi) {
-  const json& v = field(obj, key, where);
+long long int_field(const Json& obj, const char* key, const std::string& where, long long lo, long long hi) {
+  const Json& v = field(obj, key, where);
   if (!v.is_number_integer()) fail(where, std::string("\"") + key + "\" must be an integer");
-  long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<uint64_t>(v.get<uint64_t>(), INT64_MAX))
-                                       : v.get<long long>();
+  long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<uint64_t>(v.unsigned_integer(), INT64_MAX))
+                                       : v.integer();
   if (x < lo || x > hi)
     fail(where, std::string("\"") + key + "\" = " + std::to_string(x) + " is outside [" + std::to_string(lo) + ", " +
                     std::to_string(hi) + "]");
   return x;
 }
 
-double number_field(const json& obj, const char* key, const std::string& where) {
-  const json& v = field(obj, key, where);
+double number_field(const Json& obj, const char* key, const std::string& where) {
+  const Json& v = field(obj, key, where);
   if (!v.is_number()) fail(where, std::string("\"") + key + "\" must be a number");
-  double x = v.get<double>();
+  double x = v.number();
   if (!std::isfinite(x)) fail(where, std::string("\"") + key + "\" must be finite");
   return x;
 }
 
-std::string string_field(const json& obj, const char* key, const std::string& where) {
-  const json& v = field(obj, key, where);
+std::string string_field(const Json& obj, const char* key, const std::string& where) {
+  const Json& v = field(obj, key, where);
   if (!v.is_string()) fail(where, std::string("\"") + key + "\" must be a string");
-  return v.get<std::string>();
+  return v.string();
 }
 
 // Reads the tensors a layer names ({"offset", "shape"}) out of the weights, checking shape and bounds.
@@ -85,17 +89,17 @@ class WeightReader {
  public:
   WeightReader(std::span<const uint8_t> bytes, long long count) : bytes_(bytes), count_(count) {}
 
-  std::vector<float> read(const json& layer, const char* key, const std::vector<long long>& shape,
+  std::vector<float> read(const Json& layer, const char* key, const std::vector<long long>& shape,
                           const std::string& where) {
-    const json& p = field(layer, key, where);
+    const Json& p = field(layer, key, where);
     std::string at = where + "." + key;
     long long offset = int_field(p, "offset", at, 0, count_);
-    const json& s = field(p, "shape", at);
+    const Json& s = field(p, "shape", at);
     if (!s.is_array()) fail(at, "\"shape\" must be an array");
     bool same = s.size() == shape.size();
     for (size_t i = 0; same && i < shape.size(); ++i)
-      same = s[i].is_number_integer() && s[i].get<long long>() == shape[i];
-    if (!same) fail(at, "shape " + shape_text(s) + " does not match the layer, expected " + shape_text(json(shape)));
+      same = s[i].is_number_integer() && s[i].integer() == shape[i];
+    if (!same) fail(at, "shape " + shape_text(s) + " does not match the layer, expected " + shape_text(shape));
     long long n = 1;
     for (long long d : shape) n *= d;
     if (offset + n > count_)
@@ -168,19 +172,19 @@ struct Builder {
   }
 };
 
-std::vector<std::string> layer_inputs(const json& layer, const std::string& previous, const std::string& where) {
-  auto it = layer.find("inputs");
-  if (it == layer.end()) return {previous};
+std::vector<std::string> layer_inputs(const Json& layer, const std::string& previous, const std::string& where) {
+  const Json* it = layer.find("inputs");
+  if (!it) return {previous};
   if (!it->is_array() || it->empty() || it->size() > 2) fail(where, "\"inputs\" must list one or two layer names");
   std::vector<std::string> names;
-  for (const json& n : *it) {
+  for (const Json& n : *it) {
     if (!n.is_string()) fail(where, "\"inputs\" must list layer names");
-    names.push_back(n.get<std::string>());
+    names.push_back(n.string());
   }
   return names;
 }
 
-void parse_top(const json& doc, ModelInfo& info) {
+void parse_top(const Json& doc, ModelInfo& info) {
   const std::string where = "metadata";
   if (!doc.is_object()) fail(where, "expected a JSON object");
   if (string_field(doc, "format", where) != "arrhythmiavision-model")
@@ -190,78 +194,78 @@ void parse_top(const json& doc, ModelInfo& info) {
   if (info.name.empty() || info.name.size() > 200) fail(where, "\"name\" must be 1 to 200 characters");
   info.version = string_field(doc, "version", where);
 
-  const json& classes = field(doc, "classes", where);
+  const Json& classes = field(doc, "classes", where);
   if (!classes.is_array() || classes.empty() || classes.size() > 1000)
     fail(where, "\"classes\" must be a non-empty array");
-  for (const json& c : classes) {
-    if (!c.is_string() || c.get<std::string>().empty()) fail(where, "\"classes\" must hold non-empty strings");
-    info.classes.push_back(c.get<std::string>());
+  for (const Json& c : classes) {
+    if (!c.is_string() || c.string().empty()) fail(where, "\"classes\" must hold non-empty strings");
+    info.classes.push_back(c.string());
   }
 
   info.sampleRate = number_field(doc, "sampleRate", where);
   if (info.sampleRate <= 0 || info.sampleRate > 1e6) fail(where, "\"sampleRate\" must be in (0, 1e6]");
 
-  const json& window = field(doc, "window", where);
+  const Json& window = field(doc, "window", where);
   info.windowBefore = static_cast<int>(int_field(window, "before", "window", 0, kMaxLength));
   info.windowAfter = static_cast<int>(int_field(window, "after", "window", 0, kMaxLength));
   info.windowLength = info.windowBefore + info.windowAfter;
   if (info.windowLength < 1 || info.windowLength > kMaxLength) fail("window", "window length must be in [1, 65536]");
 
-  const json& norm = field(doc, "normalization", where);
+  const Json& norm = field(doc, "normalization", where);
   if (string_field(norm, "method", "normalization") != "zscore")
     fail("normalization", "\"method\" must be \"zscore\"");
   info.stdFloor = number_field(norm, "stdFloor", "normalization");
   if (info.stdFloor <= 0) fail("normalization", "\"stdFloor\" must be positive");
 
-  const json& input = field(doc, "input", where);
+  const Json& input = field(doc, "input", where);
   if (string_field(input, "layout", "input") != "NCW") fail("input", "\"layout\" must be \"NCW\"");
   info.inputChannels = static_cast<int>(int_field(input, "channels", "input", 1, kMaxInputChannels));
   if (int_field(input, "length", "input", 1, kMaxLength) != info.windowLength)
     fail("input", "\"length\" must equal window.before + window.after");
-  if (auto ctx = input.find("context"); ctx != input.end()) {
+  if (const Json* ctx = input.find("context")) {
     const std::string at = "input.context";
     info.contextFeatures = static_cast<int>(int_field(*ctx, "features", at, 0, kMaxContextFeatures));
-    const json& names = field(*ctx, "names", at);
+    const Json& names = field(*ctx, "names", at);
     if (!names.is_array()) fail(at, "\"names\" must be an array of strings");
     if (names.size() != static_cast<size_t>(info.contextFeatures))
       fail(at, "\"names\" lists " + std::to_string(names.size()) + " names but \"features\" = " +
                    std::to_string(info.contextFeatures));
     std::set<std::string> seen;
-    for (const json& n : names) {
-      if (!n.is_string() || n.get<std::string>().empty() || n.get<std::string>().size() > 200)
+    for (const Json& n : names) {
+      if (!n.is_string() || n.string().empty() || n.string().size() > 200)
         fail(at, "\"names\" must hold strings of 1 to 200 characters");
-      if (!seen.insert(n.get<std::string>()).second) fail(at, "duplicate context name \"" + n.get<std::string>() + "\"");
-      info.contextNames.push_back(n.get<std::string>());
+      if (!seen.insert(n.string()).second) fail(at, "duplicate context name \"" + n.string() + "\"");
+      info.contextNames.push_back(n.string());
     }
   }
   info.parameters = int_field(doc, "parameters", where, 0, kMaxWeightCount);
 }
 
 // The elements of an array, each a finite number, appended to `out`; `bad` is the message otherwise.
-void append_finite_numbers(const json& numbers, const std::string& where, const std::string& bad, std::vector<float>& out) {
-  for (const json& x : numbers) {
-    if (!x.is_number() || !std::isfinite(x.get<double>())) fail(where, bad);
-    out.push_back(x.get<float>());
+void append_finite_numbers(const Json& numbers, const std::string& where, const std::string& bad, std::vector<float>& out) {
+  for (const Json& x : numbers) {
+    if (!x.is_number() || !std::isfinite(x.number())) fail(where, bad);
+    out.push_back(static_cast<float>(x.number()));
   }
 }
 
-void parse_explain(const json& doc, ModelInfo& info) {
-  auto it = doc.find("explain");
-  if (it == doc.end()) return;
+void parse_explain(const Json& doc, ModelInfo& info) {
+  const Json* it = doc.find("explain");
+  if (!it) return;
   const std::string where = "explain";
   if (!it->is_object()) fail(where, "expected an object");
   if (it->contains("gradcamLayer")) info.gradcamLayer = string_field(*it, "gradcamLayer", where);
-  auto ctx = it->find("backgroundContext");
-  if (ctx != it->end() && !ctx->is_null()) {
+  const Json* ctx = it->find("backgroundContext");
+  if (ctx && !ctx->is_null()) {
     const std::string bad = "\"backgroundContext\" must hold " + std::to_string(info.contextFeatures) + " finite numbers";
     if (!ctx->is_array() || ctx->size() != static_cast<size_t>(info.contextFeatures)) fail(where, bad);
     append_finite_numbers(*ctx, where, bad, info.backgroundContext);
   }
-  auto bg = it->find("background");
-  if (bg == it->end()) return;
+  const Json* bg = it->find("background");
+  if (!bg) return;
   const size_t len = static_cast<size_t>(info.windowLength) * static_cast<size_t>(info.inputChannels);
   // Either one flat window (or several concatenated) or an array of windows.
-  auto take = [&](const json& numbers) {
+  auto take = [&](const Json& numbers) {
     if (!numbers.is_array()) fail(where, "\"background\" must be an array of numbers");
     if (numbers.size() > len * kMaxBackgroundWindows) fail(where, "\"background\" is too large");
     append_finite_numbers(numbers, where, "\"background\" must hold finite numbers", info.background);
@@ -269,7 +273,7 @@ void parse_explain(const json& doc, ModelInfo& info) {
   if (!bg->is_array()) fail(where, "\"background\" must be an array");
   if (!bg->empty() && bg->front().is_array()) {
     if (bg->size() > static_cast<size_t>(kMaxBackgroundWindows)) fail(where, "\"background\" has too many windows");
-    for (const json& w : *bg) {
+    for (const Json& w : *bg) {
       size_t before = info.background.size();
       take(w);
       if (info.background.size() - before != len) fail(where, "each background window must be windowLength long");
@@ -281,8 +285,8 @@ void parse_explain(const json& doc, ModelInfo& info) {
   info.backgroundCount = static_cast<int>(info.background.size() / len);
 }
 
-void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& info, Graph& graph) {
-  const json& weights = field(doc, "weights", "metadata");
+void build_graph(const Json& doc, std::span<const uint8_t> bytes, ModelInfo& info, Graph& graph) {
+  const Json& weights = field(doc, "weights", "metadata");
   if (string_field(weights, "dtype", "weights") != "float32") fail("weights", "\"dtype\" must be \"float32\"");
   string_field(weights, "file", "weights");
   long long count = int_field(weights, "count", "weights", 0, kMaxWeightCount);
@@ -291,7 +295,7 @@ void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
                         std::to_string(count) + " floats (" + std::to_string(count * 4) + " bytes)");
   WeightReader reader(bytes, count);
 
-  const json& layers = field(doc, "architecture", "metadata");
+  const Json& layers = field(doc, "architecture", "metadata");
   if (!layers.is_array() || layers.empty()) fail("architecture", "must be a non-empty array of layers");
   if (static_cast<long long>(layers.size()) > kMaxLayers) fail("architecture", "too many layers");
 
@@ -334,7 +338,7 @@ void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
     fail("explain", "gradcamLayer \"" + info.gradcamLayer + "\" is not a layer of the network");
 
   for (size_t i = 0; i < layers.size(); ++i) {
-    const json& L = layers[i];
+    const Json& L = layers[i];
     const std::string& name = names[i];
     const std::string& type = types[i];
     const std::string where = "architecture[" + std::to_string(i) + "] (" + name + ")";
@@ -478,21 +482,17 @@ void build_graph(const json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
 }  // namespace
 
 Model Model::load(std::string_view text, std::span<const uint8_t> weights) {
-  json doc;
+  Json doc;
   try {
-    doc = json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
+    doc = parse_json(text);
+  } catch (const Error& e) {
     throw Error("model_invalid", std::string("metadata is not valid JSON: ") + e.what(), "metadata");
   }
   auto info = std::make_shared<ModelInfo>();
   auto graph = std::make_shared<Graph>();
-  try {
-    parse_top(doc, *info);
-    parse_explain(doc, *info);
-    build_graph(doc, weights, *info, *graph);
-  } catch (const json::exception& e) {  // a type mismatch the checks above did not anticipate
-    throw Error("model_invalid", std::string("metadata has an unexpected value: ") + e.what(), "metadata");
-  }
+  parse_top(doc, *info);
+  parse_explain(doc, *info);
+  build_graph(doc, weights, *info, *graph);
 
   auto head = std::make_shared<DenseHead>();
   for (const Op& op : graph->ops)
@@ -517,12 +517,14 @@ Model Model::load_file(const std::string& jsonPath) {
     return std::string(std::istreambuf_iterator<char>(f), {});
   };
   std::string text = slurp(jsonPath);
-  std::string file;
+  Json doc;
   try {
-    file = json::parse(text).at("weights").at("file").get<std::string>();
-  } catch (const json::exception&) {
-    return load(text, {});  // reports the precise metadata problem
+    doc = parse_json(text);
+  } catch (const Error&) {
   }
+  const Json& fileName = doc["weights"]["file"];
+  if (!fileName.is_string()) return load(text, {});  // reports the precise metadata problem
+  const std::string& file = fileName.string();
   if (file.empty() || file.find('/') != std::string::npos || file.find('\\') != std::string::npos || file == "..")
     throw Error("model_invalid", "weights.file must be a file name beside the metadata", "weights");
   auto slash = jsonPath.find_last_of('/');

@@ -3,13 +3,14 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/error.h"
+#include "core/json_value.h"
 #include "core/record.h"
 #include "io/csv.h"
 #include "io/dispatch.h"
@@ -99,23 +100,23 @@ struct FileSet {
 // optionsJson: {"sampleRate": Hz, "delimiter": ",", "annotator": "atr", "series": "rhythm"|"representative"}.
 av::io::ReadOptions read_options(const std::string& optionsJson) {
   av::io::ReadOptions o;
-  const auto j = nlohmann::ordered_json::parse(std::string_view(optionsJson), nullptr, false);
+  const av::JsonValue j = av::parse_json_or_null(optionsJson);
   if (!j.is_object()) return o;
   if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
     if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
-    o.csvSampleRate = j["sampleRate"].get<double>();
+    o.csvSampleRate = j["sampleRate"].number();
   }
   if (j.contains("delimiter") && j["delimiter"].is_string()) {
-    const auto d = j["delimiter"].get<std::string>();
+    const std::string& d = j["delimiter"].string();
     if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
     o.csvDelimiter = d[0];
   }
   if (j.contains("annotator") && !j["annotator"].is_null()) {
     if (!j["annotator"].is_string()) throw av::Error("wfdb_annotator_invalid", "annotator must be a string such as 'atr'");
-    o.annotator = j["annotator"].get<std::string>();
+    o.annotator = j["annotator"].string();
   }
   if (j.contains("series") && j["series"].is_string()) {
-    const auto s = j["series"].get<std::string>();
+    const std::string& s = j["series"].string();
     if (s == "representative") o.aecgSeries = av::io::AecgSeries::RepresentativeBeat;
     else if (s != "rhythm") throw av::Error("invalid_option", "series must be 'rhythm' or 'representative'");
   }
@@ -159,14 +160,14 @@ val ishne_wfdb_header(const std::string& head, const std::string& fileName, doub
 val read_csv(const std::string& text, const std::string& optionsJson) {
   return av::wasm::guarded("the input", [&] {
     av::io::CsvOptions o;
-    const auto j = nlohmann::ordered_json::parse(std::string_view(optionsJson), nullptr, false);
+    const av::JsonValue j = av::parse_json_or_null(optionsJson);
     if (j.is_object()) {
       if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
         if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
-        o.sampleRate = j["sampleRate"].get<double>();
+        o.sampleRate = j["sampleRate"].number();
       }
       if (j.contains("delimiter") && j["delimiter"].is_string()) {
-        const auto d = j["delimiter"].get<std::string>();
+        const std::string& d = j["delimiter"].string();
         if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
         o.delimiter = d[0];
       }
@@ -259,21 +260,31 @@ val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& 
 // Annotations (JSON array of {sample, code|symbol, subtype?, chan?, num?, aux?}) → MIT-format bytes.
 val write_wfdb_annotations(const std::string& annotationsJson) {
   return av::wasm::guarded("the input", [&] {
-    auto parsed = nlohmann::ordered_json::parse(std::string_view(annotationsJson), nullptr, false);
+    const av::JsonValue parsed = av::parse_json_or_null(annotationsJson);
     if (!parsed.is_array()) throw av::Error("invalid_annotations", "expected a JSON array of annotations");
     std::vector<av::Annotation> list;
-    for (const auto& j : parsed) {
-      if (!j.is_object() || !j.contains("sample") || !j["sample"].is_number_integer())
+    for (const av::JsonValue& j : parsed) {
+      if (!j.is_object() || !j["sample"].is_number_integer())
         throw av::Error("invalid_annotations", "each annotation needs an integer sample");
       av::Annotation a;
-      a.sample = j["sample"].get<int64_t>();
-      if (j.contains("code") && j["code"].is_number_integer()) a.code = j["code"].get<int>();
-      else if (j.contains("symbol") && j["symbol"].is_string()) a.code = av::annotation_code(j["symbol"].get<std::string>());
+      a.sample = j["sample"].integer();
+      if (j["code"].is_number_integer()) a.code = static_cast<int>(std::clamp<int64_t>(j["code"].integer(), -1, 1 << 20));
+      else if (j["symbol"].is_string()) a.code = av::annotation_code(j["symbol"].string());
       if (a.code <= 0) throw av::Error("invalid_annotations", "annotation at sample " + std::to_string(a.sample) + " has an unknown code");
-      a.subtype = j.value("subtype", 0);
-      a.chan = j.value("chan", 0);
-      a.num = j.value("num", 0);
-      a.aux = j.value("aux", std::string());
+      auto small_int = [&](const char* key) {
+        const av::JsonValue& v = j[key];
+        if (v.is_null()) return 0;
+        if (!v.is_number_integer())
+          throw av::Error("invalid_annotations", std::string("annotation at sample ") + std::to_string(a.sample) + ": " +
+                                                     key + " must be an integer");
+        return static_cast<int>(std::clamp<int64_t>(v.integer(), -100000, 100000));  // the writer checks the range
+      };
+      a.subtype = small_int("subtype");
+      a.chan = small_int("chan");
+      a.num = small_int("num");
+      if (!j["aux"].is_null() && !j["aux"].is_string())
+        throw av::Error("invalid_annotations", "annotation at sample " + std::to_string(a.sample) + ": aux must be a string");
+      a.aux = j["aux"].string();
       list.push_back(std::move(a));
     }
     auto bytes = av::io::write_wfdb_annotations(list);

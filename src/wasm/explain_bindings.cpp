@@ -7,11 +7,11 @@
 
 #include <cmath>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/error.h"
 #include "core/json_text.h"
+#include "core/json_value.h"
 #include "core/record.h"
 #include "explain/explainer.h"
 #include "explain/record_explainer.h"
@@ -25,10 +25,10 @@ using emscripten::val;
 
 namespace {
 
-nlohmann::ordered_json parse_options(const std::string& text) {
-  if (text.empty()) return nlohmann::ordered_json::object();
-  auto j = nlohmann::ordered_json::parse(std::string_view(text), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw av::Error("explain_invalid_option", "options must be a JSON object");
+av::JsonValue parse_options(const std::string& text) {
+  if (text.empty()) return {};
+  av::JsonValue j = av::parse_json_or_null(text);
+  if (!j.is_object()) throw av::Error("explain_invalid_option", "options must be a JSON object");
   return j;
 }
 
@@ -78,23 +78,21 @@ class ExplainRecord {
     return av::wasm::guarded("the explanation", [&] {
       const auto j = parse_options(optionsJson);
       av::explain::GlobalOptions o;
-      const auto base = av::explain::parse_options(
-          nlohmann::ordered_json{{"segments", j.value("segments", nlohmann::ordered_json())}, {"baseline", j.value("baseline", nlohmann::ordered_json())}},
-          state_->explainer.classes());
+      const auto base = av::explain::parse_options(j, state_->explainer.classes());
       o.segments = base.segments;
       o.baseline = base.baseline;
       if (j.contains("maxShapBeats")) {
-        if (!j["maxShapBeats"].is_number_integer() || j["maxShapBeats"].get<long long>() < 0 ||
-            j["maxShapBeats"].get<long long>() > 256)
+        if (!j["maxShapBeats"].is_number_integer() || j["maxShapBeats"].integer() < 0 ||
+            j["maxShapBeats"].integer() > 256)
           throw av::Error("explain_invalid_option", "maxShapBeats must be an integer from 0 to 256");
-        o.maxShapBeats = j["maxShapBeats"].get<size_t>();
+        o.maxShapBeats = static_cast<size_t>(j["maxShapBeats"].integer());
       }
-      if (j.contains("shap")) o.shap = j["shap"].is_boolean() ? j["shap"].get<bool>() : true;
+      if (j.contains("shap")) o.shap = j["shap"].is_boolean() ? j["shap"].boolean() : true;
       const int players = o.segments + static_cast<int>(state_->explainer.contextPlayers().size());
       if (o.shap && players > av::explain::kMaxExactSegments)
         throw av::Error("explain_invalid_option",
                         "global explanations use exact SHAP: at most 16 players (segments plus the model's context players)");
-      const std::string beats = j.value("beats", std::string("detect"));
+      const std::string beats = !j.contains("beats") ? "detect" : j["beats"].is_string() ? j["beats"].string() : "";
       if (beats != "detect" && beats != "reference")
         throw av::Error("invalid_option", "beats must be 'detect' or 'reference'");
       auto& rx = state_->beats(beats == "reference");
@@ -141,9 +139,9 @@ val explain_window(const av::wasm::ModelHandle& model, val window, const std::st
     const auto w = emscripten::convertJSArrayToNumberVector<float>(window);
     if (w.size() != static_cast<size_t>(ex.windowLength()))
       throw av::Error("invalid_argument", "window must hold " + std::to_string(ex.windowLength()) + " samples");
-    auto j = parse_options(optionsJson);
-    if (!j.contains("baseline")) j["baseline"] = "background";
-    const auto opts = av::explain::parse_options(j, ex.classes());
+    const auto j = parse_options(optionsJson);
+    auto opts = av::explain::parse_options(j, ex.classes());
+    if (!j.contains("baseline")) opts.baseline = "background";
     if (opts.method == av::explain::Method::Gradcam) return val(av::explain::to_json_string(ex.gradcam(w.data(), opts.classIndex)));
     if (opts.baseline != "background" || ex.background().empty())
       throw av::Error("explain_no_baseline", "SHAP of a lone window uses the model's background (baseline: 'background')");

@@ -6,9 +6,10 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "core/error.h"
+#include "core/json_value.h"
 #include "core/limits.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_header.h"
@@ -172,12 +173,12 @@ val stream_samples(double length, double sampleRate, val readSamples, val info, 
     if (info["lead"].isString()) i.lead = info["lead"].as<std::string>();
     if (info["leadIndex"].isNumber()) i.leadIndex = info["leadIndex"].as<int>();
     if (info["annotations"].isString()) {  // JSON [{sample, code}]: the record's annotations
-      const auto list = nlohmann::ordered_json::parse(std::string_view(info["annotations"].as<std::string>()), nullptr, false);
+      const av::JsonValue list = av::parse_json_or_null(info["annotations"].as<std::string>());
       if (!list.is_array()) throw av::Error("invalid_annotations", "annotations must be a JSON array");
       std::vector<av::Annotation> anns;
-      for (const auto& a : list)
-        if (a.is_object() && a.value("sample", nlohmann::ordered_json()).is_number_integer() && a.value("code", nlohmann::ordered_json()).is_number_integer())
-          anns.push_back({a["sample"].get<int64_t>(), a["code"].get<int>()});
+      for (const av::JsonValue& a : list)
+        if (a["sample"].is_number_integer() && a["code"].is_number_integer())
+          anns.push_back({a["sample"].integer(), static_cast<int>(std::clamp<int64_t>(a["code"].integer(), -1, 1 << 20))});
       i.referenceBeats = av::beat_annotation_samples(anns, static_cast<int64_t>(length));
     }
     auto source = std::make_unique<JsSampleSource>(length, sampleRate, readSamples);

@@ -313,7 +313,7 @@ TEST_CASE("explanations reject bad requests with coded errors", "[explain]") {
   nn::Engine engine(model);
   Explainer ex(engine);
   const auto& classes = ex.classes();
-  auto code_of = [&](const nlohmann::json& j) {
+  auto code_of = [&](const av::JsonValue& j) {
     try {
       parse_options(j, classes);
     } catch (const av::Error& e) {
@@ -321,12 +321,12 @@ TEST_CASE("explanations reject bad requests with coded errors", "[explain]") {
     }
     return std::string("ok");
   };
-  CHECK(code_of(nlohmann::json::parse(R"({"method":"shap","segments":12,"baseline":"background","label":"V"})")) == "ok");
-  CHECK(parse_options(nlohmann::json::parse(R"({"label":"V"})"), classes).classIndex == 4);
+  CHECK(code_of(av::parse_json(R"({"method":"shap","segments":12,"baseline":"background","label":"V"})")) == "ok");
+  CHECK(parse_options(av::parse_json(R"({"label":"V"})"), classes).classIndex == 4);
   for (const char* bad : {R"({"method":"lime"})", R"({"segments":0})", R"({"segments":33})", R"({"segments":"12"})",
                           R"({"baseline":"zeros"})", R"({"label":"Q"})", R"({"classIndex":5})", R"({"samples":1e9})",
                           R"({"seed":-1})", R"([1,2])"})
-    CHECK(code_of(nlohmann::json::parse(bad)) == "explain_invalid_option");
+    CHECK(code_of(av::parse_json(bad)) == "explain_invalid_option");
 
   RecordExplainer rx(ex, record("100"));
   Options o;

@@ -83,6 +83,21 @@ test('annotations written by the core reproduce the MIT-BIH .atr files byte for 
   }
 });
 
+test('annotation lists with a bad field get invalid_annotations, naming the field', () => {
+  const cases = [
+    [[{ sample: 1.5, symbol: 'N' }], /integer sample/],
+    [[{ sample: 10, symbol: 'no such symbol' }], /unknown code/],
+    [[{ sample: 10, symbol: 'N', subtype: 'x' }], /subtype must be an integer/],
+    [[{ sample: 10, symbol: 'N', aux: 5 }], /aux must be a string/],
+  ];
+  for (const [list, message] of cases) {
+    assert.throws(() => av.writeAnnotations(list),
+      (e) => e instanceof ArrhythmiaVisionError && e.code === 'invalid_annotations' && message.test(e.message), JSON.stringify(list));
+  }
+  // Every field, well formed, is accepted (the MIT-BIH round trip above checks what they write).
+  assert.ok(av.writeAnnotations([{ sample: 5, symbol: 'N', subtype: 2, chan: 1, num: 3, aux: 'x' }]) instanceof Uint8Array);
+});
+
 test('fromSamples keeps the samples and checks the rate', () => {
   const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i / 10));
   const rec = av.fromSamples(x, { sampleRate: 250, leads: ['II'] });
