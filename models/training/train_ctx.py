@@ -213,6 +213,22 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
         p = (step - warmup) / max(1, total - warmup)
         return args.lr * (0.01 + 0.99 * 0.5 * (1 + np.cos(np.pi * p)))
 
+    # Weight averaging (--ema d): an exponential moving average of the weights and BatchNorm statistics, updated
+    # every step; validation, the epoch choice and the saved model use the average.
+    ema = copy.deepcopy(model) if args.ema > 0 else None
+    if ema is not None:
+        for p in ema.parameters():
+            p.requires_grad_(False)
+
+    def update_ema():
+        with torch.no_grad():
+            live = model.state_dict()
+            for k, v in ema.state_dict().items():
+                if v.dtype.is_floating_point:
+                    v.mul_(args.ema).add_(live[k], alpha=1.0 - args.ema)
+                else:
+                    v.copy_(live[k])
+
     history, val_logits, best, step = [], [], None, 0
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
@@ -236,19 +252,24 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            if ema is not None:
+                update_ema()
             step += 1
             loss_sum += float(loss.detach()) * idx.size
             seen += idx.size
         h = {"epoch": epoch, "trainLoss": round(loss_sum / max(seen, 1), 5), "seconds": round(time.time() - t0, 1)}
+        scored = ema if ema is not None else model
         if val_idx is not None and val_idx.size:
-            vl = predict_logits(model, data, val_idx, norm)
+            vl = predict_logits(scored, data, val_idx, norm)
             val_logits.append(vl)
             vm = metrics_from_confusion(confusion(labels[val_idx], vl.argmax(1)))
             h.update(valAccuracy=vm["accuracy"], valMacroF1=vm["macroF1"])
             if best is None or vm["macroF1"] > best[0]:
-                best = (vm["macroF1"], epoch, copy.deepcopy(model.state_dict()))
+                best = (vm["macroF1"], epoch, copy.deepcopy(scored.state_dict()))
         history.append(h)
         print(log_prefix + json.dumps(h), flush=True)
+    if ema is not None:
+        model.load_state_dict(ema.state_dict())
     if best is not None and not args.last_epoch:
         model.load_state_dict(best[2])
     return model, history, val_logits, norm, (best[1] if best is not None and not args.last_epoch else args.epochs)
@@ -293,6 +314,8 @@ def main(argv=None):
                     help="share of each batch's N beats turned into synthetic A beats (premature RR context)")
     ap.add_argument("--noise-aug", type=float, default=0.0,
                     help="share of training beats given electrode-motion or muscle noise at 6-24 dB SNR")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="decay of an exponential moving average of the weights (e.g. 0.998; 0 = off)")
     ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
     ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
     ap.add_argument("--calibrate", action="store_true",
@@ -326,7 +349,7 @@ def main(argv=None):
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
-              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "lr": args.lr, "batch": args.batch,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "ema": args.ema, "lr": args.lr, "batch": args.batch,
               "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "initSeed": args.init_seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 
@@ -446,6 +469,8 @@ def main(argv=None):
                 if args.noise_aug > 0 else "")),
         "optimizer": {"name": "AdamW", "lr": args.lr, "weightDecay": args.weight_decay, "batch": args.batch,
                       "schedule": "linear warm-up, cosine to 1 %"},
+        "weightAverage": (f"exponential moving average of the weights and BatchNorm statistics, decay {args.ema:g} "
+                          "per step" if args.ema > 0 else None),
         "loss": "cross-entropy", "epochs": args.epochs, "epochsRun": len(hist), "selectedEpoch": chosen,
         "calibration": cal, "contextFeatures": names, "inputChannels": args.channels,
         "device": "cpu", "torch": torch.__version__, "seconds": round(elapsed), "command": common["command"],
