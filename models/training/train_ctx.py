@@ -230,7 +230,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
                     v.copy_(live[k])
 
     history, val_logits, best, step = [], [], None, 0
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(1, (args.stop_after or args.epochs) + 1):
         t0 = time.time()
         model.train()
         order = epoch_indices(train_idx, labels, args.cap, args.balance, rng)
@@ -272,7 +272,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
         model.load_state_dict(ema.state_dict())
     if best is not None and not args.last_epoch:
         model.load_state_dict(best[2])
-    return model, history, val_logits, norm, (best[1] if best is not None and not args.last_epoch else args.epochs)
+    return model, history, val_logits, norm, (best[1] if best is not None and not args.last_epoch else len(history))
 
 
 def fold_normalization(model, norm):
@@ -316,6 +316,8 @@ def main(argv=None):
                     help="share of training beats given electrode-motion or muscle noise at 6-24 dB SNR")
     ap.add_argument("--ema", type=float, default=0.0,
                     help="decay of an exponential moving average of the weights (e.g. 0.998; 0 = off)")
+    ap.add_argument("--stop-after", type=int, default=0,
+                    help="stop after this many epochs of the --epochs schedule (the epoch a CV chose, as the CV ran it)")
     ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
     ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
     ap.add_argument("--calibrate", action="store_true",
@@ -349,7 +351,7 @@ def main(argv=None):
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
-              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "ema": args.ema, "lr": args.lr, "batch": args.batch,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "ema": args.ema, "stopAfter": args.stop_after, "lr": args.lr, "batch": args.batch,
               "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "initSeed": args.init_seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 

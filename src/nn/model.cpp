@@ -24,7 +24,10 @@ using Json = JsonValue;
 // file must not make the message long).
 std::string shape_text(const std::vector<long long>& s) {
   std::string t = "[";
-  for (size_t i = 0; i < s.size(); ++i) t += (i ? "," : "") + std::to_string(s[i]);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i) t += ',';
+    t += std::to_string(s[i]);
+  }
   return t + "]";
 }
 std::string shape_text(const Json& s) {
