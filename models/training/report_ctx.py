@@ -18,6 +18,14 @@ def cv_table(paths):
     for p in paths:
         with open(p) as f:
             d = json.load(f)
+        if "seeds" in d:  # cv_pool_seeds.py: one choice from several seeds' out-of-fold logits
+            m = d["pooledBest"]
+            sp = lambda c: f"{m[c]['recall']:.2f} / {m[c]['precision']:.2f}"  # noqa: E731
+            print(f"| {d['name']} | the seeds {', '.join(d['seeds'])} pooled (epoch by their mean macro-F1) | "
+                  f"{d['bestEpoch']} | {d['meanPooledMacroF1PerEpoch'][d['bestEpoch'] - 1]:.3f} (mean) | {sp('N')} | "
+                  f"{m['L']['f1']:.2f} | {m['R']['f1']:.2f} | {sp('A')} | {sp('V')} | "
+                  f"{d['calibration']['pooled']['macroF1']:.3f} |")
+            continue
         if "settings" not in d:  # a post-processing study, not a CV run
             continue
         s, m = d["settings"], d["pooledBest"]
@@ -25,7 +33,8 @@ def cv_table(paths):
                     f"dropout {s.get('dropout', 0)}, wd {s['weightDecay']}, balance {s['balance']}")
         # The settings that most runs left at their defaults, shown where a run changed them.
         for key, label, default in (("cap", "cap", 12000), ("lr", "lr", 0.003), ("synthA", "synthetic A", 0),
-                                    ("noiseAug", "noise", 0), ("initSeed", "weight seed", 1)):
+                                    ("noiseAug", "noise", 0), ("ema", "weight average", 0),
+                                    ("initSeed", "weight seed", 1)):
             v = s.get(key)
             if v is not None and v != default:
                 settings += f", {label} {v}"

@@ -378,6 +378,7 @@ def main(argv=None):
         best_epoch = int(np.argmax([m["macroF1"] for m in pooled])) + 1
         offsets, cal_f1 = calibrate_bias(lg[best_epoch - 1], y)
         if args.save_oof:
+            os.makedirs(os.path.dirname(os.path.abspath(args.save_oof)), exist_ok=True)
             rows = np.concatenate(oof_rows)
             np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows],
                                 samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets)
