@@ -28,7 +28,7 @@ size_t utf8_length(std::string_view s, size_t i) {
 JsonText& JsonText::open(char bracket) {
   separate();
   out.push_back(bracket);
-  first_.push_back(true);
+  first_.push_back(1);
   return *this;
 }
 
@@ -77,7 +77,7 @@ void JsonText::separate() {
   }
   if (first_.empty()) return;
   if (!first_.back()) out.push_back(',');
-  first_.back() = false;
+  first_.back() = 0;
 }
 
 // The shortest of %.15g-%.17g that reads back as the same double.

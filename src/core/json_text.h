@@ -44,7 +44,7 @@ class JsonText {
   }
 
  private:
-  std::vector<bool> first_;
+  std::string first_;  // per open bracket: 1 until its first element (a string: one small instantiation)
   bool afterKey_ = false;
   void separate();
   void number(double v);

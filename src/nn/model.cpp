@@ -9,7 +9,7 @@
 #include <iterator>
 #include <limits>
 #include <set>
-#include <unordered_map>
+#include <map>
 
 #include "core/error.h"
 #include "core/json_value.h"
@@ -132,8 +132,8 @@ struct LayerOut {
 struct Builder {
   ModelInfo& info;
   Graph& graph;
-  std::unordered_map<std::string, LayerOut> outs;
-  std::unordered_map<std::string, int> uses;  // how many layers read each layer's output
+  std::map<std::string, LayerOut> outs;
+  std::map<std::string, int> uses;  // how many layers read each layer's output
   std::string keep;                            // a layer whose exact output must survive fusion
   long long activationFloats = 0;
   long long macs = 0;
