@@ -16,7 +16,7 @@ float clipped_log(double ratio) {
   return static_cast<float>(std::clamp(std::log(std::max(ratio, 1e-6)), -double(kLogClip), double(kLogClip)));
 }
 
-double mean_of(const std::deque<double>& v) {
+double mean_of(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;
   return s / static_cast<double>(v.size());
@@ -128,7 +128,8 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
   if (!hasPre) pre = hasNext ? post : kDefaultRrSec;
   if (!hasNext) post = pre;
   const double local = localRr_.empty() ? pre : mean_of(localRr_);
-  const double lng = longRr_.empty() ? local : longSum_ / static_cast<double>(longRr_.size());
+  const size_t longCount = longRr_.size() - longHead_;
+  const double lng = longCount == 0 ? local : longSum_ / static_cast<double>(longCount);
 
   auto& f = b.features;
   f[kPreRrSec] = static_cast<float>(pre);
@@ -194,13 +195,17 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
   // This beat becomes history for the next one.
   if (hasPre) {
     localRr_.push_back(pre);
-    if (static_cast<int>(localRr_.size()) > spec_.localBeats) localRr_.pop_front();
+    if (static_cast<int>(localRr_.size()) > spec_.localBeats) localRr_.erase(localRr_.begin());
     longRr_.emplace_back(b.r, pre);
     longSum_ += pre;
     const int64_t span = static_cast<int64_t>(std::llround(spec_.longSec * fs));
-    while (!longRr_.empty() && longRr_.front().first < b.r - span) {
-      longSum_ -= longRr_.front().second;
-      longRr_.pop_front();
+    while (longHead_ < longRr_.size() && longRr_[longHead_].first < b.r - span) {
+      longSum_ -= longRr_[longHead_].second;
+      ++longHead_;
+    }
+    if (longHead_ > 1024 && 2 * longHead_ > longRr_.size()) {
+      longRr_.erase(longRr_.begin(), longRr_.begin() + static_cast<std::ptrdiff_t>(longHead_));
+      longHead_ = 0;
     }
   }
   remember(b, static_cast<float>(amplitude));

@@ -6,7 +6,6 @@
 // values of a whole-record one. Only past beats shape the template and the rhythm averages.
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <string_view>
 #include <vector>
@@ -84,8 +83,11 @@ class BeatContextTracker {
   std::vector<float> pastAmplitudes_;
   int pastCount_ = 0, pastSlot_ = 0;
   std::vector<float> template_, column_;  // scratch
-  std::deque<double> localRr_;                  // newest last, at most localBeats
-  std::deque<std::pair<int64_t, double>> longRr_;  // (end position, RR s) within longSec of the newest
+  std::vector<double> localRr_;  // newest last, at most localBeats
+  // (end position, RR s) within longSec of the newest: the live ones from longHead_ on (the dropped ones are
+  // compacted away now and then, so memory stays bounded).
+  std::vector<std::pair<int64_t, double>> longRr_;
+  size_t longHead_ = 0;
   double longSum_ = 0;
   int64_t lastR_ = 0;
   bool hasLast_ = false;

@@ -1,23 +1,17 @@
 #include "pipeline/analyze.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <span>
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/stopwatch.h"
 #include "pipeline/stream.h"
 
 namespace av::pipeline {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 void report(const AnalyzeOptions& options, std::string_view stage, double fraction) {
   if (options.progress) options.progress(stage, fraction);
@@ -41,7 +35,7 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
     atRate.lead = std::to_string(own);
     return analyze(at_lead_rate(record, own), classifier, atRate);
   }
-  const auto start = Clock::now();
+  const Stopwatch start;
   if (!(record.sampleRate > 0) || !std::isfinite(record.sampleRate))
     throw Error("invalid_sample_rate", "the record's sampling rate must be a positive number");
   limits::check_analysis_sample_rate(record.sampleRate);  // the same range as the chunked analysis
@@ -80,7 +74,7 @@ Result analyze(const Record& record, Classifier* classifier, const AnalyzeOption
   result.timing.classifyMs = chunked.timing.classifyMs;
   result.summary = chunked.summary;
   result.warnings = chunked.warnings;
-  result.timing.totalMs = options.readMs + ms_since(start);
+  result.timing.totalMs = options.readMs + start.elapsed_ms();
   report(options, "done", 1.0);
   return result;
 }

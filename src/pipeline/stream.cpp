@@ -1,12 +1,12 @@
 #include "pipeline/stream.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
 #include "core/error.h"
 #include "core/limits.h"
+#include "core/stopwatch.h"
 #include "dsp/beat_context.h"
 #include "dsp/beats.h"
 #include "dsp/filters.h"
@@ -18,9 +18,6 @@
 
 namespace av::pipeline {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 constexpr double kFs = dsp::kModelRate;
 // Reach of classification_signal() at 360 Hz: two centred moving averages of 0.6 s and a 0.1 s FIR, each
@@ -239,10 +236,10 @@ struct StreamAnalyzer::State {
     const size_t count = batchR.size();
     std::vector<float> probs(count * 5);
     if (classifier) {
-      const auto t = Clock::now();
+      const Stopwatch t;
       if (context) classifier->classify(batchWindows.data(), batchContext.data(), count, probs.data());
       else classifier->classify(batchWindows.data(), count, probs.data());
-      classifyMs += ms_since(t);
+      classifyMs += t.elapsed_ms();
     }
     for (size_t i = 0; i < count; ++i) {
       BeatResult beat;
@@ -262,7 +259,7 @@ struct StreamAnalyzer::State {
   }
 
   void run_chunk() {
-    const auto t = Clock::now();
+    const Stopwatch t;
     const int64_t a = next, b = std::min(n360, next + chunk);
     const bool reference = options.analyze.beats == BeatSource::Reference;
     const int64_t back = reference ? winBefore : kDetectorLag + winBefore;
@@ -296,12 +293,12 @@ struct StreamAnalyzer::State {
       }
       flush_batch();
     }
-    workMs += ms_since(t);
+    workMs += t.elapsed_ms();
     if (options.analyze.progress) options.analyze.progress("analyze", static_cast<double>(next) / static_cast<double>(n360));
   }
 
   void finish() {
-    const auto t = Clock::now();
+    const Stopwatch t;
     finished = true;
     // Results in peak order (already so unless a detection came out of order), one per peak.
     if (outOfOrder) {
@@ -333,7 +330,7 @@ struct StreamAnalyzer::State {
       if (std::none_of(unusable.begin(), unusable.end(), [&](const SampleSpan& u) { return u.start < f.end && u.end > f.start; }))
         result.summary.ventricularFlutter.push_back(f);
     }
-    workMs += ms_since(t);
+    workMs += t.elapsed_ms();
     result.timing.classifyMs = classifyMs;
     result.timing.detectMs = workMs - classifyMs;
     result.timing.totalMs = options.analyze.readMs + workMs;
