@@ -116,14 +116,8 @@ std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const st
       size_t last = i;
       while (last + 1 <= j && !ventricular[last + 1]) ++last;
       if (i < last) {
-        AfEpisode e;
-        e.firstBeat = i;
-        e.lastBeat = last;
-        e.start = beats[i].sample;
-        e.end = beats[last].sample;
-        e.beats = last - i + 1;
-        const double seconds = static_cast<double>(e.end - e.start) / fs;
-        e.meanBpm = seconds > 0 ? 60.0 * static_cast<double>(last - i) / seconds : 0.0;
+        AfEpisode e = episode_of(beats, i, last);
+        e.rateBpm = mean_rate_bpm(e, fs);
         out.push_back(e);
       }
       i = last + 1;

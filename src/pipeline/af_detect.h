@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pipeline/beat_label.h"
+#include "pipeline/ectopy.h"
 
 namespace av::pipeline {
 
@@ -40,12 +41,7 @@ struct AfOptions {
   bool splitAtVentricularRhythm = true;
 };
 
-struct AfEpisode {
-  size_t firstBeat = 0, lastBeat = 0;
-  int64_t start = 0, end = 0;  // samples of the first and last beat
-  size_t beats = 0;
-  double meanBpm = 0;
-};
+using AfEpisode = Episode;  // rateBpm: the mean heart rate inside the episode
 
 // Per beat irregularity (see above); negative where fewer than 8 usable pairs exist in the whole record, 0 where
 // too few of the beats around give one (AfOptions::minUsableShare).

@@ -5,7 +5,9 @@ namespace {
 
 constexpr int kV = 4;
 
-Episode make_episode(const std::vector<BeatLabel>& beats, size_t first, size_t last) {
+}  // namespace
+
+Episode episode_of(const std::vector<BeatLabel>& beats, size_t first, size_t last) {
   Episode e;
   e.firstBeat = first;
   e.lastBeat = last;
@@ -15,7 +17,10 @@ Episode make_episode(const std::vector<BeatLabel>& beats, size_t first, size_t l
   return e;
 }
 
-}  // namespace
+double mean_rate_bpm(const Episode& e, double fs) {
+  const double span = static_cast<double>(e.end - e.start) / fs;
+  return span > 0 ? 60.0 * static_cast<double>(e.beats - 1) / span : 0.0;
+}
 
 EctopicRuns runs_of(const std::vector<BeatLabel>& beats, double fs, int label) {
   EctopicRuns out;
@@ -24,14 +29,13 @@ EctopicRuns runs_of(const std::vector<BeatLabel>& beats, double fs, int label) {
     if (beats[i].label != label) { ++i; continue; }
     size_t j = i;
     while (j + 1 < beats.size() && beats[j + 1].label == label) ++j;
-    Episode e = make_episode(beats, i, j);
+    Episode e = episode_of(beats, i, j);
     if (e.beats == 1) {
       ++out.isolated;
     } else if (e.beats == 2) {
       out.couplets.push_back(e);
     } else {
-      double span = static_cast<double>(e.end - e.start) / fs;
-      e.rateBpm = span > 0 ? 60.0 * static_cast<double>(e.beats - 1) / span : 0.0;
+      e.rateBpm = mean_rate_bpm(e, fs);
       out.runs.push_back(e);
     }
     i = j + 1;
@@ -53,7 +57,7 @@ std::vector<Episode> ectopic_patterns(const std::vector<BeatLabel>& beats, size_
       size_t first = v[k] >= period - 1 ? v[k] - (period - 1) : 0;
       // The opening beat(s) must not be V themselves (that would be a couplet, not the pattern).
       while (first < v[k] && beats[first].label == kV) ++first;
-      Episode e = make_episode(beats, first, v[m]);
+      Episode e = episode_of(beats, first, v[m]);
       e.cycles = cycles;
       out.push_back(e);
     }

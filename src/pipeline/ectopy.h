@@ -15,8 +15,12 @@ struct Episode {
   int64_t start = 0, end = 0;  // samples of the first and last beat, input rate
   size_t beats = 0;            // beats in the stretch
   size_t cycles = 0;           // bigeminy/trigeminy: ectopic beats in the pattern
-  double rateBpm = 0;          // runs: 60 / mean RR inside the run
+  double rateBpm = 0;          // runs and AF episodes: 60 / mean RR inside the stretch (mean_rate_bpm)
 };
+
+// The stretch of beats [first, last]; and 60 / its mean RR (0 for a stretch without duration).
+Episode episode_of(const std::vector<BeatLabel>& beats, size_t first, size_t last);
+double mean_rate_bpm(const Episode& e, double sampleRate);
 
 // Minimum repetitions of the (non-V, V) or (non-V, non-V, V) pattern that make a bigeminy/trigeminy episode.
 inline constexpr size_t kMinPatternCycles = 3;

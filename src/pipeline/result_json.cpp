@@ -140,7 +140,7 @@ void write_summary(JsonText& w, const Result& r) {
   w.key("af").open('{').member("burdenPercent", round_to(s.af.burdenPercent, 2)).key("episodes").open('[');
   for (const AfEpisode& e : s.af.episodes) {
     w.open('{').member("startSec", seconds(e.start)).member("endSec", seconds(e.end));
-    w.member("meanBpm", round_to(e.meanBpm, 1)).member("beats", e.beats).close('}');
+    w.member("meanBpm", round_to(e.rateBpm, 1)).member("beats", e.beats).close('}');
   }
   w.close(']').member("relabelledA", s.afRelabelled).close('}');
 

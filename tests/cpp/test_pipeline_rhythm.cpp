@@ -344,7 +344,7 @@ TEST_CASE("a ventricular run and a bigeminy inside AF interrupt the episode at t
   CHECK(af[2].firstBeat == 408);
   CHECK(af[2].lastBeat == 599);
   CHECK(af[1].beats == 195);
-  CHECK(af[1].meanBpm == Approx(60000.0 * 194 / static_cast<double>(b[399].sample - b[205].sample)));
+  CHECK(af[1].rateBpm == Approx(60000.0 * 194 / static_cast<double>(b[399].sample - b[205].sample)));
   SummaryOptions whole;
   whole.af.splitAtVentricularRhythm = false;
   const auto one = find_af(b, 1000.0, whole);
