@@ -14,22 +14,15 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
 from train import calibrate_bias, confusion, metrics_from_confusion, read_beats_bin  # noqa: E402
+from train_ctx import paper_parts  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def validation_split(raw, seed=1):
     """The paper protocol's validation beats (default lead), as train_ctx.py draws them."""
-    labels, records, samples = raw["labels"].astype(np.int64), raw["records"].astype(np.int64), raw["samples"]
-    key = records * 10_000_000 + samples.astype(np.int64)
-    rng = np.random.default_rng(seed)
-    uniq, first = np.unique(key, return_index=True)
-    part = np.empty(uniq.size, np.int8)
-    for c in range(len(an.CLASSES)):
-        idx = rng.permutation(np.flatnonzero(labels[first] == c))
-        n = int(round(0.1 * idx.size))
-        part[idx[:n]], part[idx[n:2 * n]], part[idx[2 * n:]] = 2, 1, 0
-    return np.flatnonzero((part[np.searchsorted(uniq, key)] == 1) & raw["isDefault"].astype(bool))
+    parts = paper_parts(raw["labels"].astype(np.int64), raw["records"], raw["samples"], seed)
+    return np.flatnonzero((parts == 1) & raw["isDefault"].astype(bool))
 
 
 def scores(logits, y):

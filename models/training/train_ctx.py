@@ -49,6 +49,20 @@ def cv_folds(seed=0):
     return [sorted(recs[i::CV_FOLDS]) for i in range(CV_FOLDS)]
 
 
+def paper_parts(labels, records, samples, seed):
+    """The paper protocol's random stratified 80/10/10 beat split: per example 0 (train), 1 (validation) or
+    2 (test); both leads of a beat fall in the same part."""
+    key = records.astype(np.int64) * 10_000_000 + samples.astype(np.int64)  # one id per beat, shared by its leads
+    rng = np.random.default_rng(seed)
+    uniq, first = np.unique(key, return_index=True)
+    part = np.empty(uniq.size, np.int8)
+    for c in range(len(an.CLASSES)):
+        idx = rng.permutation(np.flatnonzero(labels[first] == c))
+        n_t = int(round(0.1 * idx.size))
+        part[idx[:n_t]], part[idx[n_t:2 * n_t]], part[idx[2 * n_t:]] = 2, 1, 0
+    return part[np.searchsorted(uniq, key)]
+
+
 def select_features(names, spec):
     if spec == "none":
         return []
@@ -409,15 +423,7 @@ def main(argv=None):
                       "epochChoice": "fixed epoch count chosen by leave-records-out CV inside DS1"}
         val_metrics = None
     else:
-        key = records * 10_000_000 + data["samples"]  # one id per beat, shared by its leads
-        rng = np.random.default_rng(args.seed)
-        uniq, first = np.unique(key, return_index=True)
-        part = np.empty(uniq.size, np.int8)
-        for c in range(len(an.CLASSES)):
-            idx = rng.permutation(np.flatnonzero(labels[first] == c))
-            n_t = int(round(0.1 * idx.size))
-            part[idx[:n_t]], part[idx[n_t:2 * n_t]], part[idx[2 * n_t:]] = 2, 1, 0
-        beat_part = part[np.searchsorted(uniq, key)]
+        beat_part = paper_parts(labels, records, data["samples"], args.seed)
         tr = np.flatnonzero((beat_part == 0) & use_lead)
         va = np.flatnonzero((beat_part == 1) & default)
         te = np.flatnonzero((beat_part == 2) & default)

@@ -482,15 +482,21 @@ void build_graph(const Json& doc, std::span<const uint8_t> bytes, ModelInfo& inf
   }
 }
 
-}  // namespace
-
-Model Model::load(std::string_view text, std::span<const uint8_t> weights) {
-  Json doc;
+Json parse_metadata(std::string_view text) {
   try {
-    doc = parse_json(text);
+    return parse_json(text);
   } catch (const Error& e) {
     throw Error("model_invalid", std::string("metadata is not valid JSON: ") + e.what(), "metadata");
   }
+}
+
+}  // namespace
+
+Model Model::load(std::string_view text, std::span<const uint8_t> weights) {
+  return from_document(parse_metadata(text), weights);
+}
+
+Model Model::from_document(const Json& doc, std::span<const uint8_t> weights) {
   auto info = std::make_shared<ModelInfo>();
   auto graph = std::make_shared<Graph>();
   parse_top(doc, *info);
@@ -520,20 +526,16 @@ Model Model::load_file(const std::string& jsonPath) {
     return std::string(std::istreambuf_iterator<char>(f), {});
   };
   std::string text = slurp(jsonPath);
-  Json doc;
-  try {
-    doc = parse_json(text);
-  } catch (const Error&) {
-  }
+  const Json doc = parse_metadata(text);
   const Json& fileName = doc["weights"]["file"];
-  if (!fileName.is_string()) return load(text, {});  // reports the precise metadata problem
+  if (!fileName.is_string()) return from_document(doc, {});  // reports the precise metadata problem
   const std::string& file = fileName.string();
   if (file.empty() || file.find('/') != std::string::npos || file.find('\\') != std::string::npos || file == "..")
     throw Error("model_invalid", "weights.file must be a file name beside the metadata", "weights");
   auto slash = jsonPath.find_last_of('/');
   std::string dir = slash == std::string::npos ? std::string() : jsonPath.substr(0, slash + 1);
   std::string bin = slurp(dir + file);
-  return load(text, std::span(reinterpret_cast<const uint8_t*>(bin.data()), bin.size()));
+  return from_document(doc, std::span(reinterpret_cast<const uint8_t*>(bin.data()), bin.size()));
 }
 
 int Model::layer_value(const std::string& layer) const {

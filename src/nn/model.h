@@ -11,6 +11,10 @@
 
 #include "nn/graph.h"
 
+namespace av {
+class JsonValue;
+}
+
 namespace av::nn {
 
 inline constexpr const char* kContextInput = "context";  // the name layers use in "inputs" for the context vector
@@ -64,6 +68,8 @@ class Model {
   int layer_value(const std::string& layer) const;
 
  private:
+  static Model from_document(const JsonValue& doc, std::span<const uint8_t> weights);  // the parsed metadata
+
   std::shared_ptr<const ModelInfo> info_;
   std::shared_ptr<const Graph> graph_;
   std::shared_ptr<const DenseHead> head_;

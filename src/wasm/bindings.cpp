@@ -98,19 +98,24 @@ struct FileSet {
 };
 
 // optionsJson: {"sampleRate": Hz, "delimiter": ",", "annotator": "atr", "series": "rhythm"|"representative"}.
-av::io::ReadOptions read_options(const std::string& optionsJson) {
-  av::io::ReadOptions o;
-  const av::JsonValue j = av::parse_json_or_null(optionsJson);
-  if (!j.is_object()) return o;
+// The CSV fields of reader options: {"sampleRate": Hz, "delimiter": ","}.
+void read_csv_fields(const av::JsonValue& j, double& sampleRate, char& delimiter) {
   if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
     if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
-    o.csvSampleRate = j["sampleRate"].number();
+    sampleRate = j["sampleRate"].number();
   }
   if (j.contains("delimiter") && j["delimiter"].is_string()) {
     const std::string& d = j["delimiter"].string();
     if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
-    o.csvDelimiter = d[0];
+    delimiter = d[0];
   }
+}
+
+av::io::ReadOptions read_options(const std::string& optionsJson) {
+  av::io::ReadOptions o;
+  const av::JsonValue j = av::parse_json_or_null(optionsJson);
+  if (!j.is_object()) return o;
+  read_csv_fields(j, o.csvSampleRate, o.csvDelimiter);
   if (j.contains("annotator") && !j["annotator"].is_null()) {
     if (!j["annotator"].is_string()) throw av::Error("wfdb_annotator_invalid", "annotator must be a string such as 'atr'");
     o.annotator = j["annotator"].string();
@@ -161,17 +166,7 @@ val read_csv(const std::string& text, const std::string& optionsJson) {
   return av::wasm::guarded("the input", [&] {
     av::io::CsvOptions o;
     const av::JsonValue j = av::parse_json_or_null(optionsJson);
-    if (j.is_object()) {
-      if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
-        if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
-        o.sampleRate = j["sampleRate"].number();
-      }
-      if (j.contains("delimiter") && j["delimiter"].is_string()) {
-        const std::string& d = j["delimiter"].string();
-        if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
-        o.delimiter = d[0];
-      }
-    }
+    if (j.is_object()) read_csv_fields(j, o.sampleRate, o.delimiter);
     av::Record rec = av::io::read_csv(text, o);
     if (rec.name.empty()) rec.name = "csv";
     return record_value(std::move(rec));
