@@ -1,7 +1,7 @@
 // Post-link step of the WASM build: mangles the local names of Emscripten's JS glue (dist/*.mjs), which
 // emcc leaves long because Debian's emscripten ships no closure compiler. Uses the oxc minifier that the
 // dev dependency vite brings (rolldown/utils); without node_modules the glue is left as emcc wrote it.
-// Names only (no compression passes): string keys (Module["..."], the wasm exports) are untouched.
+// Names mangled and the code compressed; string keys (Module["..."], the wasm exports) are untouched.
 import fs from 'node:fs';
 
 const file = process.argv[2];
@@ -13,7 +13,7 @@ try {
   process.exit(0);
 }
 const src = fs.readFileSync(file, 'utf8');
-const out = minifySync(file, src, { compress: false, mangle: true });
+const out = minifySync(file, src, { compress: true, mangle: true });
 if (out.errors?.length) {
   console.error(`minify-glue: ${file}: ${out.errors.map((e) => e.message).join('; ')}`);
   process.exit(1);

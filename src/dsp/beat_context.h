@@ -82,7 +82,8 @@ class BeatContextTracker {
   std::vector<float> pastWindows_, pastSorted_;
   std::vector<float> pastAmplitudes_;
   int pastCount_ = 0, pastSlot_ = 0;
-  std::vector<float> template_, column_;  // scratch
+  std::vector<float> template_;  // scratch
+  std::vector<double> column_;   // scratch; double: the build's one nth_element instantiation (exact for floats)
   std::vector<double> localRr_;  // newest last, at most localBeats
   // (end position, RR s) within longSec of the newest: the live ones from longHead_ on (the dropped ones are
   // compacted away now and then, so memory stays bounded).

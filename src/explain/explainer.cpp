@@ -283,14 +283,14 @@ std::vector<float> median_window(const float* windows, size_t length, const std:
   std::vector<float> out;
   if (idx.empty()) return out;
   out.resize(length);
-  std::vector<float> column(idx.size());
+  std::vector<double> column(idx.size());  // double: the one nth_element instantiation (exact for floats)
   for (size_t t = 0; t < length; ++t) {
     for (size_t i = 0; i < idx.size(); ++i) column[i] = windows[idx[i] * length + t];
     const size_t mid = column.size() / 2;
     std::nth_element(column.begin(), column.begin() + static_cast<long>(mid), column.end());
-    float m = column[mid];
+    float m = static_cast<float>(column[mid]);
     if (column.size() % 2 == 0) {  // even count: mean of the two middle values
-      const float lower = *std::max_element(column.begin(), column.begin() + static_cast<long>(mid));
+      const float lower = static_cast<float>(*std::max_element(column.begin(), column.begin() + static_cast<long>(mid)));
       m = 0.5f * (m + lower);
     }
     out[t] = m;

@@ -1,6 +1,7 @@
 // GradcamHead built from the inference engine's graph, so that Grad-CAM sees exactly the folded network.
-#include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "explain/gradcam.h"
@@ -19,20 +20,22 @@ GradcamHead::GradcamHead(const nn::Graph& graph, const std::string& layer) : lay
   window_ = graph.values.at(0).length;
 
   // Receptive-field centres of every value up to the capture point; then the tail after it.
-  std::map<int, std::pair<double, double>> centre{{0, {0.0, 1.0}}};
-  std::map<int, int> node{{capture, 0}};
+  // By value id: (offset, jump) of the receptive-field centre, and the tail node that holds the value (-1: none).
+  std::vector<std::pair<double, double>> centre(graph.values.size(), {0.0, 1.0});
+  std::vector<int> node(graph.values.size(), -1);
+  node.at(static_cast<size_t>(capture)) = 0;
   auto tail = std::make_unique<Tail>();
   tail->c0 = channels_ = cap.channels;
   tail->l0 = length_ = cap.length;
   bool after = false;
   for (const nn::Op& op : graph.ops) {
     if (!after) {
-      auto [offset, jump] = centre.count(op.input) ? centre[op.input] : std::pair{0.0, 1.0};
+      auto [offset, jump] = op.input >= 0 ? centre.at(static_cast<size_t>(op.input)) : std::pair{0.0, 1.0};
       if (op.kind == nn::OpKind::Conv) {
         offset += ((op.kernel - 1) / 2.0 - op.padding) * jump;
         jump *= op.stride;
       }
-      centre[op.output] = {offset, jump};
+      centre.at(static_cast<size_t>(op.output)) = {offset, jump};
       if (op.output == capture) {
         offset_ = offset;
         jump_ = jump;
@@ -43,10 +46,9 @@ GradcamHead::GradcamHead(const nn::Graph& graph, const std::string& layer) : lay
     auto input = [&](int v) {
       if (v == graph.context && graph.context >= 0)  // the beat's context vector: a leaf of the tape
         return tail->context_node(graph.values.at(static_cast<size_t>(v)).channels);
-      auto it = node.find(v);
-      if (it == node.end())
+      if (v < 0 || static_cast<size_t>(v) >= node.size() || node[static_cast<size_t>(v)] < 0)
         throw Error("explain_unsupported", "op '" + op.name + "' after the Grad-CAM layer reads a value before it");
-      return it->second;
+      return node[static_cast<size_t>(v)];
     };
     const auto& out = graph.values.at(static_cast<size_t>(op.output));
     Tail::Op t;
@@ -73,10 +75,11 @@ GradcamHead::GradcamHead(const nn::Graph& graph, const std::string& layer) : lay
       a.in.push_back(static_cast<int>(tail->ops.size()));
       tail->ops.push_back(std::move(a));
     }
-    node[op.output] = static_cast<int>(tail->ops.size());
+    node.at(static_cast<size_t>(op.output)) = static_cast<int>(tail->ops.size());
     if (op.output == graph.logits) break;
   }
-  if (!after || tail->ops.empty() || tail->ops.back().l != 0 || node.count(graph.logits) == 0)
+  if (!after || tail->ops.empty() || tail->ops.back().l != 0 || graph.logits < 0 ||
+      node.at(static_cast<size_t>(graph.logits)) < 0)
     throw Error("model_invalid", "the graph after the Grad-CAM layer does not end in the logits");
   classes_ = tail->ops.back().c;
   tail_ = tail.release();

@@ -190,15 +190,64 @@ std::vector<std::string> sibling_files(std::span<const uint8_t> bytes, std::stri
   return out;
 }
 
-Record read_any(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
-                const WfdbFileOpener& siblings) {
+namespace {
+
+std::optional<std::span<const uint8_t>> open_sibling(const WfdbFileOpener& siblings, const std::string& name) {
+  if (!siblings) return std::nullopt;
+  return siblings(name);
+}
+
+const char* format_title(Format f) {
+  switch (f) {
+    case Format::Csv: return "CSV";
+    case Format::Edf: return "EDF/BDF";
+    case Format::Ishne: return "ISHNE";
+    default: return "HL7 aECG";
+  }
+}
+
+// The reader of an extra format (is_extra_format); the record is named after the file.
+Record read_extra(Format f, std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                  const WfdbFileOpener& siblings) {
+  const std::string stem = stem_of(fileName);
+  Record rec;
+  if (f == Format::Csv) {
+    CsvOptions o;
+    o.sampleRate = options.csvSampleRate;
+    o.delimiter = options.csvDelimiter;
+    rec = read_csv(as_text(bytes), o);
+  } else if (f == Format::Edf) {
+    rec = read_edf(bytes);
+  } else if (f == Format::Ishne) {
+    rec = read_ishne(bytes);
+    if (auto ann = open_sibling(siblings, stem + ".ann")) attach_ishne_annotations(rec, *ann);
+  } else {
+    AecgOptions o;
+    o.series = options.aecgSeries;
+    rec = read_hl7_aecg(bytes, o);
+  }
+  rec.name = stem.empty() ? std::string(format_name(f)) : stem;
+  return rec;
+}
+
+}  // namespace
+
+bool is_extra_format(Format f) {
+  return f == Format::Csv || f == Format::Edf || f == Format::Ishne || f == Format::Aecg;
+}
+
+Record read_extra_format(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                         const WfdbFileOpener& siblings) {
+  const Format f = detect_format(bytes, fileName);
+  if (!is_extra_format(f))
+    throw Error("io_unknown_format", "'" + std::string(base_name(fileName)) + "' is not CSV, EDF/BDF, ISHNE or HL7 aECG");
+  return read_extra(f, bytes, fileName, options, siblings);
+}
+
+Record read_base_format(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                        const WfdbFileOpener& siblings) {
   const Format f = detect_format(bytes, fileName);
   const std::string stem = stem_of(fileName);
-  auto sibling = [&](const std::string& name) -> std::optional<std::span<const uint8_t>> {
-    if (!siblings) return std::nullopt;
-    return siblings(name);
-  };
-  Record rec;
   switch (f) {
     case Format::Wfdb: {
       const WfdbHeader h = parse_wfdb_header(as_text(bytes));
@@ -207,32 +256,18 @@ Record read_any(std::span<const uint8_t> bytes, std::string_view fileName, const
           throw Error("wfdb_annotator_invalid", "annotator '" + options.annotator.substr(0, 40) + "' must be letters, digits or '_'");
       if (options.annotator.empty() || options.annotator.size() > 32)
         throw Error("wfdb_annotator_invalid", "the annotator must be 1..32 letters, digits or '_'");
-      rec = read_wfdb(h, siblings);
-      if (auto ann = sibling((stem.empty() ? h.recordName : stem) + "." + options.annotator))
+      Record rec = read_wfdb(h, siblings);
+      if (auto ann = open_sibling(siblings, (stem.empty() ? h.recordName : stem) + "." + options.annotator))
         attach_wfdb_annotations(rec, *ann, h.samplingFrequency);
       if (!h.recordName.empty()) rec.name = h.recordName;
       return rec;
     }
-    case Format::Csv: {
-      CsvOptions o;
-      o.sampleRate = options.csvSampleRate;
-      o.delimiter = options.csvDelimiter;
-      rec = read_csv(as_text(bytes), o);
-      break;
-    }
+    case Format::Csv:
     case Format::Edf:
-      rec = read_edf(bytes);
-      break;
     case Format::Ishne:
-      rec = read_ishne(bytes);
-      if (auto ann = sibling(stem + ".ann")) attach_ishne_annotations(rec, *ann);
-      break;
-    case Format::Aecg: {
-      AecgOptions o;
-      o.series = options.aecgSeries;
-      rec = read_hl7_aecg(bytes, o);
-      break;
-    }
+    case Format::Aecg:
+      throw Error("io_format_not_loaded", "'" + std::string(base_name(fileName)) + "' is " + format_title(f) +
+                                              ", whose reader is not in this build (the WASM formats module reads it)");
     case Format::IshneAnnotation:
       throw Error("io_unknown_format", "'" + std::string(base_name(fileName)) +
                                            "' is an ISHNE annotation file; open the ISHNE .ecg file beside it");
@@ -249,8 +284,13 @@ Record read_any(std::span<const uint8_t> bytes, std::string_view fileName, const
       throw Error("io_unknown_format", "cannot tell the format of '" + std::string(base_name(fileName)) +
                                            "' (expected WFDB .hea, CSV, EDF/BDF, ISHNE .ecg or HL7 aECG .xml)");
   }
-  rec.name = stem.empty() ? std::string(format_name(f)) : stem;
-  return rec;
+}
+
+Record read_any(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                const WfdbFileOpener& siblings) {
+  const Format f = detect_format(bytes, fileName);
+  if (is_extra_format(f)) return read_extra(f, bytes, fileName, options, siblings);
+  return read_base_format(bytes, fileName, options, siblings);
 }
 
 }  // namespace av::io

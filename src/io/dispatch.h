@@ -36,6 +36,19 @@ struct ReadOptions {
 std::vector<std::string> sibling_files(std::span<const uint8_t> bytes, std::string_view fileName,
                                        const ReadOptions& options, const WfdbFileOpener& siblings);
 
+// CSV, EDF/BDF, ISHNE and HL7 aECG: the formats whose readers the WASM build keeps out of its core module, in the
+// formats module that a page fetches on first use.
+bool is_extra_format(Format f);
+
+// read_any without the readers of the extra formats: WFDB records, and the typed errors of files no reader takes.
+// An extra format throws io_format_not_loaded. The WASM core module reads through this.
+Record read_base_format(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                        const WfdbFileOpener& siblings);
+
+// read_any for the extra formats only (the WASM formats module); any other format is io_unknown_format.
+Record read_extra_format(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                         const WfdbFileOpener& siblings);
+
 // Reads a record of any supported format. siblings gives the other files by name (WFDB signal files and segment
 // headers, annotation files); may be empty for single-file formats. The record is named after the file (its name
 // without folder and extension) unless the format names it. Errors: the chosen reader's, io_unknown_format

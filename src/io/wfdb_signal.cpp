@@ -427,7 +427,7 @@ Record read_multi(const WfdbHeader& h, const WfdbFileOpener& open, int64_t first
       auto it = parsed.find(seg.name);
       if (it == parsed.end()) it = parsed.emplace(seg.name, segment_header(open, seg.name, fs)).first;
       p.header = it->second;
-      std::vector<bool> used(p.header.signals.size(), false);
+      std::vector<uint8_t> used(p.header.signals.size(), 0);
       for (size_t i = 0; i < nsig; ++i) {
         if (!variable) {
           if (p.header.signals.size() != nsig)

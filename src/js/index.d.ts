@@ -27,6 +27,11 @@ export interface ModelFiles {
 export interface AnalyzerOptions {
   /** Default 'v1-ctx' (the context model); null for no model (beats are then detected but not labelled). */
   model?: ModelName | ModelFiles | null;
+  /** 'eager' (default): the formats module (CSV, EDF/BDF, ISHNE, HL7 aECG readers, .atr writing) loads with the
+   * core, so every read is synchronous. 'on-demand': only the core loads; those reads and writeAnnotations throw
+   * formats_not_loaded until `await av.loadFormats()`. The worker analyzer defaults to 'on-demand' and loads the
+   * module itself when a file needs it. */
+  formats?: 'eager' | 'on-demand';
 }
 
 export interface AnalyzerInfo {
@@ -348,12 +353,17 @@ export interface CsvOptions {
 
 export interface Analyzer {
   readonly info: AnalyzerInfo;
+  /** Whether the formats module is loaded (see AnalyzerOptions.formats). */
+  readonly formatsLoaded: boolean;
+  /** Loads the formats module (once per page or process). */
+  loadFormats(): Promise<Analyzer>;
   signalFiles(hea: string | Bytes): string[];
   readWfdb(input: WfdbInput): EcgRecord;
   readCsv(text: string | Bytes, options?: CsvOptions): EcgRecord;
   readEdf(bytes: Bytes, options?: Record<string, unknown>): EcgRecord;
   /** Any supported format, found from the content first, then the name: WFDB, CSV (Apple Watch exports too),
-   * EDF/BDF, ISHNE, HL7 aECG. Errors: the reader's codes, io_unknown_format, io_format_unsupported (SCP-ECG, DICOM). */
+   * EDF/BDF, ISHNE, HL7 aECG. Errors: the reader's codes, io_unknown_format, io_format_unsupported (SCP-ECG, DICOM),
+   * formats_not_loaded (an 'on-demand' analyzer before loadFormats()). */
   read(bytes: Bytes, name?: string, options?: ReadOptions): EcgRecord;
   /** Files as a user drops them: the main file chosen by content, the others passed as its files. */
   readFiles(files: { name: string; bytes: Bytes }[], options?: ReadOptions): EcgRecord;
@@ -400,6 +410,8 @@ export interface ReportOptions {
   title?: string;
 }
 
+/** What detectFormat names for the files whose reader is in the formats module. */
+export declare const FORMATS_MODULE_READS: readonly FileFormat[];
 export declare function renderReport(result: AnalysisResult, record?: ReportRecord | null, options?: ReportOptions): string;
 export declare function createAnalyzer(options?: AnalyzerOptions): Promise<Analyzer>;
 export default createAnalyzer;

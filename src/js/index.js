@@ -1,15 +1,15 @@
 // ArrhythmiaVision JS API (DESIGN 2.2): one ES module for Node and browsers, no bundler needed.
-// It loads the WebAssembly core (dist/), the model files (models/) and wraps the Embind calls so that every
-// failure surfaces as an ArrhythmiaVisionError with a stable .code.
-import createCoreModule from '../../dist/arrhythmiavision-core.mjs';
+// It loads the WebAssembly modules (modules.js), the model files (models/) and wraps the Embind calls so that
+// every failure surfaces as an ArrhythmiaVisionError with a stable .code.
+import { ArrhythmiaVisionError, call } from './errors.js';
+import { FORMATS_MODULE_READS, loadCore, loadFormats, packageFile } from './modules.js';
 import { renderReport } from './report.js';
 
-export { renderReport };
+export { ArrhythmiaVisionError, FORMATS_MODULE_READS, renderReport };
 
 export const CLASSES = Object.freeze(['N', 'L', 'R', 'A', 'V']);
-// Package files as literal `new URL(..., import.meta.url)`, the form bundlers (Vite, webpack 5) recognise and copy.
-const WASM_URL = new URL('../../dist/arrhythmiavision-core.wasm', import.meta.url);
-// The shipped models by short name ('v1-ctx' is the default). Each URL is written out so that bundlers see it.
+// The shipped models by short name ('v1-ctx' is the default). Each URL is a literal `new URL(..., import.meta.url)`,
+// the form bundlers (Vite, webpack 5) recognise and copy.
 const MODEL_URLS = {
   'v1-ctx': { json: new URL('../../models/arrhythminet-v1-ctx.json', import.meta.url), weights: new URL('../../models/arrhythminet-v1-ctx.bin', import.meta.url) },
   'v2-ctx': { json: new URL('../../models/arrhythminet-v2-ctx.json', import.meta.url), weights: new URL('../../models/arrhythminet-v2-ctx.bin', import.meta.url) },
@@ -22,46 +22,6 @@ const MODEL_URLS = {
 };
 export const MODELS = Object.freeze(Object.keys(MODEL_URLS));
 export const DEFAULT_MODEL = 'v1-ctx';
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
-  typeof window === 'undefined' && typeof importScripts !== 'function';
-
-export class ArrhythmiaVisionError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'ArrhythmiaVisionError';
-    this.code = code;
-  }
-}
-
-// Core calls return a value or {avError, code, message}; raw throws (traps, Embind type errors) get a code too.
-function call(fn) {
-  let value;
-  try {
-    value = fn();
-  } catch (e) {
-    if (e instanceof ArrhythmiaVisionError) throw e;
-    const trap = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
-    throw new ArrhythmiaVisionError(trap ? 'internal_error' : 'invalid_argument', String(e?.message ?? e));
-  }
-  if (value && typeof value === 'object' && value.avError === true) throw new ArrhythmiaVisionError(value.code, value.message);
-  return value;
-}
-
-// Bytes of a file that ships with the package: fs in Node (the loader's fetch does not work there), fetch elsewhere.
-async function packageFile(url) {
-  if (isNode) {
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-    try {
-      return new Uint8Array(await fs.readFile(url));
-    } catch (e) {
-      throw new ArrhythmiaVisionError('file_not_found', `cannot read ${url.pathname}: ${e.code ?? e.message}`);
-    }
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new ArrhythmiaVisionError('file_not_found', `cannot fetch ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
 // Input limits of the core (core/limits.h), read from the module once it is loaded.
 let inputLimits = { maxInputBytes: Infinity };
 
@@ -137,17 +97,11 @@ function headerRecordLine(bytes) {
   return { name: name.split('/')[0], sampleRate: parseFloat(fs), samples: Number(samples), raw: name };
 }
 
-let corePromise = null;
-// One core module per page or process; analyzers share it.
-function loadCore() {
-  corePromise ??= (async () => {
-    const wasmBinary = await packageFile(WASM_URL);
-    const core = await createCoreModule({ wasmBinary });
-    if (typeof core.limits === 'function') inputLimits = core.limits();
-    return core;
-  })();
-  corePromise.catch(() => { corePromise = null; });
-  return corePromise;
+// The core module, with its input limits read once.
+async function coreModule() {
+  const core = await loadCore();
+  if (typeof core.limits === 'function') inputLimits = core.limits();
+  return core;
 }
 
 // Yields to the event loop (timers, abort handlers) between chunks of a long job.
@@ -213,14 +167,39 @@ class EcgRecord {
 
 class Analyzer {
   #core;
+  #formats;
   #records = new Set();
   #engine;
   #training;
-  constructor(core, engine, info, training = new Set()) {
+  constructor(core, formats, engine, info, training = new Set()) {
     this.#core = core;
+    this.#formats = formats;
     this.#engine = engine;
     this.info = info;
     this.#training = training;
+  }
+
+  // Whether the formats module (modules.js: CSV, EDF/BDF, ISHNE, HL7 aECG, .atr writing) is loaded.
+  get formatsLoaded() { return this.#formats != null; }
+
+  // Loads the formats module (once per page or process); resolves to this analyzer.
+  async loadFormats() {
+    this.#live();
+    this.#formats ??= await loadFormats();
+    return this;
+  }
+
+  #formatsModule(what) {
+    this.#live();
+    if (!this.#formats)
+      throw new ArrhythmiaVisionError('formats_not_loaded', `${what} needs the formats module: await av.loadFormats() first, or create the analyzer with formats: 'eager'`);
+    return this.#formats;
+  }
+
+  // A record the formats module read, moved into the core's heap.
+  #adoptBlob(read, started) {
+    const blob = call(read);
+    return this.#adopt(call(() => this.#core.recordFromBlob(blob)), started);
   }
 
   // result.model.inTrainingData (see trainingRecords).
@@ -280,12 +259,17 @@ class Analyzer {
   read(bytes, name = '', { files, sampleRate, delimiter, annotator, series } = {}) {
     const core = this.#live();
     const started = now();
-    if (typeof core.readAny !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'av.read is not in this build');
     const data = asBytes(bytes, 'bytes');
     const byName = {};
     for (const [n, b] of Object.entries(files ?? {})) byName[n] = asBytes(b, `files['${n}']`);
     const options = JSON.stringify({ sampleRate, delimiter, annotator, series });
-    return this.#adopt(call(() => core.readAny(data, String(name ?? ''), byName, options)), started);
+    const fileName = String(name ?? '');
+    const format = this.detectFormat(data, fileName);
+    if (FORMATS_MODULE_READS.includes(format)) {
+      const formats = this.#formatsModule(`reading ${format} ('${fileName}')`);
+      return this.#adoptBlob(() => formats.readAny(data, fileName, byName, options), started);
+    }
+    return this.#adopt(call(() => core.readAny(data, fileName, byName, options)), started);
   }
 
   // The format found from a file's first bytes and its name: 'wfdb', 'csv', 'edf', 'ishne', 'hl7-aecg', 'wfdb-signal',
@@ -321,19 +305,17 @@ class Analyzer {
   }
 
   readCsv(text, options = {}) {
-    const core = this.#live();
     const started = now();
-    if (typeof core.readCsv !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'CSV reading is not in this build');
+    const formats = this.#formatsModule('readCsv');
     const bytes = asBytes(text, 'text');
-    return this.#adopt(call(() => core.readCsv(bytes, JSON.stringify(options ?? {}))), started);
+    return this.#adoptBlob(() => formats.readCsv(bytes, JSON.stringify(options ?? {})), started);
   }
 
   readEdf(bytes) {
-    const core = this.#live();
     const started = now();
-    if (typeof core.readEdf !== 'function') throw new ArrhythmiaVisionError('not_implemented', 'EDF reading is not in this build');
+    const formats = this.#formatsModule('readEdf');
     const data = asBytes(bytes, 'bytes');
-    return this.#adopt(call(() => core.readEdf(data)), started);
+    return this.#adoptBlob(() => formats.readEdf(data), started);
   }
 
   // samples: Float32Array (one lead) or an array of them; options: {sampleRate, leads?: names, name?}.
@@ -412,7 +394,9 @@ class Analyzer {
         const bytes = asBytes(input.ishne, 'ishne');
         const name = /^[\w.-]+$/.test(String(input.name ?? '')) ? String(input.name) : 'holter.ecg';
         const headLength = bytes.length >= 14 ? 522 + Math.max(0, new DataView(bytes.buffer, bytes.byteOffset + 10, 4).getInt32(0, true)) : bytes.length;
-        hea = call(() => core.ishneWfdbHeader(bytes.subarray(0, Math.min(bytes.length, headLength)), name, bytes.length));
+        await this.loadFormats();
+        const formats = this.#formats;
+        hea = call(() => formats.ishneWfdbHeader(bytes.subarray(0, Math.min(bytes.length, headLength)), name, bytes.length));
         files = { [name]: bytes };
         dat = null;
         atr = null;
@@ -543,10 +527,10 @@ class Analyzer {
 
   // MIT-format annotation bytes (.atr) for a result's beats or any [{sample, symbol|code}] list.
   writeAnnotations(resultOrList) {
-    const core = this.#live();
+    const formats = this.#formatsModule('writeAnnotations');
     const list = Array.isArray(resultOrList) ? resultOrList
       : (resultOrList?.beats ?? []).map((b) => ({ sample: b.sample, symbol: b.label ?? 'Q' }));
-    return call(() => core.writeWfdbAnnotations(JSON.stringify(list)));
+    return call(() => formats.writeWfdbAnnotations(JSON.stringify(list)));
   }
 
   dispose() {
@@ -555,12 +539,19 @@ class Analyzer {
     this.#engine?.delete();
     this.#engine = null;
     this.#core = null;
+    this.#formats = null;
   }
 }
 
-// createAnalyzer({model: 'v1-ctx' (default) | 'v2-ctx' | 'v1' | ... | {json, weights} | null}) → Promise<Analyzer>.
-export async function createAnalyzer({ model = DEFAULT_MODEL } = {}) {
-  const [core, files] = await Promise.all([loadCore(), modelFiles(model)]);
+// createAnalyzer({model: 'v1-ctx' (default) | 'v2-ctx' | 'v1' | ... | {json, weights} | null, formats: 'eager'
+// (default) | 'on-demand'}) → Promise<Analyzer>. 'on-demand' leaves the formats module (modules.js) unloaded until
+// av.loadFormats(): a page that reads only WFDB records, or reads through the worker (which loads it when a file
+// needs it), then downloads the core alone.
+export async function createAnalyzer({ model = DEFAULT_MODEL, formats = 'eager' } = {}) {
+  if (formats !== 'eager' && formats !== 'on-demand')
+    throw new ArrhythmiaVisionError('invalid_option', "formats must be 'eager' or 'on-demand'");
+  const [core, files, formatsModule] = await Promise.all([coreModule(), modelFiles(model),
+    formats === 'eager' ? loadFormats() : null]);
   const window = core.defaultWindow();
   let engine = null;
   let training;
@@ -574,7 +565,7 @@ export async function createAnalyzer({ model = DEFAULT_MODEL } = {}) {
     info = { ...info, ...call(() => core.modelInfo(engine)) };
     training = trainingRecords(files.json);
   }
-  return new Analyzer(core, engine, Object.freeze(info), training);
+  return new Analyzer(core, formatsModule, engine, Object.freeze(info), training);
 }
 
 export default createAnalyzer;

@@ -5,7 +5,7 @@
 // Protocol (the message types are in worker.d.ts): {id, op, args} in; {id, ok: true, value} |
 // {id, ok: false, error: {code, message}} | {id, progress: {fraction, stage}} out. Records stay in the worker; the
 // page gets plain descriptions with an id.
-import { createAnalyzer, ArrhythmiaVisionError } from './index.js';
+import { createAnalyzer, ArrhythmiaVisionError, FORMATS_MODULE_READS } from './index.js';
 import { minMaxPyramid } from './signal.js';
 
 // The buffers of a reply that move to the page instead of being copied: typed arrays, explanation values, a chart
@@ -39,19 +39,30 @@ export function serveAnalyzer(scope) {
     return describe(id, rec);
   };
   const analyzer = () => av ?? (() => { throw new ArrhythmiaVisionError('disposed', 'call create first'); })();
+  // The analyzer, with the formats module loaded first when one of [bytes, name] needs it (or always).
+  const withFormats = async (files = null) => {
+    const a = analyzer();
+    if (!a.formatsLoaded && (files == null || files.some(([bytes, name]) => {
+      try { return FORMATS_MODULE_READS.includes(a.detectFormat(bytes, name)); } catch { return false; }  // the read says why
+    })))
+      await a.loadFormats();
+    return a;
+  };
 
   const ops = {
     async create(options) {
       av?.dispose();
       records.clear();
-      av = await createAnalyzer(options ?? {});
+      // The page downloads the formats module only when a file needs it (withFormats).
+      av = await createAnalyzer({ formats: 'on-demand', ...(options ?? {}) });
       return av.info;
     },
     readWfdb: (input) => adopt(analyzer().readWfdb(input)),
-    readCsv: (text, options) => adopt(analyzer().readCsv(text, options)),
-    readEdf: (bytes, options) => adopt(analyzer().readEdf(bytes, options)),
-    read: (bytes, name, options) => adopt(analyzer().read(bytes, name, options)),
-    readFiles: (files, options) => adopt(analyzer().readFiles(files, options)),
+    readCsv: async (text, options) => adopt((await withFormats()).readCsv(text, options)),
+    readEdf: async (bytes, options) => adopt((await withFormats()).readEdf(bytes, options)),
+    read: async (bytes, name, options) => adopt((await withFormats([[bytes, name]])).read(bytes, name, options)),
+    readFiles: async (files, options) =>
+      adopt((await withFormats([...(files ?? [])].map((f) => [f?.bytes, f?.name ?? '']))).readFiles(files, options)),
     fromSamples: (samples, options) => adopt(analyzer().fromSamples(samples, options)),
     samples: (id, lead) => record(id).samples(lead),
     chartSignal(id, lead) {
@@ -65,7 +76,7 @@ export function serveAnalyzer(scope) {
     explain: (id, beat, options) => analyzer().explain(record(id), beat, options),
     explainGlobal: (id, options) => analyzer().explainGlobal(record(id), options),
     explainWindow: (window, options) => analyzer().explainWindow(window, options),
-    writeAnnotations: (list) => analyzer().writeAnnotations(list),
+    writeAnnotations: async (list) => (await withFormats()).writeAnnotations(list),
     disposeRecord(id) {
       records.get(id)?.dispose();
       records.delete(id);

@@ -107,8 +107,8 @@ std::vector<AfEpisode> af_episodes(const std::vector<BeatLabel>& beats, const st
                                    double fs, const AfOptions& options) {
   std::vector<AfEpisode> out;
   const size_t n = std::min(beats.size(), irregularity.size());
-  const std::vector<bool> ventricular =
-      options.splitAtVentricularRhythm ? in_ventricular_rhythm(beats) : std::vector<bool>(beats.size(), false);
+  const std::vector<uint8_t> ventricular =
+      options.splitAtVentricularRhythm ? in_ventricular_rhythm(beats) : std::vector<uint8_t>(beats.size(), 0);
   // Beats [i, j] as episodes: the stretches between ventricular rhythms, of two beats or more.
   auto emit = [&](size_t i, size_t j) {
     while (i <= j) {

@@ -66,14 +66,14 @@ std::vector<Episode> ectopic_patterns(const std::vector<BeatLabel>& beats, size_
   return out;
 }
 
-std::vector<bool> in_ventricular_rhythm(const std::vector<BeatLabel>& input) {
+std::vector<uint8_t> in_ventricular_rhythm(const std::vector<BeatLabel>& input) {
   std::vector<BeatLabel> beats = input;
   for (auto& b : beats)
     if (b.noisy) b.label = -1;
-  std::vector<bool> in(beats.size(), false);
+  std::vector<uint8_t> in(beats.size(), 0);
   auto mark = [&](const std::vector<Episode>& episodes) {
     for (const Episode& e : episodes)
-      for (size_t i = e.firstBeat; i <= e.lastBeat; ++i) in[i] = true;
+      for (size_t i = e.firstBeat; i <= e.lastBeat; ++i) in[i] = 1;
   };
   mark(runs_of(beats, 1.0, kV).runs);
   mark(ectopic_patterns(beats, 2));

@@ -38,6 +38,6 @@ std::vector<Episode> ectopic_patterns(const std::vector<BeatLabel>& beats, size_
 
 // Per beat: whether it lies in a ventricular rhythm, that is a run of ≥ 3 V beats, a bigeminy or a trigeminy.
 // Noisy beats count as unlabelled (they break runs and patterns), as in the summary.
-std::vector<bool> in_ventricular_rhythm(const std::vector<BeatLabel>& beats);
+std::vector<uint8_t> in_ventricular_rhythm(const std::vector<BeatLabel>& beats);
 
 }  // namespace av::pipeline

@@ -1,5 +1,6 @@
 #include "pipeline/result_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -13,8 +14,11 @@ namespace av::pipeline {
 namespace {
 
 // Rounds to `decimals` places; dividing by an exact power of ten prints as the short decimal.
+// decimals: 0..9 (the JSON writes at most 6). A table, not std::pow: the same exact powers of ten, without
+// linking pow into the WASM build.
 double round_to(double value, int decimals) {
-  const double scale = std::pow(10.0, decimals);
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  const double scale = kPow10[std::clamp(decimals, 0, 9)];
   const double r = std::round(value * scale) / scale;
   return r == 0 ? 0.0 : r;  // no "-0" in the JSON
 }

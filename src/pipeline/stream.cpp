@@ -19,6 +19,19 @@
 namespace av::pipeline {
 namespace {
 
+// The indices that sort keys, equal keys in index order (what a stable sort gives). Both reorderings below use it,
+// so the WASM build holds one sort, not two stable_sort instantiations.
+struct KeyThenIndex {
+  const int64_t* key;
+  bool operator()(size_t a, size_t b) const { return key[a] < key[b] || (key[a] == key[b] && a < b); }
+};
+std::vector<size_t> stable_order(const std::vector<int64_t>& keys) {
+  std::vector<size_t> idx(keys.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::sort(idx.begin(), idx.end(), KeyThenIndex{keys.data()});
+  return idx;
+}
+
 constexpr double kFs = dsp::kModelRate;
 // Reach of classification_signal() at 360 Hz: two centred moving averages of 0.6 s and a 0.1 s FIR, each
 // side (filters.cpp). Taken twice over as a safety margin: exactness only needs margin >= reach.
@@ -135,7 +148,14 @@ struct StreamAnalyzer::State {
   // Moves pending beats below `upTo` (no later detection can precede them) to the final list, sorted and
   // unique, then lets the flutter check decide them.
   void finalize_pending(int64_t upTo) {
-    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.r < b.r; });
+    if (!std::is_sorted(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.r < b.r; })) {
+      std::vector<int64_t> rs;
+      for (const Pending& p : pending) rs.push_back(p.r);
+      std::vector<Pending> sorted;
+      sorted.reserve(pending.size());
+      for (size_t i : stable_order(rs)) sorted.push_back(std::move(pending[i]));
+      pending.swap(sorted);
+    }
     size_t k = 0;
     for (; k < pending.size() && pending[k].r < upTo; ++k) {
       const int64_t r = pending[k].r;
@@ -302,9 +322,7 @@ struct StreamAnalyzer::State {
     finished = true;
     // Results in peak order (already so unless a detection came out of order), one per peak.
     if (outOfOrder) {
-      std::vector<size_t> idx(outR.size());
-      for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-      std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) { return outR[x] < outR[y]; });
+      const std::vector<size_t> idx = stable_order(outR);
       std::vector<BeatResult> beats;
       std::vector<int64_t> rs;
       for (size_t i : idx) {

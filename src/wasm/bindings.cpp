@@ -12,10 +12,8 @@
 #include "core/error.h"
 #include "core/json_value.h"
 #include "core/record.h"
-#include "io/csv.h"
+#include "core/record_blob.h"
 #include "io/dispatch.h"
-#include "io/edf.h"
-#include "io/ishne.h"
 #include "io/wfdb_annotation.h"
 #include "io/wfdb_header.h"
 #include "io/wfdb_signal.h"
@@ -26,17 +24,17 @@
 #include "wasm/guarded.h"
 #include "pipeline/input_recorder.h"
 #include "wasm/nn_bindings.h"
+#include "wasm/read_options.h"
 #include "wasm/record_handle.h"
 
 using emscripten::val;
 
 namespace {
 
+using av::wasm::bytes_of;
+using av::wasm::FileSet;
+using av::wasm::read_options;
 using av::wasm::RecordHandle;
-
-std::span<const uint8_t> bytes_of(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 val record_value(av::Record r) { return val(RecordHandle(std::move(r))); }
 
@@ -55,18 +53,8 @@ val wfdb_signal_files(const std::string& header) {
 // files: {name: Uint8Array} for every signal file the header names; atr: annotation bytes or null.
 val read_wfdb(const std::string& header, val files, val atr) {
   return av::wasm::guarded("the input", [&] {
-    std::map<std::string, std::string, std::less<>> storage;
-    const val keys = val::global("Object").call<val>("keys", files);
-    const int n = keys["length"].as<int>();
-    for (int i = 0; i < n; ++i) {
-      auto key = keys[i].as<std::string>();
-      storage[key] = files[key].as<std::string>();
-    }
-    av::Record rec = av::io::read_wfdb(header, [&](std::string_view name) -> std::optional<std::span<const uint8_t>> {
-      auto it = storage.find(name);
-      if (it == storage.end()) return std::nullopt;
-      return bytes_of(it->second);
-    });
+    const FileSet set(files);
+    av::Record rec = av::io::read_wfdb(header, set.opener());
     if (!atr.isNull() && !atr.isUndefined()) {
       const std::string bytes = atr.as<std::string>();
       // Times in the file's stated resolution, else in frames of the header's frequency, as natively.
@@ -76,65 +64,19 @@ val read_wfdb(const std::string& header, val files, val atr) {
   });
 }
 
-// {name: Uint8Array} -> an opener over copies of those bytes.
-struct FileSet {
-  std::map<std::string, std::string, std::less<>> storage;
-  explicit FileSet(val files) {
-    if (files.isNull() || files.isUndefined()) return;
-    const val keys = val::global("Object").call<val>("keys", files);
-    const int n = keys["length"].as<int>();
-    for (int i = 0; i < n; ++i) {
-      auto key = keys[i].as<std::string>();
-      storage[key] = files[key].as<std::string>();
-    }
-  }
-  av::io::WfdbFileOpener opener() const {
-    return [this](std::string_view name) -> std::optional<std::span<const uint8_t>> {
-      auto it = storage.find(name);
-      if (it == storage.end()) return std::nullopt;
-      return bytes_of(it->second);
-    };
-  }
-};
-
-// optionsJson: {"sampleRate": Hz, "delimiter": ",", "annotator": "atr", "series": "rhythm"|"representative"}.
-// The CSV fields of reader options: {"sampleRate": Hz, "delimiter": ","}.
-void read_csv_fields(const av::JsonValue& j, double& sampleRate, char& delimiter) {
-  if (j.contains("sampleRate") && !j["sampleRate"].is_null()) {
-    if (!j["sampleRate"].is_number()) throw av::Error("invalid_sample_rate", "sampleRate must be a number of Hz");
-    sampleRate = j["sampleRate"].number();
-  }
-  if (j.contains("delimiter") && j["delimiter"].is_string()) {
-    const std::string& d = j["delimiter"].string();
-    if (d.size() != 1) throw av::Error("invalid_option", "delimiter must be one character");
-    delimiter = d[0];
-  }
-}
-
-av::io::ReadOptions read_options(const std::string& optionsJson) {
-  av::io::ReadOptions o;
-  const av::JsonValue j = av::parse_json_or_null(optionsJson);
-  if (!j.is_object()) return o;
-  read_csv_fields(j, o.csvSampleRate, o.csvDelimiter);
-  if (j.contains("annotator") && !j["annotator"].is_null()) {
-    if (!j["annotator"].is_string()) throw av::Error("wfdb_annotator_invalid", "annotator must be a string such as 'atr'");
-    o.annotator = j["annotator"].string();
-  }
-  if (j.contains("series") && j["series"].is_string()) {
-    const std::string& s = j["series"].string();
-    if (s == "representative") o.aecgSeries = av::io::AecgSeries::RepresentativeBeat;
-    else if (s != "rhythm") throw av::Error("invalid_option", "series must be 'rhythm' or 'representative'");
-  }
-  return o;
-}
-
-// Any format, found from the content first (io/dispatch.h); files: the other files by name (WFDB signal files,
-// segment headers, annotation files).
+// A WFDB record, found from the content first (io/dispatch.h); files: the other files by name (signal files,
+// segment headers, annotation files). CSV, EDF/BDF, ISHNE and HL7 aECG are the formats module's
+// (formats/formats_bindings.cpp): io_format_not_loaded here.
 val read_any(const std::string& bytes, const std::string& name, val files, const std::string& optionsJson) {
   return av::wasm::guarded("the input", [&] {
     const FileSet set(files);
-    return record_value(av::io::read_any(bytes_of(bytes), name, read_options(optionsJson), set.opener()));
+    return record_value(av::io::read_base_format(bytes_of(bytes), name, read_options(optionsJson), set.opener()));
   });
+}
+
+// A record the formats module read, as its blob (core/record_blob.h).
+val record_from_blob(const std::string& blob) {
+  return av::wasm::guarded("the input", [&] { return record_value(av::decode_record(bytes_of(blob))); });
 }
 
 // The names of the other files the record needs, as far as the files given so far tell (ask again after adding them).
@@ -151,34 +93,6 @@ val record_files(const std::string& bytes, const std::string& name, val files, c
 // The format of a file from its first bytes and its name ("wfdb", "csv", "edf", "ishne", "hl7-aecg", ...).
 std::string detect_format(const std::string& head, const std::string& name) {
   return av::io::format_name(av::io::detect_format(bytes_of(head), name));
-}
-
-// An ISHNE file's header bytes -> the same samples as WFDB header text, for the chunked analysis.
-val ishne_wfdb_header(const std::string& head, const std::string& fileName, double fileSize) {
-  return av::wasm::guarded("the input", [&] {
-    const av::io::IshneHeader h = av::io::parse_ishne_header(bytes_of(head));
-    return val(av::io::wfdb_header_text(av::io::ishne_wfdb_header(h, fileName, static_cast<int64_t>(fileSize))));
-  });
-}
-
-// CSV text (bytes); optionsJson: {"sampleRate": Hz, "delimiter": ","}.
-val read_csv(const std::string& text, const std::string& optionsJson) {
-  return av::wasm::guarded("the input", [&] {
-    av::io::CsvOptions o;
-    const av::JsonValue j = av::parse_json_or_null(optionsJson);
-    if (j.is_object()) read_csv_fields(j, o.sampleRate, o.delimiter);
-    av::Record rec = av::io::read_csv(text, o);
-    if (rec.name.empty()) rec.name = "csv";
-    return record_value(std::move(rec));
-  });
-}
-
-val read_edf(const std::string& bytes) {
-  return av::wasm::guarded("the input", [&] {
-    av::Record rec = av::io::read_edf(bytes_of(bytes));
-    if (rec.name.empty()) rec.name = "edf";
-    return record_value(std::move(rec));
-  });
 }
 
 // Leads as an array of Float32Array (equal lengths), names as an array of strings.
@@ -252,41 +166,6 @@ val analyze_with_model(const RecordHandle& record, const av::wasm::ModelHandle& 
   });
 }
 
-// Annotations (JSON array of {sample, code|symbol, subtype?, chan?, num?, aux?}) → MIT-format bytes.
-val write_wfdb_annotations(const std::string& annotationsJson) {
-  return av::wasm::guarded("the input", [&] {
-    const av::JsonValue parsed = av::parse_json_or_null(annotationsJson);
-    if (!parsed.is_array()) throw av::Error("invalid_annotations", "expected a JSON array of annotations");
-    std::vector<av::Annotation> list;
-    for (const av::JsonValue& j : parsed) {
-      if (!j.is_object() || !j["sample"].is_number_integer())
-        throw av::Error("invalid_annotations", "each annotation needs an integer sample");
-      av::Annotation a;
-      a.sample = j["sample"].integer();
-      if (j["code"].is_number_integer()) a.code = static_cast<int>(std::clamp<int64_t>(j["code"].integer(), -1, 1 << 20));
-      else if (j["symbol"].is_string()) a.code = av::annotation_code(j["symbol"].string());
-      if (a.code <= 0) throw av::Error("invalid_annotations", "annotation at sample " + std::to_string(a.sample) + " has an unknown code");
-      auto small_int = [&](const char* key) {
-        const av::JsonValue& v = j[key];
-        if (v.is_null()) return 0;
-        if (!v.is_number_integer())
-          throw av::Error("invalid_annotations", std::string("annotation at sample ") + std::to_string(a.sample) + ": " +
-                                                     key + " must be an integer");
-        return static_cast<int>(std::clamp<int64_t>(v.integer(), -100000, 100000));  // the writer checks the range
-      };
-      a.subtype = small_int("subtype");
-      a.chan = small_int("chan");
-      a.num = small_int("num");
-      if (!j["aux"].is_null() && !j["aux"].is_string())
-        throw av::Error("invalid_annotations", "annotation at sample " + std::to_string(a.sample) + ": aux must be a string");
-      a.aux = j["aux"].string();
-      list.push_back(std::move(a));
-    }
-    auto bytes = av::io::write_wfdb_annotations(list);
-    return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
-  });
-}
-
 val default_window() {
   av::dsp::BeatWindowSpec spec;
   val w = val::object();
@@ -319,14 +198,11 @@ EMSCRIPTEN_BINDINGS(arrhythmiavision) {
   function("wfdbSignalFiles", &wfdb_signal_files);
   function("readWfdb", &read_wfdb);
   function("fromSamples", &from_samples);
-  function("readCsv", &read_csv);
-  function("readEdf", &read_edf);
   function("readAny", &read_any);
+  function("recordFromBlob", &record_from_blob);
   function("recordFiles", &record_files);
   function("detectFormat", &detect_format);
-  function("ishneWfdbHeader", &ishne_wfdb_header);
   function("analyze", &analyze);
   function("analyzeWithModel", &analyze_with_model);
-  function("writeWfdbAnnotations", &write_wfdb_annotations);
   function("defaultWindow", &default_window);
 }

@@ -316,7 +316,7 @@ TEST_CASE("the ventricular rhythms are the summary's V runs, bigeminy and trigem
   for (int i : {3, 4, 5, 9, 12, 13, 16, 18, 20, 25, 28, 31}) labels[static_cast<size_t>(i)] = 4;
   std::vector<BeatLabel> b;
   for (size_t i = 0; i < labels.size(); ++i) b.push_back({static_cast<int64_t>(i) * 800, labels[i]});
-  const std::vector<bool> in = in_ventricular_rhythm(b);
+  const std::vector<uint8_t> in = in_ventricular_rhythm(b);
   std::vector<size_t> marked;
   for (size_t i = 0; i < in.size(); ++i)
     if (in[i]) marked.push_back(i);

@@ -85,3 +85,19 @@ for (const file of ['119-5min.csv', '119-5min.edf']) {
     await page.close();
   });
 }
+
+test('the page downloads the formats module only when a file needs it', async () => {
+  const { page, requests, foreign, errors } = await openDemoWithRecord(env);   // the bundled WFDB sample
+  const fetched = (name) => requests.filter((u) => new URL(u).pathname.includes(name));
+  assert.equal(fetched('arrhythmiavision-core.wasm').length, 1, requests.join('\n'));
+  assert.deepEqual(fetched('arrhythmiavision-formats'), [], 'a WFDB record needs no formats module');
+  const csv = path.join(dir, '119-5min.csv');
+  await page.setInputFiles('#file-input', [csv]);
+  await page.waitForFunction(() => /119-5min/.test(document.body.textContent) && document.querySelector('[data-testid="beat-count"]')?.textContent);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="beat-count"]').textContent) === n, cliCount(csv));
+  assert.deepEqual(fetched('arrhythmiavision-formats').map((u) => path.basename(new URL(u).pathname)).sort(),
+    ['arrhythmiavision-formats.mjs', 'arrhythmiavision-formats.wasm']);
+  assert.deepEqual(foreign, [], 'requests left the origin');
+  assert.deepEqual(errors, [], 'console errors');
+  await page.close();
+});
