@@ -1,6 +1,6 @@
 #pragma once
 // Local explanations of one beat window (Grad-CAM, SHAP) on top of the inference engine, and the JSON shape
-// the JS API returns (DESIGN 2.2): {method, label, classIndex, values, ...}.
+// the JS API returns (src/js/index.d.ts Explanation): {method, label, classIndex, values, ...}.
 #include <cstdint>
 #include <string>
 #include <vector>

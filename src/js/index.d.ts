@@ -1,4 +1,4 @@
-// TypeScript declarations for the ArrhythmiaVision JS API (DESIGN 2.2).
+// TypeScript declarations for the ArrhythmiaVision JS API (src/js/index.js).
 
 export type BeatClass = 'N' | 'L' | 'R' | 'A' | 'V';
 export declare const CLASSES: readonly BeatClass[];

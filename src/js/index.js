@@ -1,4 +1,4 @@
-// ArrhythmiaVision JS API (DESIGN 2.2): one ES module for Node and browsers, no bundler needed.
+// ArrhythmiaVision JS API (types in index.d.ts): one ES module for Node and browsers, no bundler needed.
 // It loads the WebAssembly modules (modules.js), the model files (models/) and wraps the Embind calls so that
 // every failure surfaces as an ArrhythmiaVisionError with a stable .code.
 import { ArrhythmiaVisionError, call } from './errors.js';
@@ -333,7 +333,7 @@ class Analyzer {
     return this.#adopt(call(() => core.fromSamples(arrays, names, sampleRate, String(name))), started);
   }
 
-  // The DESIGN 2.1 result. options: {lead: index|name, beats: 'detect'|'reference', pauseSec = 2 (RR at least
+  // The result JSON (the CLI's document). options: {lead: index|name, beats: 'detect'|'reference', pauseSec = 2 (RR at least
   // this long is a pause), afRelabel = true (A labels inside AF count as N), onProgress(fraction, stage)}.
   analyze(rec, { lead, beats = 'detect', pauseSec, afRelabel, onProgress } = {}) {
     const core = this.#live();

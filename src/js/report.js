@@ -1,4 +1,4 @@
-// The Holter report (DESIGN: `analyze <file> --format html`, av.report(result, record)): one self-contained HTML
+// The Holter report (`analyze <file> --format html`, av.report(result, record)): one self-contained HTML
 // document from an analyze() result and its record. Inline CSS and SVG only: no script, no external request.
 import { CLASS_COLORS, ROW_SEC, clock, ecgStrip, esc, hrTrendSvg, poincareSvg, tachogramSvg } from './report-svg.js';
 

@@ -1,6 +1,6 @@
 #pragma once
 // analyze(): the one place where the stages are put together: lead choice → beats (detected or reference)
-// → classification in batches → summary. Result converts to the JSON of DESIGN 2.1.
+// → classification in batches → summary. Result converts to the result JSON (pipeline/result_json.h).
 #include <array>
 #include <cstdint>
 #include <functional>

@@ -1,6 +1,6 @@
 #pragma once
-// The analysis result as JSON (DESIGN 2.1, plus leadIndex, beatSource and the summary's extras): one writer,
-// front to back, for the CLI, the WASM API and the tools.
+// The analysis result as JSON (the CLI's and analyze()'s document: record, model, beats and summary, with
+// leadIndex, beatSource and the summary's extras): one writer, front to back, for the CLI, the WASM API and the tools.
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>

@@ -136,7 +136,7 @@ val result_json(const av::pipeline::Result& result) {
   return val(av::pipeline::to_json_string(result));
 }
 
-// The DESIGN 2.1 JSON as a string, beats unlabelled. options: see analyze_options.h; progress: function(fraction, stage) or undefined.
+// The result JSON (pipeline/result_json.h) as a string, beats unlabelled. options: see analyze_options.h; progress: function(fraction, stage) or undefined.
 val analyze(const RecordHandle& record, val options, val progress) {
   return av::wasm::guarded("the input", [&] {
     return result_json(av::pipeline::analyze(*record.rec, nullptr, analyze_options(options, progress)));

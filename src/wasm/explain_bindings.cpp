@@ -65,7 +65,7 @@ class ExplainRecord {
       if (!std::isfinite(sample)) throw av::Error("invalid_argument", "beat.sample must be a number");
       auto& rx = state_->beats(false);
       auto e = rx.explain(static_cast<int64_t>(sample), opts);
-      // DESIGN 2.2: values are aligned with `window`, the beat's z-scored model input (for detected beats).
+      // The JS contract: values are aligned with `window`, the beat's z-scored model input (for detected beats).
       if (auto beat = rx.find(static_cast<int64_t>(sample)))
         e.window.assign(rx.window(*beat), rx.window(*beat) + state_->explainer.windowLength());
       return val(av::explain::to_json_string(e));

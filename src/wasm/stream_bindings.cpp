@@ -78,7 +78,7 @@ class StreamJob {
     });
   }
   double progress() const { return s_->job->progress(); }
-  // The DESIGN 2.1 document with an empty beats array (JS fills it from the typed arrays below).
+  // The result JSON (pipeline/result_json.h) with an empty beats array (JS fills it from the typed arrays below).
   std::string resultJson() const {
     av::pipeline::Result r = s_->result;
     r.beats.clear();
