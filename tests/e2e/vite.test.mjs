@@ -1,6 +1,7 @@
 // The packed package under Vite: `npm pack`, an offline install into a clean temporary app, a Vite production
 // build of a tiny page that imports the package by name, and that build served as plain static files. Vite must
-// pick up the package's `new URL('…', import.meta.url)` references (the WASM core, the model files) and emit them as
+// pick up the package's `new URL('…', import.meta.url)` references (the WASM core, the model files) and its dynamic
+// import of the formats module, and emit them as
 // assets; the built page must analyse record 100 with the CLI's beat count, log no console errors, fetch the WASM
 // and the weights from the emitted assets (not from node_modules) and send no request off its origin.
 // Vite is resolved from the repository's own node_modules (a devDependency); the temporary app does not install it.
@@ -38,7 +39,10 @@ try {
   const [hea, dat] = await Promise.all([bytes('/data/100.hea'), bytes('/data/100.dat')]);
   const av = await createAnalyzer({ model: 'v1' });
   const result = av.analyze(av.readWfdb({ hea, dat }));
-  window.__result = { beats: result.summary.beatCount, model: av.info.model, labelled: result.beats.every((b) => b.label) };
+  // A CSV goes through the formats module (its own chunk and .wasm asset, loaded with the core by default).
+  const csv = av.read(new TextEncoder().encode('time,ecg\\n0,0.1\\n0.004,0.2\\n0.008,0.3\\n'), 'a.csv');
+  window.__result = { beats: result.summary.beatCount, model: av.info.model, labelled: result.beats.every((b) => b.label),
+    csvSamples: csv.length, csvRate: csv.sampleRate };
   av.dispose();
   out.textContent = \`\${window.__result.beats} beats (\${window.__result.model})\`;
 } catch (e) {
@@ -73,6 +77,9 @@ test('the packed package, built into an app with Vite, emits its WASM and model 
     // Vite saw the literal `new URL(..., import.meta.url)` references and emitted the files (hashed names).
     const assets = fs.readdirSync(path.join(outDir, 'assets'));
     const wasm = assets.find((f) => /^arrhythmiavision-core-[\w-]+\.wasm$/.test(f));
+    const formatsWasm = assets.find((f) => /^arrhythmiavision-formats-[\w-]+\.wasm$/.test(f));
+    assert.ok(formatsWasm, `no emitted formats .wasm among ${assets.join(', ')}`);
+    assert.equal(fs.statSync(path.join(outDir, 'assets', formatsWasm)).size, fs.statSync(path.join(ROOT, 'dist/arrhythmiavision-formats.wasm')).size);
     const weights = assets.find((f) => /^arrhythminet-v1-[\w-]+\.bin$/.test(f));
     assert.ok(wasm, `no emitted .wasm among ${assets.join(', ')}`);
     assert.ok(weights, `no emitted arrhythminet-v1 .bin among ${assets.join(', ')}`);
@@ -91,11 +98,14 @@ test('the packed package, built into an app with Vite, emits its WASM and model 
     assert.equal(out.beats, expected, 'beat count');
     assert.equal(out.model, 'arrhythminet-v1');
     assert.equal(out.labelled, true);
+    assert.equal(out.csvSamples, 3);
+    assert.equal(out.csvRate, 250);
     assert.match(await page.locator('#out').textContent(), new RegExp(`^${expected} beats`));
     // The page loaded the emitted files, not the package's originals.
     const pathnames = requests.map((u) => new URL(u).pathname);
     assert.ok(pathnames.includes(`/assets/${wasm}`), `the page did not fetch /assets/${wasm}: ${pathnames.join(', ')}`);
     assert.ok(pathnames.includes(`/assets/${weights}`), `the page did not fetch /assets/${weights}: ${pathnames.join(', ')}`);
+    assert.ok(pathnames.includes(`/assets/${formatsWasm}`), `the page did not fetch /assets/${formatsWasm}: ${pathnames.join(', ')}`);
     assert.deepEqual(foreign, [], 'requests left the origin');
     await page.close();
   } finally {
