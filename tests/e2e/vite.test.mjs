@@ -1,9 +1,9 @@
 // The packed package under Vite: `npm pack`, an offline install into a clean temporary app, a Vite production
 // build of a tiny page that imports the package by name, and that build served as plain static files. Vite must
-// pick up the package's `new URL('…', import.meta.url)` references (the WASM core, the model files) and its dynamic
-// import of the formats module, and emit them as
-// assets; the built page must analyse record 100 with the CLI's beat count, log no console errors, fetch the WASM
-// and the weights from the emitted assets (not from node_modules) and send no request off its origin.
+// pick up the package's `new URL('…', import.meta.url)` references (the WASM modules, the model files) and its
+// dynamic import of the formats module, and emit them as assets; the built page must analyse record 100 with the
+// CLI's beat count, read a CSV file through the formats module, log no console errors, fetch the WASM and the
+// weights from the emitted assets (not from node_modules) and send no request off its origin.
 // Vite is resolved from the repository's own node_modules (a devDependency); the temporary app does not install it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
