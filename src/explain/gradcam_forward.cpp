@@ -20,7 +20,8 @@ std::vector<std::vector<double>> GradcamHead::forward(const float* features, con
   auto size = [](int c, int l) { return static_cast<size_t>(c) * static_cast<size_t>(std::max(l, 1)); };
   // Forward through the tail, keeping every node's value (a tiny tape).
   std::vector<std::vector<double>> x(ops.size() + 1);
-  x[0].assign(features, features + size(tail_->c0, tail_->l0));
+  x[0].resize(size(tail_->c0, tail_->l0));
+  for (size_t j = 0; j < x[0].size(); ++j) x[0][j] = features[j];  // a loop: no float-to-double assign instantiation
   shapeOf.assign(ops.size() + 1, {0, 0});
   shapeOf[0] = {tail_->c0, tail_->l0};
   for (size_t i = 0; i < ops.size(); ++i) {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "core/insert_at.h"
 #include "pipeline/ectopy.h"
 
 namespace av::pipeline {
@@ -38,7 +39,8 @@ std::vector<double> centred_quantile(const std::vector<double>& values, const st
     size_t lo = next >= w / 2 ? next - w / 2 : 0;
     const size_t hi = std::min(m, lo + w);
     lo = hi >= w ? hi - w : 0;
-    for (; to < hi; ++to) sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), values[to]), values[to]);
+    for (; to < hi; ++to)
+      insert_at(sorted, static_cast<size_t>(std::upper_bound(sorted.begin(), sorted.end(), values[to]) - sorted.begin()), values[to]);
     for (; from < lo; ++from) sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), values[from]));
     out[b] = quantile_of_sorted(sorted, q);
   }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/insert_at.h"
 #include "core/limits.h"
 #include "core/stopwatch.h"
 #include "dsp/beat_context.h"
@@ -166,7 +167,7 @@ struct StreamAnalyzer::State {
         enqueue(r, pending[k].window.data());
         continue;
       }
-      finalBeats.insert(at, r);
+      insert_at(finalBeats, static_cast<size_t>(at - finalBeats.begin()), r);
       auto pos = std::lower_bound(ready.begin(), ready.end(), r, [](const Pending& p, int64_t v) { return p.r < v; });
       ready.insert(pos, std::move(pending[k]));
     }
