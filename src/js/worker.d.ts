@@ -98,5 +98,8 @@ export interface MessageEndpoint {
   terminate?(): void;
 }
 
+/** The worker's analyzer starts with formats: 'on-demand' unless told otherwise: it loads the formats module (CSV,
+ * EDF/BDF, ISHNE, HL7 aECG, .atr writing) the first time a call needs it, so a page that reads WFDB records only
+ * never downloads it. */
 export declare function createWorkerAnalyzer(options?: AnalyzerOptions & { worker?: MessageEndpoint }): Promise<WorkerAnalyzer>;
 export declare function serveAnalyzer(scope: MessageEndpoint): void;

@@ -3,14 +3,11 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <algorithm>
 #include <cmath>
-#include <map>
 #include <memory>
 #include <string>
 
 #include "core/error.h"
-#include "core/json_value.h"
 #include "core/record.h"
 #include "core/record_blob.h"
 #include "io/dispatch.h"
