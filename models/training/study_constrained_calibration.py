@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
-from train import confusion, metrics_from_confusion  # noqa: E402
+from train import calibrate_bias, confusion, metrics_from_confusion  # noqa: E402
 
 N_SE_TARGET = 0.95
 GRID = np.arange(-4.0, 4.0001, 0.25)
@@ -32,24 +32,13 @@ def figures(y, logits, offsets):
 
 
 def search(y, logits, constrained):
-    def score(o):
-        m = metrics_from_confusion(confusion(y, (logits + o).argmax(1)))
+    def objective(m):
         n_se = m["perClass"]["N"]["recall"]
         if constrained and n_se < N_SE_TARGET:
             return n_se - 1.0  # below every feasible macro-F1
         return m["macroF1"]
 
-    offsets = np.zeros(logits.shape[1])
-    best = score(offsets)
-    for _ in range(3):
-        for c in range(1, logits.shape[1]):
-            for v in GRID:
-                trial = offsets.copy()
-                trial[c] = v
-                s = score(trial)
-                if s > best + 1e-6:
-                    best, offsets = s, trial
-    return offsets
+    return calibrate_bias(logits, y, grid=GRID, objective=objective)[0]
 
 
 def main(out_path, epoch, paths):
