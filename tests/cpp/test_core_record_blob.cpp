@@ -7,7 +7,6 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "io/files.h"
 
 #include "error_code.h"
+#include "folder_opener.h"
 
 using namespace av;
 using av::test::error_code_of;
@@ -52,18 +52,8 @@ void require_same(const Record& a, const Record& b) {
 }
 
 Record read(const fs::path& p) {
-  std::map<std::string, std::vector<uint8_t>, std::less<>> cache;
-  const fs::path dir = p.parent_path();
-  io::WfdbFileOpener siblings = [&](std::string_view name) -> std::optional<std::span<const uint8_t>> {
-    auto it = cache.find(name);
-    if (it == cache.end()) {
-      if (!fs::is_regular_file(dir / std::string(name))) return std::nullopt;
-      it = cache.emplace(std::string(name), io::read_file_bytes((dir / std::string(name)).string())).first;
-    }
-    return std::span<const uint8_t>(it->second);
-  };
-  const auto bytes = io::read_file_bytes(p.string());
-  return io::read_any(bytes, p.filename().string(), {}, siblings);
+  av::test::FileCache cache;
+  return io::read_any(io::read_file_bytes(p.string()), p.filename().string(), {}, av::test::folder(p.parent_path(), cache));
 }
 
 }  // namespace
@@ -131,12 +121,8 @@ TEST_CASE("record blob: truncated, padded or corrupt bytes are record_blob_inval
 
 TEST_CASE("dispatch: read_base_format reads WFDB as read_any does and leaves the extra formats out", "[io][dispatch]") {
   const Record whole = read(kExamples / "100.hea");
-  std::map<std::string, std::vector<uint8_t>, std::less<>> cache;
-  io::WfdbFileOpener siblings = [&](std::string_view name) -> std::optional<std::span<const uint8_t>> {
-    auto it = cache.find(name);
-    if (it == cache.end()) it = cache.emplace(std::string(name), io::read_file_bytes((kExamples / std::string(name)).string())).first;
-    return std::span<const uint8_t>(it->second);
-  };
+  av::test::FileCache cache;
+  const io::WfdbFileOpener siblings = av::test::folder(kExamples, cache);
   const auto hea = io::read_file_bytes((kExamples / "100.hea").string());
   require_same(io::read_base_format(hea, "100.hea", {}, siblings), whole);
   const auto edf = io::read_file_bytes((kShared / "pyedflib-samples" / "test_generator.edf").string());

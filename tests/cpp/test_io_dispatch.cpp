@@ -14,10 +14,12 @@
 #include "io/files.h"
 
 #include "error_code.h"
+#include "folder_opener.h"
 
 using namespace av;
 using namespace av::io;
 using av::test::error_code_of;
+using av::test::folder;
 namespace fs = std::filesystem;
 
 namespace {
@@ -27,16 +29,6 @@ const fs::path kShared = fs::path(AV_SOURCE_DIR) / ".." / "shared" / "data";
 Bytes file(const fs::path& p) { return read_file_bytes(p.string()); }
 Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
-WfdbFileOpener folder(const fs::path& dir, std::map<std::string, Bytes, std::less<>>& cache) {
-  return [dir, &cache](std::string_view name) -> std::optional<std::span<const uint8_t>> {
-    auto it = cache.find(name);
-    if (it == cache.end()) {
-      if (!fs::is_regular_file(dir / std::string(name))) return std::nullopt;
-      it = cache.emplace(std::string(name), file(dir / std::string(name))).first;
-    }
-    return std::span<const uint8_t>(it->second);
-  };
-}
 
 }  // namespace
 
