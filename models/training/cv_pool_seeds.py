@@ -1,6 +1,7 @@
 """One choice from the leave-records-out CV of several weight seeds (DS1 only; no DS2 beat is read).
 
   python3 models/training/cv_pool_seeds.py OUT.json cv-s1.npz cv-s2.npz ...
+  python3 models/training/cv_pool_seeds.py --key adaptedLogits OUT.json ...   # the AdaBN logits (--adabn runs)
 
 Each npz is a `train_ctx.py --protocol cv --save-oof` run of the same configuration with another `--init-seed`.
 The epoch is the one with the best mean (over the seeds) pooled out-of-fold macro-F1; the per-class logit offsets
@@ -24,8 +25,10 @@ def summary(m):
             **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
 
 
-def main(out_path, paths):
-    runs = [np.load(p) for p in paths]
+def main(out_path, paths, key="logits"):
+    runs = [dict(np.load(p)) for p in paths]
+    for r in runs:
+        r["logits"] = r[key]
     labels = runs[0]["labels"]
     for r in runs[1:]:
         if not np.array_equal(r["labels"], labels) or r["logits"].shape != runs[0]["logits"].shape:
@@ -39,7 +42,7 @@ def main(out_path, paths):
     offsets, _ = calibrate_bias(logits, y)
     result = {
         "name": os.path.splitext(os.path.basename(out_path))[0], "protocol": "cv", "date": datetime.date.today().isoformat(),
-        "seeds": [os.path.basename(p) for p in paths],
+        "seeds": [os.path.basename(p) for p in paths], "logits": key,
         "meanPooledMacroF1PerEpoch": [round(float(v), 4) for v in mean],
         "perSeedPooledMacroF1PerEpoch": [[round(float(v), 4) for v in s] for s in per_seed],
         "bestEpoch": best,
@@ -55,6 +58,10 @@ def main(out_path, paths):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
+    argv = sys.argv[1:]
+    key = "logits"
+    if argv[:1] == ["--key"]:
+        key, argv = argv[1], argv[2:]
+    if len(argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2:])
+    main(argv[0], argv[1:], key)

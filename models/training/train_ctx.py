@@ -199,6 +199,30 @@ def predict_logits(model, data, idx, norm, batch=4096):
     return torch.cat(out).numpy() if out else np.zeros((0, len(an.CLASSES)), np.float32)
 
 
+@torch.no_grad()
+def adabn_logits(model, data, idx, norm, batch=512):
+    """Patient-adapted BatchNorm (AdaBN): for each record among idx, the BatchNorm statistics are re-estimated
+    from that record's own beats (a pass in training mode with a cumulative average), then its beats are scored.
+    Labels are not used: this is what inference could do with a record it has not seen."""
+    out = np.zeros((idx.size, len(an.CLASSES)), np.float32)
+    recs = data["records"][idx]
+    for r in np.unique(recs):
+        sel = np.flatnonzero(recs == r)
+        m = copy.deepcopy(model)
+        for mod in m.modules():
+            if isinstance(mod, torch.nn.BatchNorm1d):
+                mod.reset_running_stats()
+                mod.momentum = None
+        m.train()
+        m.dropout = 0.0
+        for s in range(0, sel.size, batch):
+            i = idx[sel[s:s + batch]]
+            c = torch.from_numpy(((data["ctx"][i] - norm[0]) / norm[1]).astype(np.float32)) if data["ctx"].shape[1] else None
+            m(torch.from_numpy(data["x"][i].astype(np.float32)), c)
+        out[sel] = predict_logits(m, data, idx[sel], norm)
+    return out
+
+
 def fit(args, data, train_idx, val_idx, log_prefix=""):
     """Trains one model; returns (model with the epoch of best validation macro-F1 or the last epoch,
     history, per-epoch validation logits, feature normalization)."""
@@ -244,6 +268,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
                     v.copy_(live[k])
 
     history, val_logits, best, step = [], [], None, 0
+    adapted_logits = []
     for epoch in range(1, (args.stop_after or args.epochs) + 1):
         t0 = time.time()
         model.train()
@@ -278,6 +303,10 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
             val_logits.append(vl)
             vm = metrics_from_confusion(confusion(labels[val_idx], vl.argmax(1)))
             h.update(valAccuracy=vm["accuracy"], valMacroF1=vm["macroF1"])
+            if getattr(args, "adabn", False):
+                adapted_logits.append(adabn_logits(scored, data, val_idx, norm))
+                am = metrics_from_confusion(confusion(labels[val_idx], adapted_logits[-1].argmax(1)))
+                h.update(valAdaptedMacroF1=am["macroF1"])
             if best is None or vm["macroF1"] > best[0]:
                 best = (vm["macroF1"], epoch, copy.deepcopy(scored.state_dict()))
         history.append(h)
@@ -286,6 +315,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
         model.load_state_dict(ema.state_dict())
     if best is not None and not args.last_epoch:
         model.load_state_dict(best[2])
+    fit.adapted_logits = adapted_logits
     return model, history, val_logits, norm, (best[1] if best is not None and not args.last_epoch else len(history))
 
 
@@ -337,6 +367,8 @@ def main(argv=None):
     ap.add_argument("--calibrate", action="store_true",
                     help="paper protocol: per-class logit offsets chosen on the validation split (macro-F1)")
     ap.add_argument("--save-oof", help="cv: write the out-of-fold logits of every epoch (npz) for post-processing studies")
+    ap.add_argument("--adabn", action="store_true",
+                    help="cv: also score each validation record with BatchNorm statistics re-estimated on its own beats")
     ap.add_argument("--folds", default="", help="cv: comma-separated fold numbers to run (default all)")
     ap.add_argument("--max-batches", type=int, default=0, help="smoke test: batches per epoch")
     ap.add_argument("--subset", type=int, default=0, help="smoke test: at most this many beats per class")
@@ -372,7 +404,7 @@ def main(argv=None):
     if args.protocol == "cv":
         folds = cv_folds()
         run_folds = [int(f) for f in args.folds.split(",")] if args.folds else list(range(CV_FOLDS))
-        oof_labels, oof_logits, per_fold, oof_rows = [], [], [], []
+        oof_labels, oof_logits, per_fold, oof_rows, oof_adapted = [], [], [], [], []
         for f in run_folds:
             val_recs = folds[f]
             train_recs = [r for r in DS1 if r not in val_recs]
@@ -385,6 +417,8 @@ def main(argv=None):
             oof_labels.append(labels[va])
             oof_rows.append(va)
             oof_logits.append(np.stack(vlogits))  # [epochs, n, 5]
+            if args.adabn:
+                oof_adapted.append(np.stack(fit.adapted_logits))
             per_fold.append({"fold": f, "validationRecords": val_recs, "history": hist})
         y = np.concatenate(oof_labels)
         lg = np.concatenate(oof_logits, axis=1)
@@ -394,8 +428,9 @@ def main(argv=None):
         if args.save_oof:
             os.makedirs(os.path.dirname(os.path.abspath(args.save_oof)), exist_ok=True)
             rows = np.concatenate(oof_rows)
+            extra = {"adaptedLogits": np.concatenate(oof_adapted, axis=1).astype(np.float32)} if args.adabn else {}
             np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows],
-                                samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets)
+                                samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets, **extra)
         cal = metrics_from_confusion(confusion(y, (lg[best_epoch - 1] + offsets).argmax(1)))
         summary = lambda m: {"accuracy": m["accuracy"], "macroF1": m["macroF1"],  # noqa: E731
                              **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
