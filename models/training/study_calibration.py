@@ -31,12 +31,16 @@ def scores(logits, y):
 
 
 def main(runs):
-    raw = read_beats_bin(os.path.join(HERE, "data", "mitdb_ctx.bin"))
-    va = validation_split(raw)
-    y = raw["labels"][va].astype(np.int64)
+    loaded = {}
     for run in runs:
         with open(os.path.join(run, "result.json")) as fh:
             r = json.load(fh)
+        path = os.path.join(HERE, "..", "..", r["training"]["data"]["file"])  # the beats the run trained on
+        if path not in loaded:
+            loaded[path] = read_beats_bin(path)
+        raw = loaded[path]
+        va = validation_split(raw)
+        y = raw["labels"][va].astype(np.int64)
         channels, names = r["inputChannels"], r["contextNames"]
         cols = [raw["contextNames"].index(n) for n in names]
         x = torch.from_numpy(raw["windows"][va][:, :channels].astype(np.float32))
