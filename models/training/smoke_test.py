@@ -78,8 +78,9 @@ def main():
             assert cv["bestEpoch"] in (1, 2) and len(cv["pooledPerEpoch"]) == 2
             for variant in ("v1", "v2"):
                 for protocol in ("paper", "interpatient"):
-                    extra = (["--calibration-from", cv_path] if protocol == "interpatient" else ["--calibrate"]) + \
-                        ["--synth-a", "0.1", "--dropout", "0.5", "--noise-aug", "0.5"]
+                    # The shipped recipes: DS1 models with synthetic A beats, the V1 paper model with weight averaging.
+                    extra = (["--calibration-from", cv_path, "--synth-a", "0.1"] if protocol == "interpatient"
+                             else ["--calibrate", "--ema", "0.998"]) + ["--dropout", "0.5", "--noise-aug", "0.5"]
                     run_dir, metrics = train_ctx.main(["--model", variant, "--protocol", protocol, "--epochs", "2",
                                                        "--max-batches", "3", "--batch", "64", "--subset", "300",
                                                        "--data", data, "--out", runs] + extra)
