@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
@@ -27,15 +26,12 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 def pipeline_labels(records, mitdb, model):
     """(record, sample) -> (label after the AF rule, the model's label)."""
     out = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in records:
-            path = os.path.join(tmp, f"{r}.json")
-            with open(path, "w") as fh:
-                subprocess.run([os.path.join(ROOT, "build", "native", "av-analyze"), os.path.join(mitdb, f"{r}.hea"),
-                                "--model", model, "--beats", "reference", "--no-timing"], stdout=fh, check=True)
-            with open(path) as fh:
-                for b in json.load(fh)["beats"]:
-                    out[(int(r), b["sample"])] = (b["label"], b.get("modelLabel", b["label"]))
+    for r in records:
+        analysis = subprocess.run([os.path.join(ROOT, "build", "native", "av-analyze"), os.path.join(mitdb, f"{r}.hea"),
+                                   "--model", model, "--beats", "reference", "--no-timing"],
+                                  stdout=subprocess.PIPE, check=True).stdout
+        for b in json.loads(analysis)["beats"]:
+            out[(int(r), b["sample"])] = (b["label"], b.get("modelLabel", b["label"]))
     return out
 
 

@@ -15,6 +15,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from train import calibrate_bias, confusion, metrics_from_confusion  # noqa: E402
 
+
 def bootstrap_objective(logits, y, records, resamples=200, seed=0):
     recs, ri = np.unique(records, return_inverse=True)
     rng = np.random.default_rng(seed)
@@ -39,7 +40,8 @@ def main(paths):
         z = np.load(path)
         logits, y, records = z["logits"][int(z["bestEpoch"]) - 1], z["labels"], z["records"]
         objective = bootstrap_objective(logits, y, records)
-        for tag, off in (("pooled", calibrate_bias(logits, y)[0]), ("bootstrap", calibrate_bias(logits, y, score_offsets=objective)[0])):
+        rules = (("pooled", calibrate_bias(logits, y)[0]), ("bootstrap", calibrate_bias(logits, y, score=objective)[0]))
+        for tag, off in rules:
             pc = metrics_from_confusion(confusion(y, (logits + off).argmax(1)))["perClass"]
             print(f"{os.path.basename(path)} {tag:9s} offsets {np.round(off, 2)} bootstrap mean macro-F1 "
                   f"{objective(off):.3f}, N Se {pc['N']['recall']:.3f}, L F1 {pc['L']['f1']:.2f}, "

@@ -37,10 +37,10 @@ def main(runs):
             r = json.load(fh)
         path = os.path.join(HERE, "..", "..", r["training"]["data"]["file"])  # the beats the run trained on
         if path not in loaded:
-            loaded[path] = read_beats_bin(path)
-        raw = loaded[path]
-        va = validation_split(raw)
-        y = raw["labels"][va].astype(np.int64)
+            beats = read_beats_bin(path)
+            split = validation_split(beats)
+            loaded[path] = beats, split, beats["labels"][split].astype(np.int64)
+        raw, va, y = loaded[path]
         channels, names = r["inputChannels"], r["contextNames"]
         cols = [raw["contextNames"].index(n) for n in names]
         x = torch.from_numpy(raw["windows"][va][:, :channels].astype(np.float32))

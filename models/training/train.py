@@ -185,17 +185,14 @@ def predict_logits(model, windows, idx, device, batch=4096):
     return torch.cat(out).numpy() if out else np.zeros((0, len(an.CLASSES)), np.float32)
 
 
-def calibrate_bias(logits, labels, grid=np.linspace(-3, 3, 25), rounds=3, objective=None, score_offsets=None):
+def calibrate_bias(logits, labels, grid=np.linspace(-3, 3, 25), rounds=3, score=None):
     """Per-class additive logit offsets that maximise macro-F1 on the validation split (coordinate ascent).
-    N's offset stays 0; the offsets are folded into the dense bias. objective(metrics) -> float replaces macro-F1
-    (metrics as metrics_from_confusion gives them); score_offsets(offsets) -> float replaces the whole score."""
+    N's offset stays 0; the offsets are folded into the dense bias. score(offsets) -> float replaces macro-F1
+    as what the search maximises."""
     offsets = np.zeros(logits.shape[1])
-
-    def score(o):
-        if score_offsets is not None:
-            return score_offsets(o)
-        m = metrics_from_confusion(confusion(labels, (logits + o).argmax(1)))
-        return objective(m) if objective else m["macroF1"]
+    if score is None:
+        def score(o):
+            return metrics_from_confusion(confusion(labels, (logits + o).argmax(1)))["macroF1"]
 
     best = score(offsets)
     for _ in range(rounds):

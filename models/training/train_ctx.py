@@ -187,15 +187,19 @@ def make_model(args, features):
     return model
 
 
+def model_inputs(data, i, norm):
+    """The network's two inputs for beats i: windows, and context features standardized by norm (None without)."""
+    x = torch.from_numpy(data["x"][i].astype(np.float32))
+    c = torch.from_numpy(((data["ctx"][i] - norm[0]) / norm[1]).astype(np.float32)) if data["ctx"].shape[1] else None
+    return x, c
+
+
 @torch.no_grad()
 def predict_logits(model, data, idx, norm, batch=4096):
     model.eval()
     out = []
     for s in range(0, idx.size, batch):
-        i = idx[s:s + batch]
-        x = torch.from_numpy(data["x"][i].astype(np.float32))
-        c = torch.from_numpy(((data["ctx"][i] - norm[0]) / norm[1]).astype(np.float32)) if data["ctx"].shape[1] else None
-        out.append(model(x, c).float())
+        out.append(model(*model_inputs(data, idx[s:s + batch], norm)).float())
     return torch.cat(out).numpy() if out else np.zeros((0, len(an.CLASSES)), np.float32)
 
 
@@ -216,16 +220,15 @@ def adabn_logits(model, data, idx, norm, batch=512):
         m.train()
         m.dropout = 0.0
         for s in range(0, sel.size, batch):
-            i = idx[sel[s:s + batch]]
-            c = torch.from_numpy(((data["ctx"][i] - norm[0]) / norm[1]).astype(np.float32)) if data["ctx"].shape[1] else None
-            m(torch.from_numpy(data["x"][i].astype(np.float32)), c)
+            m(*model_inputs(data, idx[sel[s:s + batch]], norm))
         out[sel] = predict_logits(m, data, idx[sel], norm)
     return out
 
 
 def fit(args, data, train_idx, val_idx, log_prefix=""):
     """Trains one model; returns (model with the epoch of best validation macro-F1 or the last epoch,
-    history, per-epoch validation logits, feature normalization)."""
+    history, per-epoch validation logits, feature normalization, chosen epoch, per-epoch AdaBN validation logits
+    (with --adabn, else empty))."""
     torch.manual_seed(args.init_seed)
     labels = data["labels"]
     features = data["ctx"].shape[1]
@@ -303,7 +306,7 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
             val_logits.append(vl)
             vm = metrics_from_confusion(confusion(labels[val_idx], vl.argmax(1)))
             h.update(valAccuracy=vm["accuracy"], valMacroF1=vm["macroF1"])
-            if getattr(args, "adabn", False):
+            if args.adabn:
                 adapted_logits.append(adabn_logits(scored, data, val_idx, norm))
                 am = metrics_from_confusion(confusion(labels[val_idx], adapted_logits[-1].argmax(1)))
                 h.update(valAdaptedMacroF1=am["macroF1"])
@@ -315,8 +318,8 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
         model.load_state_dict(ema.state_dict())
     if best is not None and not args.last_epoch:
         model.load_state_dict(best[2])
-    fit.adapted_logits = adapted_logits
-    return model, history, val_logits, norm, (best[1] if best is not None and not args.last_epoch else len(history))
+    chosen = best[1] if best is not None and not args.last_epoch else len(history)
+    return model, history, val_logits, norm, chosen, adapted_logits
 
 
 def fold_normalization(model, norm):
@@ -413,12 +416,12 @@ def main(argv=None):
             if va.size == 0 or tr.size == 0:
                 print(f"fold {f}: no beats (records {val_recs} not in the data), skipped", flush=True)
                 continue
-            _, hist, vlogits, _, _ = fit(args, data, tr, va, log_prefix=f"fold {f} ")
+            _, hist, vlogits, _, _, adapted = fit(args, data, tr, va, log_prefix=f"fold {f} ")
             oof_labels.append(labels[va])
             oof_rows.append(va)
             oof_logits.append(np.stack(vlogits))  # [epochs, n, 5]
             if args.adabn:
-                oof_adapted.append(np.stack(fit.adapted_logits))
+                oof_adapted.append(np.stack(adapted))
             per_fold.append({"fold": f, "validationRecords": val_recs, "history": hist})
         y = np.concatenate(oof_labels)
         lg = np.concatenate(oof_logits, axis=1)
@@ -453,7 +456,7 @@ def main(argv=None):
         tr = np.flatnonzero(np.isin(records, DS1) & use_lead)
         te = np.flatnonzero(np.isin(records, DS2) & default)
         args.last_epoch = True
-        model, hist, _, norm, chosen = fit(args, data, tr, None)
+        model, hist, _, norm, chosen, _ = fit(args, data, tr, None)
         split_info = {"protocol": "interpatient", "trainRecords": DS1, "testRecords": DS2, "excluded": PACED,
                       "epochChoice": "fixed epoch count chosen by leave-records-out CV inside DS1"}
         val_metrics = None
@@ -462,7 +465,7 @@ def main(argv=None):
         tr = np.flatnonzero((beat_part == 0) & use_lead)
         va = np.flatnonzero((beat_part == 1) & default)
         te = np.flatnonzero((beat_part == 2) & default)
-        model, hist, _, norm, chosen = fit(args, data, tr, va)
+        model, hist, _, norm, chosen, _ = fit(args, data, tr, va)
         split_info = {"protocol": "paper", "method": "random stratified 80/10/10 split of beats (both leads of a "
                       "beat in one part), numpy default_rng(seed)", "records": sorted(set(records.tolist()))}
         val_metrics = metrics_from_confusion(confusion(labels[va], predict_logits(model, data, va, norm).argmax(1)))
