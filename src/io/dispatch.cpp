@@ -244,9 +244,11 @@ Record read_extra_format(std::span<const uint8_t> bytes, std::string_view fileNa
   return read_extra(f, bytes, fileName, options, siblings);
 }
 
-Record read_base_format(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
-                        const WfdbFileOpener& siblings) {
-  const Format f = detect_format(bytes, fileName);
+namespace {
+
+// The reader of a WFDB record, or the typed error of a format no reader in this build takes.
+Record read_base(Format f, std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                 const WfdbFileOpener& siblings) {
   const std::string stem = stem_of(fileName);
   switch (f) {
     case Format::Wfdb: {
@@ -286,11 +288,18 @@ Record read_base_format(std::span<const uint8_t> bytes, std::string_view fileNam
   }
 }
 
+}  // namespace
+
+Record read_base_format(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
+                        const WfdbFileOpener& siblings) {
+  return read_base(detect_format(bytes, fileName), bytes, fileName, options, siblings);
+}
+
 Record read_any(std::span<const uint8_t> bytes, std::string_view fileName, const ReadOptions& options,
                 const WfdbFileOpener& siblings) {
   const Format f = detect_format(bytes, fileName);
   if (is_extra_format(f)) return read_extra(f, bytes, fileName, options, siblings);
-  return read_base_format(bytes, fileName, options, siblings);
+  return read_base(f, bytes, fileName, options, siblings);
 }
 
 }  // namespace av::io
