@@ -225,10 +225,19 @@ def adabn_logits(model, data, idx, norm, batch=512):
     return out
 
 
-def fit(args, data, train_idx, val_idx, log_prefix=""):
+def distill_loss(logits, hard, soft, alpha, temperature):
+    """alpha x cross-entropy on the labels + (1 - alpha) x T^2 x KL(teacher || student) at temperature T
+    (Hinton et al. 2015). soft: the teachers' probabilities at T, one row per beat."""
+    t = temperature
+    kl = F.kl_div(F.log_softmax(logits / t, dim=1), soft, reduction="batchmean")
+    return alpha * F.cross_entropy(logits, hard) + (1 - alpha) * t * t * kl
+
+
+def fit(args, data, train_idx, val_idx, log_prefix="", soft=None):
     """Trains one model; returns (model with the epoch of best validation macro-F1 or the last epoch,
     history, per-epoch validation logits, feature normalization, chosen epoch, per-epoch AdaBN validation logits
-    (with --adabn, else empty))."""
+    (with --adabn, else empty)). soft: teacher probabilities (at --distill-temperature) for every row of data, used
+    with distill_loss; beats the augmentation turns into synthetic A beats take a one-hot A target."""
     torch.manual_seed(args.init_seed)
     labels = data["labels"]
     features = data["ctx"].shape[1]
@@ -286,11 +295,19 @@ def fit(args, data, train_idx, val_idx, log_prefix=""):
             if not args.no_augment:
                 xb, cb = aug(xb, cb, rng)
                 cb, yb = aug.premature(cb, yb, rng)
+            if soft is not None:
+                sb = soft[idx].copy()
+                relabelled = yb != labels[idx]
+                sb[relabelled] = np.eye(len(an.CLASSES), dtype=np.float32)[yb[relabelled]]
             cb = (cb - norm[0]) / norm[1]
             for g in opt.param_groups:
                 g["lr"] = lr_at(step)
             logits = model(torch.from_numpy(xb), torch.from_numpy(cb) if features else None)
-            loss = F.cross_entropy(logits, torch.from_numpy(yb))
+            if soft is None:
+                loss = F.cross_entropy(logits, torch.from_numpy(yb))
+            else:
+                loss = distill_loss(logits, torch.from_numpy(yb), torch.from_numpy(sb), args.distill_alpha,
+                                    args.distill_temperature)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -333,6 +350,38 @@ def fold_normalization(model, norm):
         lin.bias.sub_(lin.weight @ mean)
 
 
+def teacher_logits(model, data, norm):
+    """A teacher's logits on every DS1 beat (both leads): what a student trained on any subset of DS1 needs."""
+    rows = np.flatnonzero(np.isin(data["records"], DS1))
+    return rows, predict_logits(model, data, rows, norm)
+
+
+def soft_targets(paths, key, data, train_idx, temperature):
+    """The teachers' mean logits for fold `key` as probabilities at the temperature, one row per beat of data
+    (zeros outside the teachers' rows); every training beat must be covered."""
+    logits = None
+    for p in paths:
+        t = np.load(p)
+        if f"rows_{key}" not in t:
+            sys.exit(f"train_ctx: teacher {p} has no fold {key}")
+        rows, lg = t[f"rows_{key}"], t[f"logits_{key}"].astype(np.float64)
+        if logits is None:
+            first_rows, logits = rows, lg / len(paths)
+        elif not np.array_equal(rows, first_rows):
+            sys.exit(f"train_ctx: teacher {p} covers other beats")
+        else:
+            logits += lg / len(paths)
+    if not np.all(np.isin(train_idx, first_rows)):
+        sys.exit("train_ctx: the teachers do not cover the training beats")
+    z = logits / temperature
+    z -= z.max(axis=1, keepdims=True)
+    prob = np.exp(z)
+    prob /= prob.sum(axis=1, keepdims=True)
+    soft = np.zeros((len(data["labels"]), len(an.CLASSES)), np.float32)
+    soft[first_rows] = prob
+    return soft
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=["v1", "v2"], required=True)
@@ -372,12 +421,22 @@ def main(argv=None):
     ap.add_argument("--save-oof", help="cv: write the out-of-fold logits of every epoch (npz) for post-processing studies")
     ap.add_argument("--adabn", action="store_true",
                     help="cv: also score each validation record with BatchNorm statistics re-estimated on its own beats")
+    ap.add_argument("--save-teacher", help="cv/interpatient: write each fold model's logits on every DS1 beat (npz), "
+                    "the targets a distilled student of that fold learns from")
+    ap.add_argument("--teacher", nargs="+", default=[],
+                    help="cv/interpatient: --save-teacher files of other weight seeds; the student learns from their "
+                    "mean logits (knowledge distillation, same folds)")
+    ap.add_argument("--distill-alpha", type=float, default=0.5, help="weight of the label cross-entropy")
+    ap.add_argument("--distill-temperature", type=float, default=2.0)
     ap.add_argument("--folds", default="", help="cv: comma-separated fold numbers to run (default all)")
     ap.add_argument("--max-batches", type=int, default=0, help="smoke test: batches per epoch")
     ap.add_argument("--subset", type=int, default=0, help="smoke test: at most this many beats per class")
     args = ap.parse_args(argv)
     if args.init_seed is None:
         args.init_seed = args.seed
+    if args.save_teacher and args.protocol == "cv" and not args.last_epoch:
+        ap.error("--save-teacher in cv needs --last-epoch (a fixed epoch; the best validation epoch would let "
+                 "the student's validation records choose its teacher)")
     t_start = time.time()
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
@@ -400,7 +459,9 @@ def main(argv=None):
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
               "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
-              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "ema": args.ema, "stopAfter": args.stop_after, "lr": args.lr, "batch": args.batch,
+              "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "ema": args.ema, "stopAfter": args.stop_after,
+              "teachers": [os.path.basename(p) for p in args.teacher], "distillAlpha": args.distill_alpha if args.teacher else None,
+              "distillTemperature": args.distill_temperature if args.teacher else None, "lr": args.lr, "batch": args.batch,
               "weightDecay": args.weight_decay, "epochs": args.epochs, "seed": args.seed, "initSeed": args.init_seed, "model": args.model,
               "command": "python3 models/training/train_ctx.py " + " ".join(sys.argv[1:] if argv is None else argv)}
 
@@ -408,6 +469,7 @@ def main(argv=None):
         folds = cv_folds()
         run_folds = [int(f) for f in args.folds.split(",")] if args.folds else list(range(CV_FOLDS))
         oof_labels, oof_logits, per_fold, oof_rows, oof_adapted = [], [], [], [], []
+        teacher_out = {}
         for f in run_folds:
             val_recs = folds[f]
             train_recs = [r for r in DS1 if r not in val_recs]
@@ -416,7 +478,11 @@ def main(argv=None):
             if va.size == 0 or tr.size == 0:
                 print(f"fold {f}: no beats (records {val_recs} not in the data), skipped", flush=True)
                 continue
-            _, hist, vlogits, _, _, adapted = fit(args, data, tr, va, log_prefix=f"fold {f} ")
+            soft = soft_targets(args.teacher, f"f{f}", data, tr, args.distill_temperature) if args.teacher else None
+            fold_model, hist, vlogits, fold_norm, _, adapted = fit(args, data, tr, va, log_prefix=f"fold {f} ", soft=soft)
+            if args.save_teacher:
+                teacher_out[f"rows_f{f}"], lg_t = teacher_logits(fold_model, data, fold_norm)
+                teacher_out[f"logits_f{f}"] = lg_t.astype(np.float32)
             oof_labels.append(labels[va])
             oof_rows.append(va)
             oof_logits.append(np.stack(vlogits))  # [epochs, n, 5]
@@ -434,6 +500,9 @@ def main(argv=None):
             extra = {"adaptedLogits": np.concatenate(oof_adapted, axis=1).astype(np.float32)} if args.adabn else {}
             np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows],
                                 samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets, **extra)
+        if args.save_teacher:
+            os.makedirs(os.path.dirname(os.path.abspath(args.save_teacher)), exist_ok=True)
+            np.savez_compressed(args.save_teacher, **teacher_out)
         cal = metrics_from_confusion(confusion(y, (lg[best_epoch - 1] + offsets).argmax(1)))
         summary = lambda m: {"accuracy": m["accuracy"], "macroF1": m["macroF1"],  # noqa: E731
                              **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
@@ -456,7 +525,12 @@ def main(argv=None):
         tr = np.flatnonzero(np.isin(records, DS1) & use_lead)
         te = np.flatnonzero(np.isin(records, DS2) & default)
         args.last_epoch = True
-        model, hist, _, norm, chosen, _ = fit(args, data, tr, None)
+        soft = soft_targets(args.teacher, "all", data, tr, args.distill_temperature) if args.teacher else None
+        model, hist, _, norm, chosen, _ = fit(args, data, tr, None, soft=soft)
+        if args.save_teacher:
+            rows_t, lg_t = teacher_logits(model, data, norm)
+            os.makedirs(os.path.dirname(os.path.abspath(args.save_teacher)), exist_ok=True)
+            np.savez_compressed(args.save_teacher, rows_all=rows_t, logits_all=lg_t.astype(np.float32))
         split_info = {"protocol": "interpatient", "trainRecords": DS1, "testRecords": DS2, "excluded": PACED,
                       "epochChoice": "fixed epoch count chosen by leave-records-out CV inside DS1"}
         val_metrics = None
@@ -518,7 +592,10 @@ def main(argv=None):
                       "schedule": "linear warm-up, cosine to 1 %"},
         "weightAverage": (f"exponential moving average of the weights and BatchNorm statistics, decay {args.ema:g} "
                           "per step" if args.ema > 0 else None),
-        "loss": "cross-entropy", "epochs": args.epochs, "epochsRun": len(hist), "selectedEpoch": chosen,
+        "loss": "cross-entropy" if not args.teacher else (
+            f"knowledge distillation from the mean logits of {len(args.teacher)} teachers of the same recipe: "
+            f"{args.distill_alpha:g} x cross-entropy + {1 - args.distill_alpha:g} x T^2 KL at T = {args.distill_temperature:g}"),
+        "teachers": [os.path.basename(p) for p in args.teacher] or None, "epochs": args.epochs, "epochsRun": len(hist), "selectedEpoch": chosen,
         "calibration": cal, "contextFeatures": names, "inputChannels": args.channels,
         "device": "cpu", "torch": torch.__version__, "seconds": round(elapsed), "command": common["command"],
     }
