@@ -50,6 +50,36 @@ def make_data(tmp):
     return path, "synthetic windows (no native build or MIT-BIH data found)"
 
 
+def distillation_check(train_ctx, data, runs):
+    """--save-teacher holds each fold model's own logits, and a student learns from their mean."""
+    import torch
+    import torch.nn.functional as F
+    small = ["--model", "v1", "--protocol", "cv", "--epochs", "2", "--max-batches", "2", "--batch", "64",
+             "--subset", "200", "--data", data, "--out", runs, "--folds", "1,4"]  # the folds of 101 and 119
+    teachers = []
+    for seed in (1, 2):
+        t, oof = (os.path.join(runs, f"teacher-s{seed}.npz"), os.path.join(runs, f"teacher-s{seed}-oof.npz"))
+        train_ctx.main(small + ["--init-seed", str(seed), "--last-epoch", "--save-teacher", t, "--save-oof", oof,
+                                "--name", f"teacher-s{seed}"])
+        saved, o = np.load(t), np.load(oof)
+        # The out-of-fold logits of the last epoch are the fold models' logits on their validation beats.
+        for f in (1, 4):
+            sel = np.isin(o["records"], train_ctx.cv_folds()[f])
+            rows, kept = o["rows"][sel], saved[f"rows_f{f}"]
+            assert sel.any() and np.isin(rows, kept).all()
+            lg = saved[f"logits_f{f}"][np.searchsorted(kept, rows)]
+            assert np.allclose(lg, o["logits"][-1][sel], atol=1e-4), "teacher logits differ from the out-of-fold ones"
+        teachers.append(t)
+    _, student = train_ctx.main(small + ["--teacher", *teachers, "--name", "student"])
+    assert student["settings"]["teachers"] == ["teacher-s1.npz", "teacher-s2.npz"]
+    # The loss: alpha = 1 is the cross-entropy; a student equal to the teacher adds nothing at alpha = 0.
+    z, y = torch.randn(8, 5), torch.randint(0, 5, (8,))
+    soft = F.softmax(z / 2, dim=1)
+    assert torch.allclose(train_ctx.distill_loss(z, y, soft, 1.0, 2.0), F.cross_entropy(z, y))
+    assert abs(float(train_ctx.distill_loss(z, y, soft, 0.0, 2.0))) < 1e-6
+    print("  distillation: teacher files match the fold models, student trained")
+
+
 def main():
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,6 +106,7 @@ def main():
             cv_path, cv = train_ctx.main(["--model", "v2", "--protocol", "cv", "--epochs", "2", "--max-batches", "3",
                                           "--batch", "64", "--subset", "300", "--data", data, "--out", runs])
             assert cv["bestEpoch"] in (1, 2) and len(cv["pooledPerEpoch"]) == 2
+            distillation_check(train_ctx, data, runs)
             for variant in ("v1", "v2"):
                 for protocol in ("paper", "interpatient"):
                     # The shipped recipes: DS1 models with synthetic A beats, the V1 paper model with weight averaging.

@@ -498,7 +498,7 @@ def main(argv=None):
             os.makedirs(os.path.dirname(os.path.abspath(args.save_oof)), exist_ok=True)
             rows = np.concatenate(oof_rows)
             extra = {"adaptedLogits": np.concatenate(oof_adapted, axis=1).astype(np.float32)} if args.adabn else {}
-            np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows],
+            np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows], rows=rows,
                                 samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets, **extra)
         if args.save_teacher:
             os.makedirs(os.path.dirname(os.path.abspath(args.save_teacher)), exist_ok=True)
