@@ -25,18 +25,30 @@ def summary(m):
             **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
 
 
-def main(out_path, paths, key="logits"):
+def load_seed_runs(paths, key="logits"):
+    """The --save-oof files of one recipe's weight seeds (r["logits"] = r[key]) and their common labels; exits
+    unless they cover the same beats and epochs."""
     runs = [dict(np.load(p)) for p in paths]
     for r in runs:
         r["logits"] = r[key]
     labels = runs[0]["labels"]
     for r in runs[1:]:
         if not np.array_equal(r["labels"], labels) or r["logits"].shape != runs[0]["logits"].shape:
-            sys.exit("cv_pool_seeds: the runs do not cover the same beats and epochs")
+            sys.exit(f"{os.path.basename(sys.argv[0])}: the runs do not cover the same beats and epochs")
+    return runs, labels
+
+
+def pooled_epoch(runs, labels):
+    """(per-seed pooled macro-F1 per epoch, their mean, the 1-based epoch with the best mean)."""
     per_seed = [[metrics_from_confusion(confusion(labels, r["logits"][e].argmax(1)))["macroF1"]
                  for e in range(r["logits"].shape[0])] for r in runs]
     mean = np.mean(per_seed, axis=0)
-    best = int(np.argmax(mean)) + 1
+    return per_seed, mean, int(np.argmax(mean)) + 1
+
+
+def main(out_path, paths, key="logits"):
+    runs, labels = load_seed_runs(paths, key)
+    per_seed, mean, best = pooled_epoch(runs, labels)
     logits = np.concatenate([r["logits"][best - 1] for r in runs])
     y = np.concatenate([labels] * len(runs))
     offsets, _ = calibrate_bias(logits, y)

@@ -17,6 +17,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
+from cv_pool_seeds import load_seed_runs, pooled_epoch  # noqa: E402
 from train import calibrate_bias, confusion, metrics_from_confusion, read_beats_bin  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -71,15 +72,9 @@ def main():
     ap.add_argument("--data", default=os.path.join(HERE, "data", "mitdb_ctx.bin"))
     args = ap.parse_args()
     data = read_beats_bin(args.data)
-    runs = [dict(np.load(p)) for p in args.npz]
-    y = runs[0]["labels"]
-    for r in runs[1:]:
-        if not np.array_equal(r["labels"], y) or r["logits"].shape != runs[0]["logits"].shape:
-            sys.exit("study_width_gate: the runs do not cover the same beats and epochs")
+    runs, y = load_seed_runs(args.npz)
     width = oof_widths(runs[0], data)
-    per_seed = [[metrics_from_confusion(confusion(y, r["logits"][e].argmax(1)))["macroF1"]
-                 for e in range(r["logits"].shape[0])] for r in runs]
-    epoch = int(np.argmax(np.mean(per_seed, axis=0))) + 1
+    epoch = pooled_epoch(runs, y)[2]
     k = len(runs)
     logits = np.concatenate([r["logits"][epoch - 1] for r in runs])
     yy, ww = np.tile(y, k), np.tile(width, k)

@@ -350,6 +350,12 @@ def fold_normalization(model, norm):
         lin.bias.sub_(lin.weight @ mean)
 
 
+def save_npz(path, **arrays):
+    """A compressed npz at path, its folder made if needed (--save-oof, --save-teacher)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    np.savez_compressed(path, **arrays)
+
+
 def teacher_logits(model, data, norm):
     """A teacher's logits on every DS1 beat (both leads): what a student trained on any subset of DS1 needs."""
     rows = np.flatnonzero(np.isin(data["records"], DS1))
@@ -495,14 +501,12 @@ def main(argv=None):
         best_epoch = int(np.argmax([m["macroF1"] for m in pooled])) + 1
         offsets, cal_f1 = calibrate_bias(lg[best_epoch - 1], y)
         if args.save_oof:
-            os.makedirs(os.path.dirname(os.path.abspath(args.save_oof)), exist_ok=True)
             rows = np.concatenate(oof_rows)
             extra = {"adaptedLogits": np.concatenate(oof_adapted, axis=1).astype(np.float32)} if args.adabn else {}
-            np.savez_compressed(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows], rows=rows,
+            save_npz(args.save_oof, logits=lg.astype(np.float32), labels=y, records=records[rows], rows=rows,
                                 samples=data["samples"][rows], bestEpoch=best_epoch, offsets=offsets, **extra)
         if args.save_teacher:
-            os.makedirs(os.path.dirname(os.path.abspath(args.save_teacher)), exist_ok=True)
-            np.savez_compressed(args.save_teacher, **teacher_out)
+            save_npz(args.save_teacher, **teacher_out)
         cal = metrics_from_confusion(confusion(y, (lg[best_epoch - 1] + offsets).argmax(1)))
         summary = lambda m: {"accuracy": m["accuracy"], "macroF1": m["macroF1"],  # noqa: E731
                              **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
@@ -529,8 +533,7 @@ def main(argv=None):
         model, hist, _, norm, chosen, _ = fit(args, data, tr, None, soft=soft)
         if args.save_teacher:
             rows_t, lg_t = teacher_logits(model, data, norm)
-            os.makedirs(os.path.dirname(os.path.abspath(args.save_teacher)), exist_ok=True)
-            np.savez_compressed(args.save_teacher, rows_all=rows_t, logits_all=lg_t.astype(np.float32))
+            save_npz(args.save_teacher, rows_all=rows_t, logits_all=lg_t.astype(np.float32))
         split_info = {"protocol": "interpatient", "trainRecords": DS1, "testRecords": DS2, "excluded": PACED,
                       "epochChoice": "fixed epoch count chosen by leave-records-out CV inside DS1"}
         val_metrics = None
