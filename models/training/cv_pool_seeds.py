@@ -2,6 +2,7 @@
 
   python3 models/training/cv_pool_seeds.py OUT.json cv-s1.npz cv-s2.npz ...
   python3 models/training/cv_pool_seeds.py --key adaptedLogits OUT.json ...   # the AdaBN logits (--adabn runs)
+  python3 models/training/cv_pool_seeds.py --ensemble OUT.json ...   # also the seeds' mean logits at that epoch
 
 Each npz is a `train_ctx.py --protocol cv --save-oof` run of the same configuration with another `--init-seed`.
 The epoch is the one with the best mean (over the seeds) pooled out-of-fold macro-F1; the per-class logit offsets
@@ -46,7 +47,7 @@ def pooled_epoch(runs, labels):
     return per_seed, mean, int(np.argmax(mean)) + 1
 
 
-def main(out_path, paths, key="logits"):
+def main(out_path, paths, key="logits", ensemble=False):
     runs, labels = load_seed_runs(paths, key)
     per_seed, mean, best = pooled_epoch(runs, labels)
     logits = np.concatenate([r["logits"][best - 1] for r in runs])
@@ -63,17 +64,32 @@ def main(out_path, paths, key="logits"):
                         "pooled": summary(metrics_from_confusion(confusion(y, (logits + offsets).argmax(1)))),
                         "method": "per-class logit offsets maximising the out-of-fold macro-F1 of all seeds together"},
     }
+    if ensemble:  # one prediction per beat: the mean of the seeds' logits, with offsets of its own
+        mean_logits = np.mean([r["logits"][best - 1] for r in runs], axis=0)
+        mean_offsets, _ = calibrate_bias(mean_logits, labels)
+        result["ensemble"] = {
+            "uncalibrated": summary(metrics_from_confusion(confusion(labels, mean_logits.argmax(1)))),
+            "offsets": dict(zip(an.CLASSES, mean_offsets.round(3).tolist())),
+            "calibrated": summary(metrics_from_confusion(confusion(labels, (mean_logits + mean_offsets).argmax(1))))}
     with open(out_path, "w") as fh:
         json.dump(result, fh, indent=1)
     print(f"{result['name']}: epoch {best} (mean pooled macro-F1 {mean[best - 1]:.4f}), offsets "
           f"{result['calibration']['offsets']}, calibrated {result['calibration']['pooled']['macroF1']} -> {out_path}")
+    if ensemble:
+        e = result["ensemble"]
+        print(f"  ensemble of the {len(runs)} seeds: macro-F1 {e['uncalibrated']['macroF1']:.4f}, "
+              f"calibrated {e['calibrated']['macroF1']:.4f}")
 
 
 if __name__ == "__main__":
     argv = sys.argv[1:]
     key = "logits"
-    if argv[:1] == ["--key"]:
-        key, argv = argv[1], argv[2:]
+    ensemble = False
+    while argv[:1] in (["--key"], ["--ensemble"]):
+        if argv[0] == "--key":
+            key, argv = argv[1], argv[2:]
+        else:
+            ensemble, argv = True, argv[1:]
     if len(argv) < 2:
         sys.exit(__doc__)
-    main(argv[0], argv[1:], key)
+    main(argv[0], argv[1:], key, ensemble)

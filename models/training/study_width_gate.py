@@ -94,6 +94,15 @@ def main():
                   f"seeds {seeds}", flush=True)
 
     base = results[0]
+    # Where the N beats called L are, without the gate (all seeds together): what a width gate could reach.
+    base_pred = gated_labels(logits + np.array([base["offsets"][c] for c in an.CLASSES]), ww, None, None)
+    n_as_l = (yy == N) & (base_pred == L)
+    recs = np.tile(runs[0]["records"], k)
+    base["nCalledLByRecord"] = {int(r): int(c) for r, c in zip(*np.unique(recs[n_as_l], return_counts=True))}
+    base["nCalledLMedianWidthSec"] = {r: round(float(np.median(ww[n_as_l & (recs == r)])), 4)
+                                      for r in base["nCalledLByRecord"]}
+    print(f"no gate: N beats called L by record {base['nCalledLByRecord']}, median width "
+          f"{base['nCalledLMedianWidthSec']}")
     best = max(results[1:], key=lambda r: r["pooled"]["macroF1"])
     b, p = base["pooled"], best["pooled"]
     wins = sum(s > s0 for s, s0 in zip(best["perSeedMacroF1"], base["perSeedMacroF1"]))
