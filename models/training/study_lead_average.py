@@ -16,7 +16,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
 from cv_pool_seeds import summary  # noqa: E402
-from train import DS1, calibrate_bias, confusion, metrics_from_confusion, read_beats_bin  # noqa: E402
+from train import DS1, beat_key, calibrate_bias, confusion, metrics_from_confusion, read_beats_bin, rows_with_keys  # noqa: E402
 from train_ctx import CV_FOLDS, cv_folds  # noqa: E402
 
 WEIGHTS = [0.0, 0.25, 0.5]
@@ -37,16 +37,12 @@ def out_of_fold(path, records):
 def lead_pairs(d):
     """(default-lead rows, the other lead's row of the same beat) over DS1; every DS1 record has two leads."""
     ds1 = np.isin(d["records"], DS1)
-    key = d["records"].astype(np.int64) * 10_000_000 + d["samples"].astype(np.int64)
+    key = beat_key(d["records"], d["samples"])
     dflt = np.flatnonzero(ds1 & (d["isDefault"] == 1))
-    other = np.flatnonzero(ds1 & (d["isDefault"] == 0))
-    order = np.argsort(key[other])
-    pos = np.searchsorted(key[other][order], key[dflt])
-    pos = np.minimum(pos, other.size - 1)
-    match = other[order][pos]
-    if not np.array_equal(key[match], key[dflt]):
+    twin = rows_with_keys(key, np.flatnonzero(ds1 & (d["isDefault"] == 0)), key[dflt])
+    if twin is None:
         sys.exit("study_lead_average: a default-lead beat has no second-lead twin")
-    return dflt, match
+    return dflt, twin
 
 
 def main(out_path, paths):
@@ -57,11 +53,11 @@ def main(out_path, paths):
     for s in seeds:
         if np.isnan(s[dflt]).any() or np.isnan(s[twin]).any():
             sys.exit("study_lead_average: a DS1 beat has no out-of-fold logits")
+    yy = np.tile(y, len(seeds))
     rows = []
     for w in WEIGHTS:
         per_seed = [(1 - w) * s[dflt] + w * s[twin] for s in seeds]
         pooled = np.concatenate(per_seed)
-        yy = np.concatenate([y] * len(seeds))
         offsets, _ = calibrate_bias(pooled, yy)
         row = {"w": w, "offsets": dict(zip(an.CLASSES, offsets.round(3).tolist())),
                "uncalibrated": summary(metrics_from_confusion(confusion(yy, pooled.argmax(1)))),

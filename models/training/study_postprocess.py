@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
-from train import confusion, metrics_from_confusion, read_beats_bin  # noqa: E402
+from train import beat_key, confusion, metrics_from_confusion, read_beats_bin, rows_with_keys  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 N, L, R, A, V = range(5)
@@ -71,14 +71,10 @@ def main():
     y, records, samples = oof["labels"], oof["records"], oof["samples"]
     raw = read_beats_bin(args.data)
     names = raw["contextNames"]
-    key = raw["records"].astype(np.int64) * 10_000_000 + raw["samples"].astype(np.int64)
+    key = beat_key(raw["records"], raw["samples"])
     default = raw["isDefault"].astype(bool)
-    rows_default = np.flatnonzero(default)
-    order = np.argsort(key[rows_default])
-    want = records.astype(np.int64) * 10_000_000 + samples.astype(np.int64)
-    pos = np.searchsorted(key[rows_default][order], want)
-    rows = rows_default[order][pos]
-    assert np.array_equal(key[rows], want) and np.array_equal(raw["labels"][rows], y), "oof rows do not match"
+    rows = rows_with_keys(key, np.flatnonzero(default), beat_key(records, samples))
+    assert rows is not None and np.array_equal(raw["labels"][rows], y), "oof rows do not match"
     ctx = raw["context"][rows]
     corr = ctx[:, names.index("templateCorrQrs")]
     lpl = ctx[:, names.index("logPreLocal")]

@@ -81,6 +81,19 @@ def read_beats_bin(path):
             "leads": leads, "isDefault": is_default, "samples": samples, "source": "tools/av-export-beats"}
 
 
+def beat_key(records, samples):
+    """One id per beat, shared by its leads (record and sample position)."""
+    return records.astype(np.int64) * 10_000_000 + samples.astype(np.int64)
+
+
+def rows_with_keys(key, candidates, want):
+    """The row among `candidates` whose key is each of `want` (keys from beat_key), or None if one is missing."""
+    order = candidates[np.argsort(key[candidates])]
+    pos = np.minimum(np.searchsorted(key[order], want), order.size - 1)
+    rows = order[pos]
+    return rows if np.array_equal(key[rows], want) else None
+
+
 def load_data(path):
     """Single-beat training data: the default lead's z-scored windows (channel 0 of an AVBEATS2 file)."""
     d = read_beats_bin(path) if path.endswith(".bin") else np.load(path)

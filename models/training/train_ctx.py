@@ -35,7 +35,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
-from train import (DS1, DS2, PACED, SHIFT, calibrate_bias, confusion, metrics_from_confusion,  # noqa: E402
+from train import (DS1, DS2, PACED, SHIFT, beat_key, calibrate_bias, confusion, metrics_from_confusion,  # noqa: E402
                    read_beats_bin)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,7 +52,7 @@ def cv_folds(seed=0):
 def paper_parts(labels, records, samples, seed):
     """The paper protocol's random stratified 80/10/10 beat split: per example 0 (train), 1 (validation) or
     2 (test); both leads of a beat fall in the same part."""
-    key = records.astype(np.int64) * 10_000_000 + samples.astype(np.int64)  # one id per beat, shared by its leads
+    key = beat_key(records, samples)
     rng = np.random.default_rng(seed)
     uniq, first = np.unique(key, return_index=True)
     part = np.empty(uniq.size, np.int8)
