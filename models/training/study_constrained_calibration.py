@@ -31,11 +31,11 @@ def figures(y, logits, offsets):
             **{f"{c}_{k}": round(pc[c][key], 4) for c in an.CLASSES for k, key in (("Se", "recall"), ("PPV", "precision"))}}
 
 
-def search(y, logits, constrained):
+def search(y, logits, constrained, n_se_floor=N_SE_TARGET):
     def score(offsets):
         m = metrics_from_confusion(confusion(y, (logits + offsets).argmax(1)))
         n_se = m["perClass"]["N"]["recall"]
-        if constrained and n_se < N_SE_TARGET:
+        if constrained and n_se < n_se_floor:
             return n_se - 1.0  # below every feasible macro-F1
         return m["macroF1"]
 
