@@ -5,7 +5,10 @@
 // dsp/beat_context.h. Only beats labelled N, L, R, A or V are written; RR and template context come from all
 // annotated beats, as they would from all detected ones.
 //
-//   av-export-beats <wfdb dir> <out.bin> [--default-lead] [record ...]   (default: every *.hea, sorted; all leads)
+//   av-export-beats <wfdb dir> <out.bin> [--default-lead] [--template-widths W.f32] [record ...]
+//   (default: every *.hea, sorted; all leads)
+// --template-widths also writes float32 templateQrsWidthSec[count] (dsp::ContextBeat; NaN before a template), the
+// width that a model's L rule reads, beat for beat as in out.bin.
 //
 // Output (little-endian), read by models/training/train.py:
 //   "AVBEATS2", uint32 count, channels, windowLength, before, after, features, nameBytes,
@@ -70,14 +73,16 @@ constexpr int kChannels = 2;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: av-export-beats <wfdb dir> <out.bin> [--default-lead] [record ...]\n";
+    std::cerr << "usage: av-export-beats <wfdb dir> <out.bin> [--default-lead] [--template-widths W.f32] [record ...]\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
   std::vector<std::string> names;
   bool defaultLeadOnly = false;
+  std::string widthsPath;
   for (int i = 3; i < argc; ++i) {
     if (std::string(argv[i]) == "--default-lead") defaultLeadOnly = true;
+    else if (std::string(argv[i]) == "--template-widths" && i + 1 < argc) widthsPath = argv[++i];
     else names.emplace_back(argv[i]);
   }
   if (names.empty()) {
@@ -93,7 +98,7 @@ int main(int argc, char** argv) {
 
   const av::dsp::BeatWindowSpec spec;
   std::vector<uint16_t> windows;
-  std::vector<float> context;
+  std::vector<float> context, templateWidths;
   std::vector<int8_t> labels, leads, isDefault;
   std::vector<int16_t> records;
   std::vector<int64_t> samples;
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
           leads.push_back(static_cast<int8_t>(lead));
           isDefault.push_back(lead == defaultLead ? 1 : 0);
           samples.push_back(beats[i].first);
+          templateWidths.push_back(r.beats[i].templateQrsWidthSec);
           ++kept;
         }
         std::cerr << name << " (" << rec.leads[static_cast<size_t>(lead)].name << "): " << kept << " beats\n";
@@ -166,6 +172,14 @@ int main(int argc, char** argv) {
   if (!out) {
     std::cerr << "error: write_failed: " << argv[2] << "\n";
     return 2;
+  }
+  if (!widthsPath.empty()) {
+    std::ofstream w(widthsPath, std::ios::binary);
+    put(w, templateWidths);
+    if (!w) {
+      std::cerr << "error: write_failed: " << widthsPath << "\n";
+      return 2;
+    }
   }
   std::cerr << labels.size() << " beats from " << names.size() << " records -> " << argv[2] << "\n";
   return 0;

@@ -131,11 +131,12 @@ def input_spec(model, context_names=None):
 
 
 def export(model, name, training, metrics, background, out_dir=MODELS_DIR, context_names=None, onnx=True,
-           background_context=None):
+           background_context=None, label_rules=None):
     """Writes NAME.json, NAME.bin and (unless onnx is False) NAME.onnx; returns the metadata dict.
     background: the mean input window, channels x 256 floats (any shape). context_names: one string per context
     feature of a context model, in the order the network reads them (None for single-beat models).
-    background_context: optional typical context vector (F floats), stored as explain.backgroundContext."""
+    background_context: optional typical context vector (F floats), stored as explain.backgroundContext.
+    label_rules: optional {"lMinTemplateQrsSec": s} for a context model (FORMAT.md, labelRules)."""
     model = model.cpu().eval()
     layers, weights = architecture_and_weights(model)
     spec = input_spec(model, context_names)
@@ -165,6 +166,10 @@ def export(model, name, training, metrics, background, out_dir=MODELS_DIR, conte
         if len(bc) != _context(model):
             raise ValueError(f"background_context has {len(bc)} values, expected {_context(model)}")
         meta["explain"]["backgroundContext"] = bc
+    if label_rules:
+        if not context_names or set(label_rules) != {"lMinTemplateQrsSec"}:
+            raise ValueError(f"label rules {label_rules!r}: only lMinTemplateQrsSec, and only for a context model")
+        meta["labelRules"] = dict(label_rules)
     assert meta["parameters"] == weights.size, "every tensor in the .bin is a Keras-counted parameter"
     os.makedirs(out_dir, exist_ok=True)
     weights.tofile(os.path.join(out_dir, name + ".bin"))
@@ -337,7 +342,7 @@ def export_run(run_dir, out_dir=MODELS_DIR, context_names=None):
     meta = export(model, name, result["training"], result["metrics"], ref["background"], out_dir,
                   context_names=context_names,
                   background_context=ref["backgroundContext"] if context_names and "backgroundContext" in ref.files
-                  else None)
+                  else None, label_rules=result.get("labelRules"))
     contexts = None
     if context_names:
         key = next((k for k in ("context", "contexts") if k in ref.files), None)

@@ -1,14 +1,14 @@
 """DS1 study: a gate on L from the running template's QRS width (experiments/cv/plan-session12-template-width-gate.md).
 
   python3 models/training/study_template_width_gate.py OUT.json runs/s10kd/teacher-s{1,2,3,4}.npz [--keep-offsets]
-      [--widths W.npy]
+      [--widths W.f32]
 
 Each npz is a `train_ctx.py --protocol cv --last-epoch --save-teacher` run (experiments/cv/session10-teachers.sh);
 out of fold = the logits of the fold model that did not see the record, default lead. A beat's template is the
 sample-wise median of the previous 24 default-lead windows of its record; a beat labelled L whose template is
 narrower than T_L takes its best label among N, A and V, with the offsets refitted under the gate (or, with
---keep-offsets, those fitted without it). --widths reads
-the template widths (seconds, one per default-lead DS1 beat in file order) from elsewhere, e.g. the C++ export.
+--keep-offsets, those fitted without it). --widths reads the C++ pipeline's own template widths instead
+(`av-export-beats ... --template-widths W.f32`, one float32 per row of data/mitdb_ctx.bin).
 No DS2 beat is read.
 """
 import argparse
@@ -63,7 +63,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("npz", nargs="+")
-    ap.add_argument("--widths", help="template widths (.npy) instead of this script's own")
+    ap.add_argument("--widths", help="av-export-beats --template-widths output, instead of this script's widths")
     ap.add_argument("--keep-offsets", action="store_true",
                     help="every T_L uses the offsets fitted without the gate (the plan's addendum)")
     args = ap.parse_args()
@@ -71,9 +71,13 @@ def main():
     dflt, _ = lead_pairs(d)
     y = d["labels"][dflt].astype(np.int64)
     rec = d["records"][dflt].astype(np.int64)
-    width = np.load(args.widths) if args.widths else template_widths(d, dflt)
-    if width.shape != (dflt.size,):
-        sys.exit("study_template_width_gate: --widths does not have one value per default-lead DS1 beat")
+    if args.widths:
+        exported = np.fromfile(args.widths, dtype="<f4")
+        if exported.size != d["labels"].size:
+            sys.exit("study_template_width_gate: --widths does not have one value per row of the data file")
+        width = exported[dflt].astype(np.float64)
+    else:
+        width = template_widths(d, dflt)
     seeds = [out_of_fold(p, d["records"])[dflt] for p in args.npz]
     if any(np.isnan(s).any() for s in seeds):
         sys.exit("study_template_width_gate: a DS1 beat has no out-of-fold logits")

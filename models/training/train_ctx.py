@@ -422,6 +422,9 @@ def main(argv=None):
                     help="stop after this many epochs of the --epochs schedule (the epoch a CV chose, as the CV ran it)")
     ap.add_argument("--last-epoch", action="store_true", help="keep the last epoch (no validation choice)")
     ap.add_argument("--calibration-from", help="a cv result JSON whose logit offsets are folded into the bias")
+    ap.add_argument("--l-min-template-qrs", type=float, default=0.0, metavar="SEC",
+                    help="the exported model's L rule (labelRules.lMinTemplateQrsSec, models/FORMAT.md): the C++ "
+                         "pipeline takes the best of N, A, V for an L beat whose running template is narrower; 0 = none")
     ap.add_argument("--calibrate", action="store_true",
                     help="paper protocol: per-class logit offsets chosen on the validation split (macro-F1)")
     ap.add_argument("--save-oof", help="cv: write the out-of-fold logits of every epoch (npz) for post-processing studies")
@@ -618,6 +621,7 @@ def main(argv=None):
              backgroundContext=np.median(data["ctx"][tr], axis=0).astype(np.float32))
     with open(os.path.join(run_dir, "result.json"), "w") as fh:
         json.dump({"name": name, "variant": args.model, "contextNames": names, "inputChannels": args.channels,
+                   "labelRules": {"lMinTemplateQrsSec": args.l_min_template_qrs} if args.l_min_template_qrs > 0 else None,
                    "training": training, "metrics": metrics, "history": hist,
                    "referenceSource": {"kind": "test split" if key_name == "paper" else "DS2",
                                        "records": records[ref].tolist(), "samples": data["samples"][ref].tolist()}},

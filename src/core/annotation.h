@@ -37,6 +37,7 @@ std::vector<RhythmStretch> rhythm_stretches(const std::vector<Annotation>& annot
 
 // The five classes the models know, in model output order.
 inline constexpr const char* kClassSymbols[5] = {"N", "L", "R", "A", "V"};
+inline constexpr int kClassN = 0, kClassL = 1, kClassR = 2, kClassA = 3, kClassV = 4;
 // Class index 0..4 for a beat code of class N, L, R, A or V; -1 for every other code.
 int class_index_for_code(int code);
 

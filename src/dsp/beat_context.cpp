@@ -66,6 +66,26 @@ double slope_energy_width(const float* x, int i0, int i1) {
 
 }  // namespace
 
+double template_qrs_width(const float* x, const BeatWindowSpec& spec, double fs) {
+  const int len = spec.length(), r = spec.before;
+  if (len < 3 || r < 1 || r >= len - 1) return 0;
+  const int search = static_cast<int>(std::lround(0.10 * fs)), run = std::max(1, static_cast<int>(std::lround(0.011 * fs)));
+  std::vector<float> slope(static_cast<size_t>(len - 1));
+  for (int i = 0; i + 1 < len; ++i) slope[static_cast<size_t>(i)] = std::fabs(x[i + 1] - x[i]);
+  const int n = len - 1, s0 = std::max(0, r - search), s1 = std::min(n, r + search);
+  const int peak = static_cast<int>(std::max_element(slope.begin() + s0, slope.begin() + s1) - slope.begin());
+  const float threshold = 0.2f * slope[static_cast<size_t>(peak)];
+  const auto quiet = [&](int from, int to) {  // every slope in [from, to) below the threshold (clipped to the window)
+    for (int i = std::max(0, from); i < std::min(n, to); ++i)
+      if (!(slope[static_cast<size_t>(i)] < threshold)) return false;
+    return true;
+  };
+  int onset = peak, offset = peak;
+  while (onset > 0 && !quiet(onset - run, onset)) --onset;
+  while (offset < n - 1 && !quiet(offset + 1, offset + 1 + run)) ++offset;
+  return (offset - onset) / fs;
+}
+
 int context_feature_index(std::string_view name) {
   for (size_t i = 0; i < kContextFeatureNames.size(); ++i)
     if (kContextFeatureNames[i] == name) return static_cast<int>(i);
@@ -183,6 +203,7 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
     f[kLogAmplitudeRatio] = clipped_log(amplitude / std::max(medianAmp, kAmplitudeFloorMv));
     const double tWidth = slope_energy_width(tmpl.data(), w0, w1);
     f[kLogWidthRatio] = clipped_log(std::max(width, 1.0) / std::max(tWidth, 1.0));
+    b.templateQrsWidthSec = static_cast<float>(template_qrs_width(tmpl.data(), window_, fs));
     for (int i = 0; i < len; ++i) mean += tmpl[static_cast<size_t>(i)];
     mean /= len;
     double var = 0;

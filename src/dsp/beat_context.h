@@ -57,7 +57,16 @@ struct ContextBeat {
   // P wave (sinus rhythm), near 0 where fibrillatory waves take its place. NaN until 8 beats are remembered.
   // For the rhythm analysis, not a model input.
   float pWaveCorr = std::numeric_limits<float>::quiet_NaN();
+  // QRS width of the template (template_qrs_width), s: the patient's conduction, for a model's L rule
+  // (nn::ModelInfo::lMinTemplateQrsSec). NaN without a template. Not a model input.
+  float templateQrsWidthSec = std::numeric_limits<float>::quiet_NaN();
 };
+
+// The QRS width of a template (or any beat window), s: from the steepest sample of |first difference| within
+// +-100 ms of the R peak, outwards to where it stays below 20 % of that peak for 11 ms (4 samples at 360 Hz).
+// Steeper than the slope-energy span of kQrsWidthSec, it reads left bundle branch block templates about 100 ms
+// and normal ones under 70 ms in MIT-BIH's DS1 (models/training/experiments/cv/plan-session12-template-width-gate.md).
+double template_qrs_width(const float* window, const BeatWindowSpec& spec, double fs);
 
 class BeatContextTracker {
  public:

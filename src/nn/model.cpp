@@ -252,6 +252,20 @@ void append_finite_numbers(const Json& numbers, const std::string& where, const 
   }
 }
 
+// labelRules (context models): {"lMinTemplateQrsSec": s}, a narrow-template veto on L (pipeline::Classifier).
+void parse_label_rules(const Json& doc, ModelInfo& info) {
+  const Json* it = doc.find("labelRules");
+  if (!it) return;
+  const std::string where = "labelRules";
+  if (!it->is_object()) fail(where, "expected an object");
+  for (const std::string& key : it->keys())
+    if (key != "lMinTemplateQrsSec") fail(where, "unknown rule \"" + key.substr(0, 200) + "\"");
+  if (info.inputChannels < 2 && info.contextFeatures == 0) fail(where, "label rules need a context model");
+  const double t = number_field(*it, "lMinTemplateQrsSec", where);
+  if (!(t > 0 && t < 0.5)) fail(where, "\"lMinTemplateQrsSec\" must lie in (0, 0.5) s");
+  info.lMinTemplateQrsSec = t;
+}
+
 void parse_explain(const Json& doc, ModelInfo& info) {
   const Json* it = doc.find("explain");
   if (!it) return;
@@ -501,6 +515,7 @@ Model Model::from_document(const Json& doc, std::span<const uint8_t> weights) {
   auto graph = std::make_shared<Graph>();
   parse_top(doc, *info);
   parse_explain(doc, *info);
+  parse_label_rules(doc, *info);
   build_graph(doc, weights, *info, *graph);
 
   auto head = std::make_shared<DenseHead>();

@@ -41,6 +41,7 @@ struct ModelInfo {
   std::vector<float> background;  // explain.background: backgroundCount windows of windowLength floats
   int backgroundCount = 0;
   std::vector<float> backgroundContext;  // explain.backgroundContext: contextFeatures floats, or empty
+  double lMinTemplateQrsSec = 0;  // labelRules.lMinTemplateQrsSec (context models): see pipeline::Classifier; 0 = none
 };
 
 // The weights of the final dense layer (the one whose output feeds softmax), for Grad-CAM.

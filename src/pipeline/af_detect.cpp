@@ -5,13 +5,13 @@
 #include <limits>
 #include <utility>
 
+#include "core/annotation.h"
 #include "core/insert_at.h"
 #include "pipeline/ectopy.h"
 
 namespace av::pipeline {
 namespace {
 
-constexpr int kV = 4;
 constexpr size_t kMinPairs = 8;
 
 // Linear-interpolated quantile of sorted values, as numpy's default.
@@ -57,7 +57,7 @@ std::vector<double> rr_irregularity(const std::vector<BeatLabel>& beats, double 
   std::vector<double> d;
   std::vector<size_t> centre;
   for (size_t i = 1; i + 1 < n; ++i) {
-    if (beats[i - 1].label == kV || beats[i].label == kV || beats[i + 1].label == kV) continue;
+    if (beats[i - 1].label == kClassV || beats[i].label == kClassV || beats[i + 1].label == kClassV) continue;
     if (beats[i - 1].noisy || beats[i].noisy || beats[i + 1].noisy) continue;
     const double a = static_cast<double>(beats[i].sample - beats[i - 1].sample) / fs;
     const double b = static_cast<double>(beats[i + 1].sample - beats[i].sample) / fs;
@@ -84,7 +84,7 @@ std::vector<double> p_wave_presence(const std::vector<BeatLabel>& beats, const A
   std::vector<double> p;
   std::vector<size_t> at;
   for (size_t i = 0; i < n; ++i)
-    if (std::isfinite(beats[i].pWave) && !beats[i].noisy && beats[i].label != kV) {
+    if (std::isfinite(beats[i].pWave) && !beats[i].noisy && beats[i].label != kClassV) {
       p.push_back(beats[i].pWave);
       at.push_back(i);
     }

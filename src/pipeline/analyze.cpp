@@ -96,7 +96,7 @@ Summary summarize_beats(std::vector<BeatResult>& beats, double fs, int64_t lengt
   for (const AfEpisode& e : af)
     for (size_t i = e.firstBeat; i <= e.lastBeat; ++i) beats[i].af = true;
   for (size_t i : relabelled) {
-    beats[i].modelLabel = beats[i].label;
+    if (beats[i].modelLabel < 0) beats[i].modelLabel = beats[i].label;
     beats[i].label = labels[i].label;
   }
   Summary s = summarize(labels, fs, lengthSamples, options, af, quality);

@@ -27,6 +27,9 @@ class Classifier {
   virtual dsp::BeatWindowSpec windowSpec() const = 0;
   virtual int inputChannels() const { return 1; }
   virtual std::vector<std::string> contextFeatures() const { return {}; }
+  // A context model's L rule: a beat labelled L whose running template is narrower than this (s) takes its best
+  // label among N, A and V. 0: no rule.
+  virtual double lMinTemplateQrsSec() const { return 0; }
   // `count` windows of windowSpec's length, back to back → count × 5 probabilities (N L R A V).
   virtual void classify(const float* windows, size_t count, float* probabilities) = 0;
   // Context models: count × inputChannels() windows and count × contextFeatures().size() features.
@@ -53,9 +56,10 @@ struct BeatResult {
   int label = -1;      // 0..4 (N L R A V); -1 without a model
   bool af = false;     // inside an AF episode
   bool noisy = false;  // inside a stretch of unusable signal
-  int modelLabel = -1; // the classifier's own label when the rhythm changed it (A inside AF), else -1
+  int modelLabel = -1; // the classifier's own label when a rule changed it (A inside AF, L on a narrow template), else -1
   std::array<float, 5> probabilities{};
   float pWaveCorr = std::numeric_limits<float>::quiet_NaN();  // dsp::ContextBeat::pWaveCorr (context models)
+  float templateQrsWidthSec = std::numeric_limits<float>::quiet_NaN();  // dsp::ContextBeat::templateQrsWidthSec
 };
 
 struct Timing {

@@ -1,11 +1,8 @@
 #include "pipeline/ectopy.h"
 
+#include "core/annotation.h"
+
 namespace av::pipeline {
-namespace {
-
-constexpr int kV = 4;
-
-}  // namespace
 
 Episode episode_of(const std::vector<BeatLabel>& beats, size_t first, size_t last) {
   Episode e;
@@ -46,7 +43,7 @@ EctopicRuns runs_of(const std::vector<BeatLabel>& beats, double fs, int label) {
 std::vector<Episode> ectopic_patterns(const std::vector<BeatLabel>& beats, size_t period) {
   std::vector<size_t> v;
   for (size_t i = 0; i < beats.size(); ++i)
-    if (beats[i].label == kV) v.push_back(i);
+    if (beats[i].label == kClassV) v.push_back(i);
   std::vector<Episode> out;
   size_t k = 0;
   while (k < v.size()) {
@@ -56,7 +53,7 @@ std::vector<Episode> ectopic_patterns(const std::vector<BeatLabel>& beats, size_
     if (cycles >= kMinPatternCycles) {
       size_t first = v[k] >= period - 1 ? v[k] - (period - 1) : 0;
       // The opening beat(s) must not be V themselves (that would be a couplet, not the pattern).
-      while (first < v[k] && beats[first].label == kV) ++first;
+      while (first < v[k] && beats[first].label == kClassV) ++first;
       Episode e = episode_of(beats, first, v[m]);
       e.cycles = cycles;
       out.push_back(e);
@@ -75,7 +72,7 @@ std::vector<uint8_t> in_ventricular_rhythm(const std::vector<BeatLabel>& input) 
     for (const Episode& e : episodes)
       for (size_t i = e.firstBeat; i <= e.lastBeat; ++i) in[i] = 1;
   };
-  mark(runs_of(beats, 1.0, kV).runs);
+  mark(runs_of(beats, 1.0, kClassV).runs);
   mark(ectopic_patterns(beats, 2));
   mark(ectopic_patterns(beats, 3));
   return in;

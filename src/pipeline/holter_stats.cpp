@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/annotation.h"
+
 namespace av::pipeline {
 namespace {
 
@@ -163,7 +165,7 @@ std::vector<HourRow> hourly_rows(const std::vector<BeatLabel>& beats, double fs,
       ++row.beats;
       if (b.noisy) continue;
       if (b.label == 4) ++row.v;
-      if (b.label == 3) ++row.a;
+      if (b.label == kClassA) ++row.a;
     }
     double total = 0;
     size_t n = 0;

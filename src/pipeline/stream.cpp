@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/annotation.h"
 #include "core/error.h"
 #include "core/insert_at.h"
 #include "core/limits.h"
@@ -87,11 +88,12 @@ struct StreamAnalyzer::State {
 
   // Beats in final order waiting for a classifier batch, and the results so far.
   std::vector<int64_t> batchR;
-  std::vector<float> batchWindows, batchContext, batchPWave;
+  std::vector<float> batchWindows, batchContext, batchPWave, batchTemplateWidth;
   // Context models: channels per window, the model's features (indices into dsp::ContextFeature) and the
   // tracker that gives each beat its context (one beat of look-ahead); null for single-beat models.
   int channels = 1;
   std::vector<int> featureIndex;
+  double lMinTemplateQrsSec = 0;  // the model's L rule (Classifier::lMinTemplateQrsSec); 0 = none
   std::unique_ptr<dsp::BeatContextTracker> context;
   dsp::SignalQualityTracker quality;
   std::vector<int64_t> outR;  // 360 Hz peak per result beat (detect mode: the sort key)
@@ -229,6 +231,7 @@ struct StreamAnalyzer::State {
     if (!context) {
       batchR.push_back(r360);
       batchPWave.push_back(std::numeric_limits<float>::quiet_NaN());
+      batchTemplateWidth.push_back(std::numeric_limits<float>::quiet_NaN());
       batchWindows.resize(batchWindows.size() + len);
       dsp::zscore_window(raw, spec, batchWindows.data() + batchWindows.size() - len);
       if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
@@ -243,6 +246,7 @@ struct StreamAnalyzer::State {
     for (dsp::ContextBeat& b : context->ready()) {
       batchR.push_back(b.r);
       batchPWave.push_back(b.pWaveCorr);
+      batchTemplateWidth.push_back(b.templateQrsWidthSec);
       batchWindows.resize(batchWindows.size() + channelsLen);
       batchContext.resize(batchContext.size() + featureIndex.size());
       dsp::context_model_input(b, spec, channels, featureIndex, batchWindows.data() + batchWindows.size() - channelsLen,
@@ -268,13 +272,21 @@ struct StreamAnalyzer::State {
         std::copy_n(probs.data() + i * 5, 5, beat.probabilities.begin());
         beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
                                       beat.probabilities.begin());
+        if (beat.label == kClassL && batchTemplateWidth[i] < lMinTemplateQrsSec) {  // false for NaN: no template yet
+          beat.modelLabel = kClassL;
+          beat.label = kClassN;
+          for (int c : {kClassA, kClassV})
+            if (beat.probabilities[static_cast<size_t>(c)] > beat.probabilities[static_cast<size_t>(beat.label)]) beat.label = c;
+        }
       }
       beat.pWaveCorr = batchPWave[i];
+      beat.templateQrsWidthSec = batchTemplateWidth[i];
       outR.push_back(batchR[i]);
       result.beats.push_back(beat);
     }
     batchR.clear();
     batchPWave.clear();
+    batchTemplateWidth.clear();
     batchWindows.clear();
     batchContext.clear();
   }
@@ -391,6 +403,7 @@ StreamAnalyzer::StreamAnalyzer(std::unique_ptr<SampleSource> source, StreamRecor
       s.featureIndex.push_back(k);
     }
     if (s.channels > 1 || !s.featureIndex.empty()) s.context = std::make_unique<dsp::BeatContextTracker>(s.spec);
+    if (s.context) s.lMinTemplateQrsSec = classifier->lMinTemplateQrsSec();
   }
   s.n360 = dsp::resampled_length(s.n, s.fs, kFs);
   const double chunkSec = std::isfinite(s.options.chunkSeconds) ? std::max(1.0, s.options.chunkSeconds) : 1e9;

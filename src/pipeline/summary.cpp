@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/annotation.h"
 #include "pipeline/holter_stats.h"
 
 namespace av::pipeline {
 namespace {
 
-constexpr int kV = 4, kA = 3;
 
 Ectopy ectopy(const EctopicRuns& r, double fs) {
   Ectopy e;
@@ -33,7 +33,7 @@ std::vector<AfEpisode> find_af(std::vector<BeatLabel>& beats, double fs, const S
   if (!options.afRelabel) return episodes;
   for (const AfEpisode& e : episodes)
     for (size_t i = e.firstBeat; i <= e.lastBeat; ++i)
-      if (beats[i].label == kA) {
+      if (beats[i].label == kClassA) {
         beats[i].label = 0;
         if (relabelled) relabelled->push_back(i);
       }
@@ -61,12 +61,12 @@ Summary summarize(const std::vector<BeatLabel>& input, double sampleRate, int64_
     }
   }
   if (labelled > 0) {
-    s.burdenPercent[0] = 100.0 * static_cast<double>(s.counts[kV]) / static_cast<double>(labelled);
-    s.burdenPercent[1] = 100.0 * static_cast<double>(s.counts[kA]) / static_cast<double>(labelled);
+    s.burdenPercent[0] = 100.0 * static_cast<double>(s.counts[kClassV]) / static_cast<double>(labelled);
+    s.burdenPercent[1] = 100.0 * static_cast<double>(s.counts[kClassA]) / static_cast<double>(labelled);
   }
   if (sampleRate <= 0) return s;
   s.heartRate = heart_rate(beats, sampleRate);
-  const EctopicRuns v = runs_of(beats, sampleRate, kV), a = runs_of(beats, sampleRate, kA);
+  const EctopicRuns v = runs_of(beats, sampleRate, kClassV), a = runs_of(beats, sampleRate, kClassA);
   s.couplets = v.couplets;
   s.vRuns = v.runs;
   s.svRuns = a.runs;

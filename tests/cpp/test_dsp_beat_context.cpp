@@ -2,6 +2,7 @@
 // context inputs of the chunked analysis: identical at every chunk size, on a real record.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -120,6 +121,33 @@ TEST_CASE("morphology context: template correlation, difference, amplitude and w
   // follows a chi distribution with 3 degrees of freedom, whose 90 % quantile is sqrt(6.251) = 2.500; the 5..95 %
   // span is 2 x 2.500 s / sqrt(2) = 3.54 s (28.3 samples for s = 8), plus up to one sample of discretization.
   CHECK(out[10].features[kQrsWidthSec] * 360.0 == Approx(28.3 + 0.5).margin(1.5));
+}
+
+TEST_CASE("template QRS width: first to last steep difference, bridging dips shorter than 11 ms", "[context]") {
+  const BeatWindowSpec spec;  // R at index 90, 360 Hz
+  const auto width_samples = [&](const std::vector<float>& w) { return template_qrs_width(w.data(), spec, 360.0) * 360.0; };
+  // A triangle from 80 up to 90 and down to 100 (slope 1 per sample): differences 80..99 are steep.
+  std::vector<float> w(static_cast<size_t>(spec.length()), 0.0f);
+  for (int i = 80; i <= 100; ++i) w[static_cast<size_t>(i)] = static_cast<float>(10 - std::abs(i - 90));
+  CHECK(width_samples(w) == Approx(19.0));
+  // A slow wave before it (a P wave), at 15 % of the peak slope, is not QRS.
+  for (int i = 30; i <= 60; ++i) w[static_cast<size_t>(i)] = 0.15f * static_cast<float>(std::min(i - 30, 60 - i));
+  CHECK(width_samples(w) == Approx(19.0));
+  // A flat top of 3 samples (an R notch) is bridged: up 80..90, flat to 93, down to 103.
+  std::vector<float> notch(static_cast<size_t>(spec.length()), 0.0f);
+  for (int i = 80; i <= 103; ++i) notch[static_cast<size_t>(i)] = static_cast<float>(i <= 90 ? i - 80 : i <= 93 ? 10 : 103 - i);
+  CHECK(width_samples(notch) == Approx(22.0));
+  // A flat of 5 samples ends the QRS at the first steep run (the walk starts at the first steepest difference, 80).
+  std::vector<float> gap(static_cast<size_t>(spec.length()), 0.0f);
+  for (int i = 80; i <= 105; ++i) gap[static_cast<size_t>(i)] = static_cast<float>(i <= 90 ? i - 80 : i <= 95 ? 10 : 105 - i);
+  CHECK(width_samples(gap) == Approx(9.0));
+  // The tracker reports its template's width: none for the first beat, then that of the (identical) past beats.
+  std::vector<int64_t> r;
+  std::vector<std::vector<float>> windows;
+  for (int i = 0; i < 5; ++i) r.push_back(1000 + 288 * i), windows.push_back(w);
+  const auto out = run(r, windows);
+  CHECK(std::isnan(out[0].templateQrsWidthSec));
+  for (size_t i = 1; i < out.size(); ++i) CHECK(out[i].templateQrsWidthSec * 360.0f == Approx(19.0));
 }
 
 TEST_CASE("P-wave correlation: high when every beat has the same P wave, low with fibrillatory waves", "[context][af]") {

@@ -343,6 +343,20 @@ TEST_CASE("model loader rejects malformed context metadata with model_invalid", 
   bad([](json& m) { m["input"]["context"] = {{"features", 0}, {"names", json::array()}}; }, "declares none");
   bad([](json& m) { m["explain"]["gradcamLayer"] = "context"; }, "gradcamLayer");
   bad([](json& m) { m["explain"]["background"].erase(0); }, "background");
+  bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", 0}}; }, "must lie in (0, 0.5) s");
+  bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", 0.5}}; }, "must lie in (0, 0.5) s");
+  bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", "90 ms"}}; }, "must be a number");
+  bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", 0.09}, {"vMax", 1}}; }, "unknown rule \"vMax\"");
+  bad([](json& m) { m["labelRules"] = json::object(); }, "missing field \"lMinTemplateQrsSec\"");
+  bad([](json& m) { m["labelRules"] = 0.09; }, "expected an object");
+}
+
+TEST_CASE("context model: labelRules carries the L rule's template width; absent, there is no rule", "[nn][context]") {
+  const auto& fx = fixture();
+  CHECK(fx.load().info().lMinTemplateQrsSec == 0.0);
+  json m = fx.meta;
+  m["labelRules"] = {{"lMinTemplateQrsSec", 0.09}};
+  CHECK(fx.load_with(m).info().lMinTemplateQrsSec == 0.09);
 }
 
 TEST_CASE("context input with one channel and a dense chain: both backends agree with a plain evaluation",

@@ -198,6 +198,7 @@ TEST_CASE("model loader rejects malformed metadata and weights with model_invali
   bad([](json& m, auto&) { m["explain"]["background"] = {1, 2, 3}; }, "background");
   bad([](json& m, auto&) { m["architecture"] = json::array(); }, "architecture");
   bad([](json& m, auto&) { m["architecture"][0]["stride"] = "1"; }, "integer");
+  bad([](json& m, auto&) { m["labelRules"] = {{"lMinTemplateQrsSec", 0.09}}; }, "label rules need a context model");
 }
 
 TEST_CASE("model files load from disk; a missing file is model_file_unreadable", "[nn]") {

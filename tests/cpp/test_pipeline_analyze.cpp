@@ -1,6 +1,7 @@
 // analyze(): lead choice, reference beats, batching and the JSON shape of DESIGN 2.1, on a synthetic record.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -104,6 +105,52 @@ TEST_CASE("reference beats keep annotation positions, skip non-beat codes and ba
   CHECK(parsed == nlohmann::json::parse(j.dump()));
   result.beats[3].probabilities[1] = std::nanf("");
   CHECK(nlohmann::json::parse(to_json_string(result))["beats"][3]["probabilities"]["L"].is_null());
+}
+
+namespace {
+// A two-channel (context) classifier that calls every beat L, A second; with the given L rule.
+class ConductionClassifier : public Classifier {
+ public:
+  explicit ConductionClassifier(double lRule) : lRule_(lRule) {}
+  std::string name() const override { return "conduction"; }
+  int64_t parameters() const override { return 1; }
+  dsp::BeatWindowSpec windowSpec() const override { return {}; }
+  int inputChannels() const override { return 2; }
+  double lMinTemplateQrsSec() const override { return lRule_; }
+  void classify(const float*, size_t count, float* out) override {
+    for (size_t i = 0; i < count; ++i) {
+      const float p[5] = {0.1f, 0.5f, 0.05f, 0.3f, 0.05f};
+      std::copy_n(p, 5, out + i * 5);
+    }
+  }
+
+ private:
+  double lRule_;
+};
+}  // namespace
+
+TEST_CASE("a model's L rule: no L label on a narrow template; the network's own label is kept", "[pipeline][context]") {
+  // synthetic_record's spikes are 11 samples at 250 Hz: the template reads about 40 ms.
+  const Record r = synthetic_record();
+  AnalyzeOptions options;
+  options.beats = BeatSource::Reference;
+  ConductionClassifier none(0), ruled(0.09), narrowRule(0.01);
+  const Result plain = analyze(r, &none, options), gated = analyze(r, &ruled, options), kept = analyze(r, &narrowRule, options);
+  REQUIRE(gated.beats.size() == 24);
+  // The first beat has no template yet, so no rule applies to it.
+  CHECK(std::isnan(gated.beats[0].templateQrsWidthSec));
+  CHECK(gated.beats[0].label == 1);
+  for (size_t i = 1; i < gated.beats.size(); ++i) {
+    INFO("beat " << i << ", template " << gated.beats[i].templateQrsWidthSec << " s");
+    CHECK(gated.beats[i].templateQrsWidthSec < 0.06f);
+    CHECK(gated.beats[i].label == 3);       // the best of N, A, V
+    CHECK(gated.beats[i].modelLabel == 1);  // what the network said
+    CHECK(plain.beats[i].label == 1);
+    CHECK(plain.beats[i].modelLabel == -1);
+    CHECK(kept.beats[i].label == 1);        // a template wider than the rule's width keeps its L
+  }
+  CHECK(gated.summary.counts == std::array<size_t, 5>{0, 1, 0, 23, 0});
+  CHECK(to_json(gated)["beats"][5]["modelLabel"] == "L");
 }
 
 TEST_CASE("without a model beats carry no label and the lead can be chosen", "[pipeline]") {
