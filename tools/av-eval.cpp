@@ -6,7 +6,7 @@
 //                 [--no-flutter-suppression] [--input-rate Hz]
 //   av-eval <dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>
 //                 [--beats detect|reference] [--records ... | --set DS1|DS2] [--window-ms 150]
-//                 [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--af-no-ventricular-split] [--no-af-relabel] [--json out.json]
+//                 [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--af-no-ventricular-split] [--no-af-relabel] [--no-label-rules] [--json out.json]
 //
 // --set picks de Chazal's inter-patient record lists (DESIGN section 3): DS1 (the training half) or DS2
 // (the test half). --no-flutter-suppression turns off the detector's ventricular flutter/fibrillation
@@ -32,7 +32,9 @@
 // --af-threshold, --af-p-wave-max and --af-min-usable-share set the AF detector's irregularity threshold,
 // P-wave limit and usable-pair share (pipeline/af_detect.h); --af-no-ventricular-split keeps ventricular runs,
 // bigeminy and trigeminy inside AF episodes (AfOptions::splitAtVentricularRhythm off); --no-af-relabel keeps the
-// classifier's A labels inside AF episodes (by default they count as N, pipeline/summary.h).
+// classifier's A labels inside AF episodes (by default they count as N, pipeline/summary.h); --no-label-rules
+// keeps its L labels on narrow templates too (a model's labelRules, models/FORMAT.md), so that both give the
+// network's own labels.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -74,7 +76,7 @@ constexpr const char* kUsage =
     "               [--no-flutter-suppression] [--input-rate Hz]\n"
     "       av-eval <wfdb dir> --model <v1-ctx|v2-ctx|v1-ctx-ds1|v2-ctx-ds1|v1|v2|v1-ds1|v2-ds1|path/NAME.json>\n"
     "               [--beats detect|reference] [--records 100,105 | --set DS1|DS2] [--window-ms 150]\n"
-    "               [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--af-no-ventricular-split] [--no-af-relabel] [--json out.json]";
+    "               [--lead <index|name>] [--input-rate Hz] [--af-threshold x] [--af-p-wave-max p] [--af-min-usable-share s] [--af-no-ventricular-split] [--no-af-relabel] [--no-label-rules] [--json out.json]";
 
 struct Options {
   std::string dir;
@@ -86,6 +88,7 @@ struct Options {
   double inputRate = 0;  // > 0: resample each record to this rate first (checks rate independence)
   std::string model;     // metadata .json path (resolved); empty: detection only
   av::pipeline::SummaryOptions summary;  // --af-threshold, --no-af-relabel
+  bool labelRules = true;                // --no-label-rules
   bool referenceBeats = false;  // --beats reference: classify at the reference positions
   std::string jsonPath;
 };
@@ -131,6 +134,7 @@ Options parse(int argc, char** argv) {
       beatsGiven = true;
     } else if (a == "--json") o.jsonPath = value();
     else if (a == "--no-af-relabel") o.summary.afRelabel = false;
+    else if (a == "--no-label-rules") o.labelRules = false;
     else if (a == "--af-no-ventricular-split") o.summary.af.splitAtVentricularRhythm = false;
     else if (a == "--af-p-wave-max") o.summary.af.pWaveMax = number_option(a, value());
     else if (a == "--af-min-usable-share") o.summary.af.minUsableShare = number_option(a, value());
@@ -192,6 +196,7 @@ RecordResult evaluate(const Options& o, const std::string& name, av::pipeline::C
     ao.lead = o.lead;
     ao.beats = o.referenceBeats ? av::pipeline::BeatSource::Reference : av::pipeline::BeatSource::Detect;
     ao.summary = o.summary;
+    ao.labelRules = o.labelRules;
     const av::pipeline::Result result = av::pipeline::analyze(input, classifier, ao);
     for (const auto& b : result.beats) r.detected.push_back(b.sample), r.label.push_back(b.label);
     sort_with(r.detected, r.label);

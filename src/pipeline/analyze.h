@@ -47,6 +47,7 @@ struct AnalyzeOptions {
   double readMs = 0;                      // time the caller spent reading the input, reported in timing
   SummaryOptions summary;                 // pauses, AF
   size_t batchSize = 512;                 // beats per classifier call (and per progress report)
+  bool labelRules = true;                 // apply the model's label rules (Classifier::lMinTemplateQrsSec)
   // Called with a stage ("detect", "classify", "done") and the fraction of the whole job done, 0..1.
   std::function<void(std::string_view stage, double fraction)> progress;
 };

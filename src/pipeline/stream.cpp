@@ -403,7 +403,7 @@ StreamAnalyzer::StreamAnalyzer(std::unique_ptr<SampleSource> source, StreamRecor
       s.featureIndex.push_back(k);
     }
     if (s.channels > 1 || !s.featureIndex.empty()) s.context = std::make_unique<dsp::BeatContextTracker>(s.spec);
-    if (s.context) s.lMinTemplateQrsSec = classifier->lMinTemplateQrsSec();
+    if (s.context && s.options.analyze.labelRules) s.lMinTemplateQrsSec = classifier->lMinTemplateQrsSec();
   }
   s.n360 = dsp::resampled_length(s.n, s.fs, kFs);
   const double chunkSec = std::isfinite(s.options.chunkSeconds) ? std::max(1.0, s.options.chunkSeconds) : 1e9;

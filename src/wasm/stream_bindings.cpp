@@ -96,7 +96,7 @@ class StreamJob {
     for (const auto& b : s_->result.beats) v.push_back(static_cast<int8_t>(b.label));
     return copy_out<int8_t>("Int8Array", v);
   }
-  // Per beat, three values: the model's own label where the rhythm stage changed it (else -1), 1 inside AF,
+  // Per beat, three values: the model's own label where a rule changed it (else -1), 1 inside AF,
   // 1 inside unusable signal.
   val beatRhythm() const {
     std::vector<int8_t> v;

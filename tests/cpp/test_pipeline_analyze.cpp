@@ -136,6 +136,9 @@ TEST_CASE("a model's L rule: no L label on a narrow template; the network's own 
   options.beats = BeatSource::Reference;
   ConductionClassifier none(0), ruled(0.09), narrowRule(0.01);
   const Result plain = analyze(r, &none, options), gated = analyze(r, &ruled, options), kept = analyze(r, &narrowRule, options);
+  AnalyzeOptions off = options;
+  off.labelRules = false;  // av-eval --no-label-rules: the network's own labels
+  const Result unruled = analyze(r, &ruled, off);
   REQUIRE(gated.beats.size() == 24);
   // The first beat has no template yet, so no rule applies to it.
   CHECK(std::isnan(gated.beats[0].templateQrsWidthSec));
@@ -148,6 +151,7 @@ TEST_CASE("a model's L rule: no L label on a narrow template; the network's own 
     CHECK(plain.beats[i].label == 1);
     CHECK(plain.beats[i].modelLabel == -1);
     CHECK(kept.beats[i].label == 1);        // a template wider than the rule's width keeps its L
+    CHECK(unruled.beats[i].label == 1);
   }
   CHECK(gated.summary.counts == std::array<size_t, 5>{0, 1, 0, 23, 0});
   CHECK(to_json(gated)["beats"][5]["modelLabel"] == "L");
