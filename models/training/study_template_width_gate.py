@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
 from study_lead_average import DATA, lead_pairs, out_of_fold  # noqa: E402
-from study_width_gate import figures, gated_labels  # noqa: E402
+from study_width_gate import figures, gate_decision, gated_labels  # noqa: E402
 from train import calibrate_bias, read_beats_bin  # noqa: E402
 
 N, L = 0, 1
@@ -107,12 +107,7 @@ def main():
 
     base = results[0]
     best = max(results[1:], key=lambda r: r["pooled"]["macroF1"])
-    b, p = base["pooled"], best["pooled"]
-    wins = sum(s > s0 for s, s0 in zip(best["perSeedMacroF1"], base["perSeedMacroF1"]))
-    checks = {"macroF1 +0.01": p["macroF1"] >= b["macroF1"] + 0.01, "N Se higher": p["N_Se"] > b["N_Se"],
-              "A Se within 0.01": p["A_Se"] >= b["A_Se"] - 0.01, "V Se within 0.01": p["V_Se"] >= b["V_Se"] - 0.01,
-              "3 of 4 seeds": wins >= 3}
-    decision = "DS2 candidate" if all(checks.values()) else "rejected"
+    checks, decision = gate_decision(base, best)  # session 10's rule, unchanged
     out = {"name": os.path.splitext(os.path.basename(args.out))[0], "date": datetime.date.today().isoformat(),
            "plan": "experiments/cv/plan-session12-template-width-gate.md", "seeds": [os.path.basename(q) for q in args.npz],
            "widths": os.path.basename(args.widths) if args.widths else "study_template_width_gate.template_widths",

@@ -41,6 +41,17 @@ def gated_labels(logits, width, t_l, t_r):
     return pred
 
 
+def gate_decision(base, best):
+    """The plan's rule for a gate against no gate (rows with "pooled" figures and "perSeedMacroF1"): its checks and
+    "DS2 candidate" or "rejected"."""
+    b, p = base["pooled"], best["pooled"]
+    wins = sum(s > s0 for s, s0 in zip(best["perSeedMacroF1"], base["perSeedMacroF1"]))
+    checks = {"macroF1 +0.01": p["macroF1"] >= b["macroF1"] + 0.01, "N Se higher": p["N_Se"] > b["N_Se"],
+              "A Se within 0.01": p["A_Se"] >= b["A_Se"] - 0.01, "V Se within 0.01": p["V_Se"] >= b["V_Se"] - 0.01,
+              "3 of 4 seeds": wins >= 3}
+    return checks, "DS2 candidate" if all(checks.values()) else "rejected"
+
+
 def figures(y, pred):
     m = metrics_from_confusion(confusion(y, pred))
     pc = m["perClass"]
@@ -104,12 +115,7 @@ def main():
     print(f"no gate: N beats called L by record {base['nCalledLByRecord']}, median width "
           f"{base['nCalledLMedianWidthSec']}")
     best = max(results[1:], key=lambda r: r["pooled"]["macroF1"])
-    b, p = base["pooled"], best["pooled"]
-    wins = sum(s > s0 for s, s0 in zip(best["perSeedMacroF1"], base["perSeedMacroF1"]))
-    checks = {"macroF1 +0.01": p["macroF1"] >= b["macroF1"] + 0.01, "N Se higher": p["N_Se"] > b["N_Se"],
-              "A Se within 0.01": p["A_Se"] >= b["A_Se"] - 0.01, "V Se within 0.01": p["V_Se"] >= b["V_Se"] - 0.01,
-              "3 of 4 seeds": wins >= 3}
-    decision = "DS2 candidate" if all(checks.values()) else "rejected"
+    checks, decision = gate_decision(base, best)
     out = {"name": os.path.splitext(os.path.basename(args.out))[0], "date": datetime.date.today().isoformat(),
            "plan": "experiments/cv/plan-session10-width-gate.md", "seeds": [os.path.basename(p) for p in args.npz],
            "epoch": epoch, "grid": results, "best": {"T_L": best["T_L"], "T_R": best["T_R"]},
