@@ -67,22 +67,27 @@ double slope_energy_width(const float* x, int i0, int i1) {
 }  // namespace
 
 double template_qrs_width(const float* x, const BeatWindowSpec& spec, double fs) {
-  const int len = spec.length(), r = spec.before;
-  if (len < 3 || r < 1 || r >= len - 1) return 0;
+  const int n = spec.length() - 1, r = spec.before;  // n slopes |x[i+1] - x[i]|
+  if (n < 2 || r < 1 || r >= n) return 0;
   const int search = static_cast<int>(std::lround(0.10 * fs)), run = std::max(1, static_cast<int>(std::lround(0.011 * fs)));
-  std::vector<float> slope(static_cast<size_t>(len - 1));
-  for (int i = 0; i + 1 < len; ++i) slope[static_cast<size_t>(i)] = std::fabs(x[i + 1] - x[i]);
-  const int n = len - 1, s0 = std::max(0, r - search), s1 = std::min(n, r + search);
-  const int peak = static_cast<int>(std::max_element(slope.begin() + s0, slope.begin() + s1) - slope.begin());
-  const float threshold = 0.2f * slope[static_cast<size_t>(peak)];
-  const auto quiet = [&](int from, int to) {  // every slope in [from, to) below the threshold (clipped to the window)
-    for (int i = std::max(0, from); i < std::min(n, to); ++i)
-      if (!(slope[static_cast<size_t>(i)] < threshold)) return false;
-    return true;
-  };
-  int onset = peak, offset = peak;
-  while (onset > 0 && !quiet(onset - run, onset)) --onset;
-  while (offset < n - 1 && !quiet(offset + 1, offset + 1 + run)) ++offset;
+  const auto slope = [x](int i) { return std::fabs(x[i + 1] - x[i]); };
+  int peak = std::max(0, r - search);
+  for (int i = peak + 1; i < std::min(n, r + search); ++i)
+    if (slope(i) > slope(peak)) peak = i;
+  const float threshold = 0.2f * slope(peak);
+  // From the peak outwards, until `run` slopes in a row (clipped to the window) are below the threshold.
+  int onset = peak, offset = peak, quiet = 0;
+  for (int i = peak - 1; onset > 0; --i) {
+    quiet = i >= 0 && slope(i) < threshold ? quiet + 1 : (i < 0 ? run : 0);
+    if (quiet >= run) break;
+    if (quiet == 0) onset = i;
+  }
+  quiet = 0;
+  for (int i = peak + 1; offset < n - 1; ++i) {
+    quiet = i < n && slope(i) < threshold ? quiet + 1 : (i >= n ? run : 0);
+    if (quiet >= run) break;
+    if (quiet == 0) offset = i;
+  }
   return (offset - onset) / fs;
 }
 

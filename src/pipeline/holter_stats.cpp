@@ -164,7 +164,7 @@ std::vector<HourRow> hourly_rows(const std::vector<BeatLabel>& beats, double fs,
       if (b.sample < from || b.sample >= to) continue;
       ++row.beats;
       if (b.noisy) continue;
-      if (b.label == 4) ++row.v;
+      if (b.label == kClassV) ++row.v;
       if (b.label == kClassA) ++row.a;
     }
     double total = 0;

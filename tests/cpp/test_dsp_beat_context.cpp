@@ -202,15 +202,19 @@ TEST_CASE("context inputs of the chunked analysis are the same at every chunk si
           pipeline::analyze_chunked(std::make_unique<pipeline::RecordLeadSource>(rec, lead), info, &part, o);
       REQUIRE(part.context == whole.context);
       REQUIRE(part.windows == whole.windows);
-      // The P-wave measure of the rhythm analysis too (NaN for the first beats).
+      // The P-wave measure of the rhythm analysis (NaN for the first beats) and the template width of the L rule too.
       REQUIRE(partResult.beats.size() == wholeResult.beats.size());
-      size_t finite = 0;
+      size_t finite = 0, widths = 0;
       for (size_t i = 0; i < partResult.beats.size(); ++i) {
         const float a = partResult.beats[i].pWaveCorr, b = wholeResult.beats[i].pWaveCorr;
         REQUIRE((a == b || (std::isnan(a) && std::isnan(b))));
         finite += std::isfinite(a);
+        const float wa = partResult.beats[i].templateQrsWidthSec, wb = wholeResult.beats[i].templateQrsWidthSec;
+        REQUIRE((wa == wb || (std::isnan(wa) && std::isnan(wb))));
+        widths += std::isfinite(wa);
       }
       CHECK(finite + 8 >= partResult.beats.size());
+      CHECK(widths + 1 == partResult.beats.size());  // every beat after the first has a template
     }
   }
 }

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "pipeline/analyze.h"
+#include "pipeline/input_recorder.h"
 #include "pipeline/result_json.h"
 
 using namespace av;
@@ -139,6 +140,8 @@ TEST_CASE("a model's L rule: no L label on a narrow template; the network's own 
   AnalyzeOptions off = options;
   off.labelRules = false;  // av-eval --no-label-rules: the network's own labels
   const Result unruled = analyze(r, &ruled, off);
+  InputRecorder recording(ruled);  // the WASM analysis records the inputs for explanations: the rule passes through
+  const Result recorded = analyze(r, &recording, options);
   REQUIRE(gated.beats.size() == 24);
   // The first beat has no template yet, so no rule applies to it.
   CHECK(std::isnan(gated.beats[0].templateQrsWidthSec));
@@ -152,6 +155,7 @@ TEST_CASE("a model's L rule: no L label on a narrow template; the network's own 
     CHECK(plain.beats[i].modelLabel == -1);
     CHECK(kept.beats[i].label == 1);        // a template wider than the rule's width keeps its L
     CHECK(unruled.beats[i].label == 1);
+    CHECK(recorded.beats[i].label == 3);
   }
   CHECK(gated.summary.counts == std::array<size_t, 5>{0, 1, 0, 23, 0});
   CHECK(to_json(gated)["beats"][5]["modelLabel"] == "L");

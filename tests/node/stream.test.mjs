@@ -141,3 +141,28 @@ test('native and WASM builds give identical labels, probabilities within 1e-5',
       assert.deepEqual(w.summary, native.summary);
     }
   });
+
+test("a model's L rule gives the same labels in the native and WASM builds, keeping the network's L",
+  { skip: !fs.existsSync(nativeTool) && 'build/native/av-analyze not built' }, async () => {
+    // arrhythminet-v1-ctx-ds1 carries labelRules.lMinTemplateQrsSec; on 208 it calls beats L on a narrow template.
+    const input = path.join(examples, '208.hea');
+    const native = JSON.parse(await new Promise((resolve, reject) => execFile(nativeTool,
+      [input, '--model', 'models/arrhythminet-v1-ctx-ds1.json', '--no-timing'], { cwd: root, maxBuffer: 64 * MB },
+      (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)))));
+    const wasm = await runCli(['analyze', input, '--model', 'v1-ctx-ds1', '--format', 'json']);
+    assert.equal(wasm.code, 0, wasm.stderr);
+    const w = JSON.parse(wasm.stdout);
+    assert.equal(w.beats.length, native.beats.length);
+    w.beats.forEach((b, i) => {
+      assert.equal(b.label, native.beats[i].label, `beat ${i}`);
+      assert.equal(b.modelLabel, native.beats[i].modelLabel, `beat ${i}`);
+    });
+    const ruled = w.beats.filter((b) => b.modelLabel === 'L');
+    assert.ok(ruled.length >= 100, `${ruled.length} beats relabelled by the L rule`);
+    for (const b of ruled) {
+      assert.ok(['N', 'A', 'V'].includes(b.label), b.label);
+      const p = b.probabilities;
+      assert.ok(p.L >= Math.max(p.N, p.R, p.A, p.V), 'the network itself said L');
+      assert.ok(p[b.label] >= Math.max(...['N', 'A', 'V'].map((c) => p[c])), 'the best of N, A and V');
+    }
+  });
