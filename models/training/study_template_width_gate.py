@@ -64,6 +64,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("npz", nargs="+")
     ap.add_argument("--widths", help="av-export-beats --template-widths output, instead of this script's widths")
+    ap.add_argument("--relabel-to", default="N,A,V",
+                    help="the classes a ruled-out L beat may take (default N,A,V: the shipped rule)")
     ap.add_argument("--keep-offsets", action="store_true",
                     help="every T_L uses the offsets fitted without the gate (the plan's addendum)")
     args = ap.parse_args()
@@ -87,16 +89,17 @@ def main():
                            for i, c in enumerate(an.CLASSES) if np.sum((rec == r) & (y == i)) >= 50}
                   for r in np.unique(rec)}
 
+    to = tuple(args.relabel_to.split(","))
     results, kept = [], None
     for t_l in T_L_GRID:
         def score(o, t_l=t_l):
-            return figures(yy, gated_labels(logits + o, ww, t_l, None))["macroF1"]
+            return figures(yy, gated_labels(logits + o, ww, t_l, None, to))["macroF1"]
         offsets = kept if kept is not None else calibrate_bias(logits, yy, score=score)[0]
         if args.keep_offsets:
             kept = offsets
-        pred = gated_labels(logits + offsets, ww, t_l, None)
+        pred = gated_labels(logits + offsets, ww, t_l, None, to)
         pooled = figures(yy, pred)
-        per_seed = [figures(y, gated_labels(s + offsets, width, t_l, None))["macroF1"] for s in seeds]
+        per_seed = [figures(y, gated_labels(s + offsets, width, t_l, None, to))["macroF1"] for s in seeds]
         n_as_l = (yy == N) & (pred == L)
         results.append({"T_L": t_l, "offsets": dict(zip(an.CLASSES, offsets.round(3).tolist())), "pooled": pooled,
                         "perSeedMacroF1": per_seed,
@@ -112,6 +115,7 @@ def main():
            "plan": "experiments/cv/plan-session12-template-width-gate.md", "seeds": [os.path.basename(q) for q in args.npz],
            "widths": os.path.basename(args.widths) if args.widths else "study_template_width_gate.template_widths",
            "offsets": "fitted without the gate, kept" if args.keep_offsets else "refitted under each gate",
+           **({"relabelTo": list(to)} if to != ("N", "A", "V") else {}),
            "templateWidthSecByRecord": per_record, "grid": results, "best": best["T_L"], "checks": checks,
            "decision": decision}
     with open(args.out, "w") as fh:

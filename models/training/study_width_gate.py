@@ -26,8 +26,8 @@ T_L_GRID = [None, 0.055, 0.060, 0.065, 0.070, 0.075]
 T_R_GRID = [None, 0.050, 0.055, 0.060]
 
 
-def gated_labels(logits, width, t_l, t_r):
-    """argmax, then L (R) labels of beats narrower than t_l (t_r) s fall back to the best of N, A, V."""
+def gated_labels(logits, width, t_l, t_r, to=("N", "A", "V")):
+    """argmax, then L (R) labels of beats narrower than t_l (t_r) s fall back to the best of the classes `to`."""
     pred = logits.argmax(1)
     narrow = np.zeros(len(pred), bool)
     if t_l is not None:
@@ -36,7 +36,7 @@ def gated_labels(logits, width, t_l, t_r):
         narrow |= (pred == R) & (width < t_r)
     if narrow.any():
         rest = logits[narrow].copy()
-        rest[:, [L, R]] = -np.inf
+        rest[:, [i for i, c in enumerate(an.CLASSES) if c not in to]] = -np.inf
         pred[narrow] = rest.argmax(1)
     return pred
 
