@@ -76,17 +76,14 @@ double template_qrs_width(const float* x, const BeatWindowSpec& spec, double fs)
     if (slope(i) > slope(peak)) peak = i;
   const float threshold = 0.2f * slope(peak);
   // From the peak outwards, until `run` slopes in a row (clipped to the window) are below the threshold.
-  int onset = peak, offset = peak, quiet = 0;
-  for (int i = peak - 1; onset > 0; --i) {
-    quiet = i >= 0 && slope(i) < threshold ? quiet + 1 : (i < 0 ? run : 0);
-    if (quiet >= run) break;
-    if (quiet == 0) onset = i;
+  int onset = peak, offset = peak;
+  for (int i = peak - 1, quiet = 0; i >= 0 && quiet < run; --i) {
+    if (slope(i) < threshold) ++quiet;
+    else quiet = 0, onset = i;
   }
-  quiet = 0;
-  for (int i = peak + 1; offset < n - 1; ++i) {
-    quiet = i < n && slope(i) < threshold ? quiet + 1 : (i >= n ? run : 0);
-    if (quiet >= run) break;
-    if (quiet == 0) offset = i;
+  for (int i = peak + 1, quiet = 0; i < n && quiet < run; ++i) {
+    if (slope(i) < threshold) ++quiet;
+    else quiet = 0, offset = i;
   }
   return (offset - onset) / fs;
 }
