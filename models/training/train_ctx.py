@@ -75,16 +75,23 @@ def select_features(names, spec):
     return wanted
 
 
-def epoch_indices(train_idx, labels, cap, balance, rng):
+def epoch_indices(train_idx, labels, cap, balance, rng, records=None, record_power=1.0):
     """One epoch: at most `cap` beats of each class (drawn without replacement), smaller classes oversampled
-    up to balance x cap."""
+    up to balance x cap. With record_power p < 1 (and records), a beat of class c in record r is drawn with weight
+    n_rc^(p - 1), with replacement, so record r's share of class c goes as n_rc^p: p = 1 is uniform over beats,
+    p = 0 gives every record the same share."""
     picks = []
     target = int(balance * cap)
     for c in range(len(an.CLASSES)):
         idx = train_idx[labels[train_idx] == c]
         if idx.size == 0:
             continue
-        if idx.size > cap:
+        if record_power != 1.0 and records is not None:
+            _, inverse, counts = np.unique(records[idx], return_inverse=True, return_counts=True)
+            w = counts[inverse].astype(np.float64) ** (record_power - 1.0)
+            size = min(idx.size, cap) if idx.size > cap else max(idx.size, target)
+            picks.append(rng.choice(idx, size=size, replace=True, p=w / w.sum()))
+        elif idx.size > cap:
             picks.append(rng.choice(idx, size=cap, replace=False))
         else:
             picks.append(idx)
@@ -251,7 +258,8 @@ def fit(args, data, train_idx, val_idx, log_prefix="", soft=None):
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     rng = np.random.default_rng(args.init_seed + 1)
     aug = Augmenter(data["names"], args.stretch, args.rr_jitter, args.amp_jitter, args.synth_a, args.noise_aug)
-    steps_per_epoch = -(-len(epoch_indices(train_idx, labels, args.cap, args.balance, np.random.default_rng(0))) // args.batch)
+    steps_per_epoch = -(-len(epoch_indices(train_idx, labels, args.cap, args.balance, np.random.default_rng(0),
+                                                       data["records"], args.record_power)) // args.batch)
     if args.max_batches:
         steps_per_epoch = min(steps_per_epoch, args.max_batches)
     total = max(1, steps_per_epoch * args.epochs)
@@ -284,7 +292,7 @@ def fit(args, data, train_idx, val_idx, log_prefix="", soft=None):
     for epoch in range(1, (args.stop_after or args.epochs) + 1):
         t0 = time.time()
         model.train()
-        order = epoch_indices(train_idx, labels, args.cap, args.balance, rng)
+        order = epoch_indices(train_idx, labels, args.cap, args.balance, rng, data["records"], args.record_power)
         loss_sum, seen = 0.0, 0
         for b in range(steps_per_epoch):
             idx = order[b * args.batch:(b + 1) * args.batch]
@@ -404,6 +412,8 @@ def main(argv=None):
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--cap", type=int, default=12000, help="most beats of one class per epoch")
     ap.add_argument("--balance", type=float, default=0.5, help="oversample classes up to this x cap")
+    ap.add_argument("--record-power", type=float, default=1.0,
+                    help="record tempering of the draw: record r's share of class c goes as n_rc^p (1: uniform)")
     ap.add_argument("--channels", type=int, choices=[1, 2], default=2)
     ap.add_argument("--features", default="all", help="all | none | comma-separated feature names")
     ap.add_argument("--leads", choices=["all", "default"], default="all", help="leads used for training")
@@ -467,7 +477,7 @@ def main(argv=None):
     name = args.name or f"arrhythminet-{args.model}-ctx{suffix}"
     print(f"{name}: {len(labels)} beats, features {names}, channels {args.channels}", flush=True)
     common = {"features": names, "channels": args.channels, "leads": args.leads, "cap": args.cap,
-              "balance": args.balance, "stretch": args.stretch, "rrJitter": args.rr_jitter,
+              "balance": args.balance, "recordPower": args.record_power, "stretch": args.stretch, "rrJitter": args.rr_jitter,
               "ampJitter": args.amp_jitter, "augment": not args.no_augment, "dropout": args.dropout, "synthA": args.synth_a, "noiseAug": args.noise_aug, "ema": args.ema, "stopAfter": args.stop_after,
               "teachers": [os.path.basename(p) for p in args.teacher], "distillAlpha": args.distill_alpha if args.teacher else None,
               "distillTemperature": args.distill_temperature if args.teacher else None, "lr": args.lr, "batch": args.batch,
@@ -587,7 +597,9 @@ def main(argv=None):
                  "beats": int(labels.size)},
         "split": split_info, "seed": args.seed, "initSeed": args.init_seed, "counts": counts,
         "balancing": {"method": f"per epoch at most {args.cap} beats of a class, smaller classes oversampled "
-                      f"with replacement up to {args.balance} x {args.cap}"},
+                      f"with replacement up to {args.balance} x {args.cap}" + (
+                          f"; record tempering: record r's share of class c as n_rc^{args.record_power:g}"
+                          if args.record_power != 1.0 else "")},
         "augmentation": None if args.no_augment else (
             f"time stretch x U({1 - args.stretch:g}, {1 + args.stretch:g}) and shift +-{SHIFT} samples (both "
             f"channels), baseline tilt sd 0.3, noise sd U(0, 0.05), difference-channel gain and amplitude-ratio "
