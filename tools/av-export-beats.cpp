@@ -81,9 +81,21 @@ int main(int argc, char** argv) {
   bool defaultLeadOnly = false;
   std::string widthsPath;
   for (int i = 3; i < argc; ++i) {
-    if (std::string(argv[i]) == "--default-lead") defaultLeadOnly = true;
-    else if (std::string(argv[i]) == "--template-widths" && i + 1 < argc) widthsPath = argv[++i];
-    else names.emplace_back(argv[i]);
+    const std::string arg = argv[i];
+    if (arg == "--default-lead") {
+      defaultLeadOnly = true;
+    } else if (arg == "--template-widths") {
+      if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0) {
+        std::cerr << "error: usage: --template-widths needs an output path\n";
+        return 2;
+      }
+      widthsPath = argv[++i];
+    } else if (arg.rfind("--", 0) == 0) {
+      std::cerr << "error: usage: unknown option " << arg << "\n";
+      return 2;
+    } else {
+      names.emplace_back(arg);
+    }
   }
   if (names.empty()) {
     std::error_code ec;
