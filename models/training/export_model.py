@@ -136,7 +136,8 @@ def export(model, name, training, metrics, background, out_dir=MODELS_DIR, conte
     background: the mean input window, channels x 256 floats (any shape). context_names: one string per context
     feature of a context model, in the order the network reads them (None for single-beat models).
     background_context: optional typical context vector (F floats), stored as explain.backgroundContext.
-    label_rules: optional {"lMinTemplateQrsSec": s} for a context model (FORMAT.md, labelRules)."""
+    label_rules: optional {"lMinTemplateQrsSec": s, "vTemplateMatchCorrQrs": c, "vTemplateMatchMinQrsSec": s} (any of
+    the L rule and the V rule) for a context model (FORMAT.md, labelRules)."""
     model = model.cpu().eval()
     layers, weights = architecture_and_weights(model)
     spec = input_spec(model, context_names)
@@ -167,8 +168,11 @@ def export(model, name, training, metrics, background, out_dir=MODELS_DIR, conte
             raise ValueError(f"background_context has {len(bc)} values, expected {_context(model)}")
         meta["explain"]["backgroundContext"] = bc
     if label_rules:
-        if not context_names or set(label_rules) != {"lMinTemplateQrsSec"}:
-            raise ValueError(f"label rules {label_rules!r}: only lMinTemplateQrsSec, and only for a context model")
+        v_rule = {"vTemplateMatchCorrQrs", "vTemplateMatchMinQrsSec"}
+        keys = set(label_rules)
+        if not context_names or not keys or not keys <= {"lMinTemplateQrsSec"} | v_rule or (keys & v_rule and not v_rule <= keys):
+            raise ValueError(f"label rules {label_rules!r}: lMinTemplateQrsSec and/or both V-rule keys, only for a "
+                             "context model")
         meta["labelRules"] = dict(label_rules)
     assert meta["parameters"] == weights.size, "every tensor in the .bin is a Keras-counted parameter"
     os.makedirs(out_dir, exist_ok=True)

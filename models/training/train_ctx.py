@@ -63,6 +63,16 @@ def paper_parts(labels, records, samples, seed):
     return part[np.searchsorted(uniq, key)]
 
 
+def label_rules(args):
+    """The exported model's labelRules (models/FORMAT.md), or None."""
+    rules = {}
+    if args.l_min_template_qrs > 0:
+        rules["lMinTemplateQrsSec"] = args.l_min_template_qrs
+    if args.v_template_match:
+        rules["vTemplateMatchCorrQrs"], rules["vTemplateMatchMinQrsSec"] = args.v_template_match
+    return rules or None
+
+
 def select_features(names, spec):
     if spec == "none":
         return []
@@ -435,6 +445,9 @@ def main(argv=None):
     ap.add_argument("--l-min-template-qrs", type=float, default=0.0, metavar="SEC",
                     help="the exported model's L rule (labelRules.lMinTemplateQrsSec, models/FORMAT.md): the C++ "
                          "pipeline takes the best of N, A, V for an L beat whose running template is narrower; 0 = none")
+    ap.add_argument("--v-template-match", type=float, nargs=2, default=None, metavar=("CORR", "SEC"),
+                    help="the exported model's V rule (labelRules.vTemplateMatchCorrQrs and vTemplateMatchMinQrsSec): "
+                         "no V label on a beat whose templateCorrQrs is at least CORR on a template at least SEC wide")
     ap.add_argument("--calibrate", action="store_true",
                     help="paper protocol: per-class logit offsets chosen on the validation split (macro-F1)")
     ap.add_argument("--save-oof", help="cv: write the out-of-fold logits of every epoch (npz) for post-processing studies")
@@ -633,7 +646,7 @@ def main(argv=None):
              backgroundContext=np.median(data["ctx"][tr], axis=0).astype(np.float32))
     with open(os.path.join(run_dir, "result.json"), "w") as fh:
         json.dump({"name": name, "variant": args.model, "contextNames": names, "inputChannels": args.channels,
-                   "labelRules": {"lMinTemplateQrsSec": args.l_min_template_qrs} if args.l_min_template_qrs > 0 else None,
+                   "labelRules": label_rules(args),
                    "training": training, "metrics": metrics, "history": hist,
                    "referenceSource": {"kind": "test split" if key_name == "paper" else "DS2",
                                        "records": records[ref].tolist(), "samples": data["samples"][ref].tolist()}},

@@ -16,6 +16,9 @@ FLAGS=("$@")
 declare -A DROPOUT=([v1]=0.7 [v2]=0.5) SYNTH=([v1]=0.1 [v2]=0.1)
 # V1-DS1's L rule (experiments/cv/plan-session12-template-width-gate.md): no L label on a template under 90 ms.
 declare -A LRULE=([v1]=0.09 [v2]=0)
+# V1-DS1's V rule (experiments/cv/plan-session13-template-match-v-rule.md, addendum): on a template at least 90 ms
+# wide, no V label on a beat whose templateCorrQrs is 0.85 or more.
+declare -A VRULE=([v1]="--v-template-match 0.85 0.09" [v2]="")
 # Paper-protocol settings, chosen on that protocol's validation split (experiments/paper-looks.md): a larger class
 # cap, 24 epochs, noise augmentation, weight averaging and no synthetic premature beats (session 9: the shipped
 # weight seeds are the best on validation of four for V1 and of two for V2). They were trained on 2 threads, and
@@ -30,8 +33,9 @@ for v in v1 v2; do
   [[ -f $cv ]] || "$PY" train_ctx.py --model "$v" --protocol cv --epochs 14 --dropout "${DROPOUT[$v]}" --synth-a "${SYNTH[$v]}" --name "cv-$v-ctx" \
     --out "$RUNS/cv" "${FLAGS[@]}"
   epochs=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['bestEpoch'])" "$cv")
+  # shellcheck disable=SC2086
   "$PY" train_ctx.py --model "$v" --protocol interpatient --epochs "$epochs" --dropout "${DROPOUT[$v]}" --synth-a "${SYNTH[$v]}" \
-    --calibration-from "$cv" --l-min-template-qrs "${LRULE[$v]}" --out "$RUNS" "${FLAGS[@]}"
+    --calibration-from "$cv" --l-min-template-qrs "${LRULE[$v]}" ${VRULE[$v]} --out "$RUNS" "${FLAGS[@]}"
   # shellcheck disable=SC2086
   "$PY" train_ctx.py --model "$v" --protocol paper ${PAPER[$v]} --dropout "${DROPOUT[$v]}" --synth-a "${PAPER_SYNTH[$v]}" --calibrate --out "$RUNS" "${FLAGS[@]}"
 done

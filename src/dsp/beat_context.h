@@ -58,7 +58,7 @@ struct ContextBeat {
   // For the rhythm analysis, not a model input.
   float pWaveCorr = std::numeric_limits<float>::quiet_NaN();
   // QRS width of the template (template_qrs_width), s: the patient's conduction, for a model's L rule
-  // (nn::ModelInfo::lMinTemplateQrsSec). NaN without a template. Not a model input.
+  // (LabelRules::lMinTemplateQrsSec). NaN without a template. Not a model input.
   float templateQrsWidthSec = std::numeric_limits<float>::quiet_NaN();
 };
 

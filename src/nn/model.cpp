@@ -252,18 +252,34 @@ void append_finite_numbers(const Json& numbers, const std::string& where, const 
   }
 }
 
-// labelRules (context models): {"lMinTemplateQrsSec": s}, a narrow-template veto on L (pipeline::Classifier).
+// labelRules (context models, core/label_rules.h): the L rule {"lMinTemplateQrsSec": s} and the V rule
+// {"vTemplateMatchCorrQrs": c, "vTemplateMatchMinQrsSec": s}, each optional, at least one.
 void parse_label_rules(const Json& doc, ModelInfo& info) {
   const Json* it = doc.find("labelRules");
   if (!it) return;
   const std::string where = "labelRules";
   if (!it->is_object()) fail(where, "expected an object");
   for (const std::string& key : it->keys())
-    if (key != "lMinTemplateQrsSec") fail(where, "unknown rule \"" + key.substr(0, 200) + "\"");
+    if (key != "lMinTemplateQrsSec" && key != "vTemplateMatchCorrQrs" && key != "vTemplateMatchMinQrsSec")
+      fail(where, "unknown rule \"" + key.substr(0, 200) + "\"");
   if (info.inputChannels < 2 && info.contextFeatures == 0) fail(where, "label rules need a context model");
-  const double t = number_field(*it, "lMinTemplateQrsSec", where);
-  if (!(t > 0 && t < 0.5)) fail(where, "\"lMinTemplateQrsSec\" must lie in (0, 0.5) s");
-  info.lMinTemplateQrsSec = t;
+  LabelRules& rules = info.labelRules;
+  const bool l = it->contains("lMinTemplateQrsSec");
+  const bool v = it->contains("vTemplateMatchCorrQrs") || it->contains("vTemplateMatchMinQrsSec");
+  if (!l && !v) fail(where, "names no rule");
+  if (l) {
+    rules.lMinTemplateQrsSec = number_field(*it, "lMinTemplateQrsSec", where);
+    if (!(rules.lMinTemplateQrsSec > 0 && rules.lMinTemplateQrsSec < 0.5))
+      fail(where, "\"lMinTemplateQrsSec\" must lie in (0, 0.5) s");
+  }
+  if (v) {
+    rules.vTemplateMatchCorrQrs = number_field(*it, "vTemplateMatchCorrQrs", where);
+    rules.vTemplateMatchMinQrsSec = number_field(*it, "vTemplateMatchMinQrsSec", where);
+    if (!(rules.vTemplateMatchCorrQrs > 0 && rules.vTemplateMatchCorrQrs <= 1))
+      fail(where, "\"vTemplateMatchCorrQrs\" must lie in (0, 1]");
+    if (!(rules.vTemplateMatchMinQrsSec >= 0 && rules.vTemplateMatchMinQrsSec < 0.5))
+      fail(where, "\"vTemplateMatchMinQrsSec\" must lie in [0, 0.5) s");
+  }
 }
 
 void parse_explain(const Json& doc, ModelInfo& info) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/label_rules.h"
 #include "nn/graph.h"
 
 namespace av {
@@ -41,7 +42,7 @@ struct ModelInfo {
   std::vector<float> background;  // explain.background: backgroundCount windows of windowLength floats
   int backgroundCount = 0;
   std::vector<float> backgroundContext;  // explain.backgroundContext: contextFeatures floats, or empty
-  double lMinTemplateQrsSec = 0;  // labelRules.lMinTemplateQrsSec (context models): see pipeline::Classifier; 0 = none
+  LabelRules labelRules;  // context models: what the pipeline does with the network's label (core/label_rules.h)
 };
 
 // The weights of the final dense layer (the one whose output feeds softmax), for Grad-CAM.

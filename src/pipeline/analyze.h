@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/label_rules.h"
 #include "core/record.h"
 #include "dsp/beats.h"
 #include "pipeline/summary.h"
@@ -27,9 +28,8 @@ class Classifier {
   virtual dsp::BeatWindowSpec windowSpec() const = 0;
   virtual int inputChannels() const { return 1; }
   virtual std::vector<std::string> contextFeatures() const { return {}; }
-  // A context model's L rule: a beat labelled L whose running template is narrower than this (s) takes its best
-  // label among N, A and V. 0: no rule.
-  virtual double lMinTemplateQrsSec() const { return 0; }
+  // A context model's label rules (core/label_rules.h); none by default.
+  virtual LabelRules labelRules() const { return {}; }
   // `count` windows of windowSpec's length, back to back → count × 5 probabilities (N L R A V).
   virtual void classify(const float* windows, size_t count, float* probabilities) = 0;
   // Context models: count × inputChannels() windows and count × contextFeatures().size() features.
@@ -47,7 +47,7 @@ struct AnalyzeOptions {
   double readMs = 0;                      // time the caller spent reading the input, reported in timing
   SummaryOptions summary;                 // pauses, AF
   size_t batchSize = 512;                 // beats per classifier call (and per progress report)
-  bool labelRules = true;                 // apply the model's label rules (Classifier::lMinTemplateQrsSec)
+  bool labelRules = true;                 // apply the model's label rules (Classifier::labelRules)
   // Called with a stage ("detect", "classify", "done") and the fraction of the whole job done, 0..1.
   std::function<void(std::string_view stage, double fraction)> progress;
 };

@@ -16,7 +16,7 @@ class EngineClassifier : public Classifier {
   }
   int inputChannels() const override { return engine_.model().info().inputChannels; }
   std::vector<std::string> contextFeatures() const override { return engine_.model().info().contextNames; }
-  double lMinTemplateQrsSec() const override { return engine_.model().info().lMinTemplateQrsSec; }
+  LabelRules labelRules() const override { return engine_.model().info().labelRules; }
   void classify(const float* windows, size_t count, float* probabilities) override {
     engine_.run(windows, count, probabilities);
   }

@@ -31,7 +31,7 @@ class InputRecorder : public Classifier {
   dsp::BeatWindowSpec windowSpec() const override { return spec_; }
   int inputChannels() const override { return channels_; }
   std::vector<std::string> contextFeatures() const override { return features_; }
-  double lMinTemplateQrsSec() const override { return inner_ ? inner_->lMinTemplateQrsSec() : 0; }
+  LabelRules labelRules() const override { return inner_ ? inner_->labelRules() : LabelRules{}; }
   void classify(const float* w, size_t count, float* probabilities) override { classify(w, nullptr, count, probabilities); }
   void classify(const float* w, const float* c, size_t count, float* probabilities) override {
     windows.insert(windows.end(), w, w + count * static_cast<size_t>(channels_ * spec_.length()));

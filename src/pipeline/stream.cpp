@@ -88,12 +88,12 @@ struct StreamAnalyzer::State {
 
   // Beats in final order waiting for a classifier batch, and the results so far.
   std::vector<int64_t> batchR;
-  std::vector<float> batchWindows, batchContext, batchPWave, batchTemplateWidth;
+  std::vector<float> batchWindows, batchContext, batchPWave, batchTemplateWidth, batchTemplateCorr;
   // Context models: channels per window, the model's features (indices into dsp::ContextFeature) and the
   // tracker that gives each beat its context (one beat of look-ahead); null for single-beat models.
   int channels = 1;
   std::vector<int> featureIndex;
-  double lMinTemplateQrsSec = 0;  // the model's L rule (Classifier::lMinTemplateQrsSec); 0 = none
+  LabelRules rules;  // the model's label rules (Classifier::labelRules); none without context
   std::unique_ptr<dsp::BeatContextTracker> context;
   dsp::SignalQualityTracker quality;
   std::vector<int64_t> outR;  // 360 Hz peak per result beat (detect mode: the sort key)
@@ -232,6 +232,7 @@ struct StreamAnalyzer::State {
       batchR.push_back(r360);
       batchPWave.push_back(std::numeric_limits<float>::quiet_NaN());
       batchTemplateWidth.push_back(std::numeric_limits<float>::quiet_NaN());
+      batchTemplateCorr.push_back(std::numeric_limits<float>::quiet_NaN());
       batchWindows.resize(batchWindows.size() + len);
       dsp::zscore_window(raw, spec, batchWindows.data() + batchWindows.size() - len);
       if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
@@ -247,6 +248,7 @@ struct StreamAnalyzer::State {
       batchR.push_back(b.r);
       batchPWave.push_back(b.pWaveCorr);
       batchTemplateWidth.push_back(b.templateQrsWidthSec);
+      batchTemplateCorr.push_back(b.features[dsp::kTemplateCorrQrs]);
       batchWindows.resize(batchWindows.size() + channelsLen);
       batchContext.resize(batchContext.size() + featureIndex.size());
       dsp::context_model_input(b, spec, channels, featureIndex, batchWindows.data() + batchWindows.size() - channelsLen,
@@ -254,6 +256,35 @@ struct StreamAnalyzer::State {
       if (batchR.size() >= std::max<size_t>(1, options.analyze.batchSize)) flush_batch();
     }
     context->ready().clear();
+  }
+
+  // The network's label (argmax), then the model's rules on the beat's running template (comparisons are false
+  // for NaN: no template yet, no rule). A label a rule changes is kept in modelLabel.
+  void apply_label_rules(BeatResult& beat, float width, float corr) const {
+    std::array<bool, 5> allowed;
+    allowed.fill(true);
+    const auto best = [&] {
+      int label = -1;
+      for (int c = 0; c < 5; ++c)
+        if (allowed[static_cast<size_t>(c)] &&
+            (label < 0 || beat.probabilities[static_cast<size_t>(c)] > beat.probabilities[static_cast<size_t>(label)]))
+          label = c;
+      return label;
+    };
+    beat.label = best();
+    const int network = beat.label;
+    const bool narrow = width < rules.lMinTemplateQrsSec;
+    if (beat.label == kClassL && narrow) {  // the L rule: the best of N, A and V
+      allowed[kClassL] = allowed[kClassR] = false;
+      beat.label = best();
+    }
+    if (beat.label == kClassV && rules.vTemplateMatchCorrQrs > 0 && corr >= rules.vTemplateMatchCorrQrs &&
+        width >= rules.vTemplateMatchMinQrsSec) {  // the V rule: a beat like its template is not ectopic
+      allowed[kClassV] = false;
+      if (narrow) allowed[kClassL] = false;
+      beat.label = best();
+    }
+    if (beat.label != network) beat.modelLabel = network;
   }
 
   void flush_batch() {
@@ -270,14 +301,7 @@ struct StreamAnalyzer::State {
       BeatResult beat;
       if (classifier) {
         std::copy_n(probs.data() + i * 5, 5, beat.probabilities.begin());
-        beat.label = static_cast<int>(std::max_element(beat.probabilities.begin(), beat.probabilities.end()) -
-                                      beat.probabilities.begin());
-        if (beat.label == kClassL && batchTemplateWidth[i] < lMinTemplateQrsSec) {  // false for NaN: no template yet
-          beat.modelLabel = kClassL;
-          beat.label = kClassN;
-          for (int c : {kClassA, kClassV})
-            if (beat.probabilities[static_cast<size_t>(c)] > beat.probabilities[static_cast<size_t>(beat.label)]) beat.label = c;
-        }
+        apply_label_rules(beat, batchTemplateWidth[i], batchTemplateCorr[i]);
       }
       beat.pWaveCorr = batchPWave[i];
       beat.templateQrsWidthSec = batchTemplateWidth[i];
@@ -287,6 +311,7 @@ struct StreamAnalyzer::State {
     batchR.clear();
     batchPWave.clear();
     batchTemplateWidth.clear();
+    batchTemplateCorr.clear();
     batchWindows.clear();
     batchContext.clear();
   }
@@ -403,7 +428,7 @@ StreamAnalyzer::StreamAnalyzer(std::unique_ptr<SampleSource> source, StreamRecor
       s.featureIndex.push_back(k);
     }
     if (s.channels > 1 || !s.featureIndex.empty()) s.context = std::make_unique<dsp::BeatContextTracker>(s.spec);
-    if (s.context && s.options.analyze.labelRules) s.lMinTemplateQrsSec = classifier->lMinTemplateQrsSec();
+    if (s.context && s.options.analyze.labelRules) s.rules = classifier->labelRules();
   }
   s.n360 = dsp::resampled_length(s.n, s.fs, kFs);
   const double chunkSec = std::isfinite(s.options.chunkSeconds) ? std::max(1.0, s.options.chunkSeconds) : 1e9;

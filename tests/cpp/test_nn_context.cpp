@@ -347,16 +347,30 @@ TEST_CASE("model loader rejects malformed context metadata with model_invalid", 
   bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", 0.5}}; }, "must lie in (0, 0.5) s");
   bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", "90 ms"}}; }, "must be a number");
   bad([](json& m) { m["labelRules"] = {{"lMinTemplateQrsSec", 0.09}, {"vMax", 1}}; }, "unknown rule \"vMax\"");
-  bad([](json& m) { m["labelRules"] = json::object(); }, "missing field \"lMinTemplateQrsSec\"");
+  bad([](json& m) { m["labelRules"] = json::object(); }, "names no rule");
+  bad([](json& m) { m["labelRules"] = {{"vTemplateMatchCorrQrs", 0.85}}; }, "missing field \"vTemplateMatchMinQrsSec\"");
+  bad([](json& m) { m["labelRules"] = {{"vTemplateMatchCorrQrs", 1.5}, {"vTemplateMatchMinQrsSec", 0.09}}; },
+      "\"vTemplateMatchCorrQrs\" must lie in (0, 1]");
+  bad([](json& m) { m["labelRules"] = {{"vTemplateMatchCorrQrs", 0.85}, {"vTemplateMatchMinQrsSec", -1}}; },
+      "\"vTemplateMatchMinQrsSec\" must lie in [0, 0.5) s");
   bad([](json& m) { m["labelRules"] = 0.09; }, "expected an object");
 }
 
-TEST_CASE("context model: labelRules carries the L rule's template width; absent, there is no rule", "[nn][context]") {
+TEST_CASE("context model: labelRules carries the L and V rules; absent, there is none", "[nn][context]") {
   const auto& fx = fixture();
-  CHECK(fx.load().info().lMinTemplateQrsSec == 0.0);
+  const LabelRules none = fx.load().info().labelRules;
+  CHECK(none.lMinTemplateQrsSec == 0.0);
+  CHECK(none.vTemplateMatchCorrQrs == 0.0);
   json m = fx.meta;
   m["labelRules"] = {{"lMinTemplateQrsSec", 0.09}};
-  CHECK(fx.load_with(m).info().lMinTemplateQrsSec == 0.09);
+  const LabelRules l = fx.load_with(m).info().labelRules;
+  CHECK(l.lMinTemplateQrsSec == 0.09);
+  CHECK(l.vTemplateMatchCorrQrs == 0.0);
+  m["labelRules"] = {{"vTemplateMatchCorrQrs", 0.85}, {"vTemplateMatchMinQrsSec", 0.09}};
+  const LabelRules v = fx.load_with(m).info().labelRules;
+  CHECK(v.lMinTemplateQrsSec == 0.0);
+  CHECK(v.vTemplateMatchCorrQrs == 0.85);
+  CHECK(v.vTemplateMatchMinQrsSec == 0.09);
 }
 
 TEST_CASE("context input with one channel and a dense chain: both backends agree with a plain evaluation",

@@ -39,15 +39,17 @@ int64_t spike_at(int64_t i) {
   return 100 + 200 * i + kJitter[i % 4];
 }
 
-// 20 s at 250 Hz with a spike about every 0.8 s on lead "MLII" (index 1), and matching beat annotations.
-Record synthetic_record() {
+// 20 s at 250 Hz with a spike about every 0.8 s on lead "MLII" (index 1), and matching beat annotations. The
+// spikes are triangles 2 x halfWidth + 1 samples wide.
+Record synthetic_record(int halfWidth = 5) {
   Record r;
   r.name = "synthetic";
   r.sampleRate = 250;
   r.leads = {Lead{"V1", "mV", std::vector<float>(5000, 0.0f)}, Lead{"MLII", "mV", std::vector<float>(5000, 0.0f)}};
   for (int64_t i = 0; i < 24; ++i) {
     const int64_t s = spike_at(i);
-    for (int k = -5; k <= 5; ++k) r.leads[1].samples[static_cast<size_t>(s + k)] = 1.0f - std::abs(k) * 0.15f;
+    for (int k = -halfWidth; k <= halfWidth; ++k)
+      r.leads[1].samples[static_cast<size_t>(s + k)] = 1.0f - static_cast<float>(std::abs(k)) * 0.75f / static_cast<float>(halfWidth);
     r.annotations.push_back({s, 1});
   }
   r.annotations.push_back({150, 28});  // rhythm change: not a beat
@@ -109,24 +111,24 @@ TEST_CASE("reference beats keep annotation positions, skip non-beat codes and ba
 }
 
 namespace {
-// A two-channel (context) classifier that calls every beat L, A second; with the given L rule.
+// A two-channel (context) classifier that gives every beat the same probabilities (default: L, A second), with
+// the given label rules.
 class ConductionClassifier : public Classifier {
  public:
-  explicit ConductionClassifier(double lRule) : lRule_(lRule) {}
+  explicit ConductionClassifier(double lRule) { rules_.lMinTemplateQrsSec = lRule; }
+  ConductionClassifier(LabelRules rules, std::array<float, 5> p) : rules_(rules), p_(p) {}
   std::string name() const override { return "conduction"; }
   int64_t parameters() const override { return 1; }
   dsp::BeatWindowSpec windowSpec() const override { return {}; }
   int inputChannels() const override { return 2; }
-  double lMinTemplateQrsSec() const override { return lRule_; }
+  LabelRules labelRules() const override { return rules_; }
   void classify(const float*, size_t count, float* out) override {
-    for (size_t i = 0; i < count; ++i) {
-      const float p[5] = {0.1f, 0.5f, 0.05f, 0.3f, 0.05f};
-      std::copy_n(p, 5, out + i * 5);
-    }
+    for (size_t i = 0; i < count; ++i) std::copy_n(p_.data(), 5, out + i * 5);
   }
 
  private:
-  double lRule_;
+  LabelRules rules_;
+  std::array<float, 5> p_{0.1f, 0.5f, 0.05f, 0.3f, 0.05f};
 };
 }  // namespace
 
@@ -159,6 +161,38 @@ TEST_CASE("a model's L rule: no L label on a narrow template; the network's own 
   }
   CHECK(gated.summary.counts == std::array<size_t, 5>{0, 1, 0, 23, 0});
   CHECK(to_json(gated)["beats"][5]["modelLabel"] == "L");
+}
+
+TEST_CASE("a model's V rule: no V label on a beat that matches a wide enough template", "[pipeline][context]") {
+  // Identical triangles: every beat matches the template (templateCorrQrs near 1). 11 samples at 250 Hz read
+  // about 40 ms, 31 samples over 90 ms.
+  const Record narrowRecord = synthetic_record(5), wideRecord = synthetic_record(15);
+  AnalyzeOptions options;
+  options.beats = BeatSource::Reference;
+  const std::array<float, 5> p{0.1f, 0.3f, 0.05f, 0.15f, 0.4f};  // V, then L, then A
+  const auto run = [&](const Record& r, LabelRules rules) {
+    ConductionClassifier c(rules, p);
+    return analyze(r, &c, options);
+  };
+  const LabelRules none, wideOnly{0.09, 0.85, 0.09}, anyWidth{0.09, 0.85, 0.0};
+  const Result wide = run(wideRecord, wideOnly), wideNone = run(wideRecord, none);
+  const Result narrow = run(narrowRecord, wideOnly), narrowAny = run(narrowRecord, anyWidth);
+  REQUIRE(wide.beats.size() == 24);
+  REQUIRE(narrowAny.beats.size() == 24);
+  // The first beat has no template yet: the network's V stands everywhere.
+  for (const Result* r : {&wide, &wideNone, &narrow, &narrowAny}) CHECK(r->beats[0].label == kClassV);
+  for (size_t i = 1; i < 24; ++i) {
+    INFO("beat " << i << ", templates " << wide.beats[i].templateQrsWidthSec << " and "
+                 << narrow.beats[i].templateQrsWidthSec << " s");
+    CHECK(wide.beats[i].templateQrsWidthSec > 0.09f);
+    CHECK(narrow.beats[i].templateQrsWidthSec < 0.06f);
+    CHECK(wide.beats[i].label == kClassL);  // the best of N, L, R, A
+    CHECK(wide.beats[i].modelLabel == kClassV);
+    CHECK(wideNone.beats[i].label == kClassV);
+    CHECK(narrow.beats[i].label == kClassV);  // the template is narrower than the V rule's width
+    CHECK(narrowAny.beats[i].label == kClassA);  // L is not allowed on a template the L rule calls narrow
+    CHECK(narrowAny.beats[i].modelLabel == kClassV);
+  }
 }
 
 TEST_CASE("without a model beats carry no label and the lead can be chosen", "[pipeline]") {
