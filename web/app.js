@@ -339,7 +339,9 @@ async function explainBeat(index) {
     ? `${Math.round(((result.beats[k].sample - result.beats[k - 1].sample) / fs) * 1000)} ms` : '–');
   const rrText = ` · RR ${rrMs(index)} (next ${rrMs(index + 1)})`;
   // A rule changed the network's label (the explanations below explain the network's own).
-  const why = beat.rhythm === 'AF' && beat.modelLabel === 'A' ? 'inside AF' : 'the patient\'s QRS template is narrow';
+  const why = beat.rhythm === 'AF' && beat.modelLabel === 'A' ? 'inside AF'
+    : beat.modelLabel === 'V' ? 'the beat matches the patient\'s own (wide) QRS template, so it is not ectopic'
+      : 'the patient\'s QRS template is narrow';
   const ruleText = beat.modelLabel ? ` · the model said ${beat.modelLabel}; counted ${beat.label} because ${why}` : '';
   $('beat-header').replaceChildren(chip(beat.label), ` Beat ${index + 1} of ${result.beats.length} · ${formatTime(beat.sample / fs)} · ` +
     `${CLASS_NAMES[beat.label] ?? beat.label} (p = ${Number(beat.probabilities?.[beat.label] ?? 0).toFixed(3)})${rrText}${ruleText}${refText}`);

@@ -96,7 +96,7 @@ export interface Beat {
   probabilities?: Probabilities;
   /** 'AF' inside an AF episode. */
   rhythm?: 'AF';
-  /** The model's own label when a rule changed it (A inside AF counts as N; a model's L rule, models/FORMAT.md). */
+  /** The model's own label when a rule changed it (A inside AF counts as N; a model's L and V rules, models/FORMAT.md). */
   modelLabel?: BeatClass;
   /** Inside a stretch of unusable signal: kept here, left out of counts, burden, events, HRV and pauses. */
   noisy?: true;

@@ -2,6 +2,7 @@
 // Graph with BatchNorm folded into the convolution before it and ReLU fused where the result is exact.
 #include "nn/model.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -253,32 +254,30 @@ void append_finite_numbers(const Json& numbers, const std::string& where, const 
 }
 
 // labelRules (context models, core/label_rules.h): the L rule {"lMinTemplateQrsSec": s} and the V rule
-// {"vTemplateMatchCorrQrs": c, "vTemplateMatchMinQrsSec": s}, each optional, at least one.
+// {"vTemplateMatchCorrQrs": c, "vTemplateMatchMinQrsSec": s} (both keys or neither), at least one of them.
 void parse_label_rules(const Json& doc, ModelInfo& info) {
   const Json* it = doc.find("labelRules");
   if (!it) return;
   const std::string where = "labelRules";
   if (!it->is_object()) fail(where, "expected an object");
-  for (const std::string& key : it->keys())
-    if (key != "lMinTemplateQrsSec" && key != "vTemplateMatchCorrQrs" && key != "vTemplateMatchMinQrsSec")
-      fail(where, "unknown rule \"" + key.substr(0, 200) + "\"");
   if (info.inputChannels < 2 && info.contextFeatures == 0) fail(where, "label rules need a context model");
-  LabelRules& rules = info.labelRules;
-  const bool l = it->contains("lMinTemplateQrsSec");
-  const bool v = it->contains("vTemplateMatchCorrQrs") || it->contains("vTemplateMatchMinQrsSec");
-  if (!l && !v) fail(where, "names no rule");
-  if (l) {
-    rules.lMinTemplateQrsSec = number_field(*it, "lMinTemplateQrsSec", where);
-    if (!(rules.lMinTemplateQrsSec > 0 && rules.lMinTemplateQrsSec < 0.5))
-      fail(where, "\"lMinTemplateQrsSec\" must lie in (0, 0.5) s");
-  }
-  if (v) {
-    rules.vTemplateMatchCorrQrs = number_field(*it, "vTemplateMatchCorrQrs", where);
-    rules.vTemplateMatchMinQrsSec = number_field(*it, "vTemplateMatchMinQrsSec", where);
-    if (!(rules.vTemplateMatchCorrQrs > 0 && rules.vTemplateMatchCorrQrs <= 1))
-      fail(where, "\"vTemplateMatchCorrQrs\" must lie in (0, 1]");
-    if (!(rules.vTemplateMatchMinQrsSec >= 0 && rules.vTemplateMatchMinQrsSec < 0.5))
-      fail(where, "\"vTemplateMatchMinQrsSec\" must lie in [0, 0.5) s");
+  // Key, field, the allowed range (inclusive), and the key that must come with it.
+  static constexpr struct {
+    const char* key;
+    double LabelRules::*field;
+    double lo, hi;
+    const char* partner;
+  } kRules[] = {{"lMinTemplateQrsSec", &LabelRules::lMinTemplateQrsSec, 0.001, 0.5, nullptr},
+                {"vTemplateMatchCorrQrs", &LabelRules::vTemplateMatchCorrQrs, 0.001, 1, "vTemplateMatchMinQrsSec"},
+                {"vTemplateMatchMinQrsSec", &LabelRules::vTemplateMatchMinQrsSec, 0, 0.5, "vTemplateMatchCorrQrs"}};
+  if (it->keys().empty()) fail(where, "names no rule");
+  for (const std::string& key : it->keys()) {
+    const auto* rule = std::find_if(std::begin(kRules), std::end(kRules), [&](const auto& r) { return key == r.key; });
+    if (rule == std::end(kRules)) fail(where, "unknown rule \"" + key.substr(0, 200) + "\"");
+    const double x = number_field(*it, rule->key, where);
+    if (!(x >= rule->lo && x <= rule->hi)) fail(where, "\"" + key + "\" is out of range (models/FORMAT.md)");
+    if (rule->partner) number_field(*it, rule->partner, where);
+    info.labelRules.*(rule->field) = x;
   }
 }
 

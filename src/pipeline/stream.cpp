@@ -171,7 +171,7 @@ struct StreamAnalyzer::State {
       }
       insert_at(finalBeats, static_cast<size_t>(at - finalBeats.begin()), r);
       auto pos = std::lower_bound(ready.begin(), ready.end(), r, [](const Pending& p, int64_t v) { return p.r < v; });
-      ready.insert(pos, std::move(pending[k]));
+      insert_at(ready, static_cast<size_t>(pos - ready.begin()), std::move(pending[k]));
     }
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(k));
     finalUpTo = std::max(finalUpTo, upTo);
@@ -261,29 +261,22 @@ struct StreamAnalyzer::State {
   // The network's label (argmax), then the model's rules on the beat's running template (comparisons are false
   // for NaN: no template yet, no rule). A label a rule changes is kept in modelLabel.
   void apply_label_rules(BeatResult& beat, float width, float corr) const {
-    std::array<bool, 5> allowed;
-    allowed.fill(true);
-    const auto best = [&] {
+    const auto& p = beat.probabilities;
+    const auto best = [&](unsigned allowed) {  // bit c set: class c may be chosen
       int label = -1;
       for (int c = 0; c < 5; ++c)
-        if (allowed[static_cast<size_t>(c)] &&
-            (label < 0 || beat.probabilities[static_cast<size_t>(c)] > beat.probabilities[static_cast<size_t>(label)]))
-          label = c;
+        if ((allowed >> c & 1u) && (label < 0 || p[static_cast<size_t>(c)] > p[static_cast<size_t>(label)])) label = c;
       return label;
     };
-    beat.label = best();
-    const int network = beat.label;
+    unsigned allowed = 31;
+    const int network = best(allowed);
     const bool narrow = width < rules.lMinTemplateQrsSec;
-    if (beat.label == kClassL && narrow) {  // the L rule: the best of N, A and V
-      allowed[kClassL] = allowed[kClassR] = false;
-      beat.label = best();
-    }
+    beat.label = network;
+    if (beat.label == kClassL && narrow)  // the L rule: the best of N, A and V
+      beat.label = best(allowed &= ~(1u << kClassL | 1u << kClassR));
     if (beat.label == kClassV && rules.vTemplateMatchCorrQrs > 0 && corr >= rules.vTemplateMatchCorrQrs &&
-        width >= rules.vTemplateMatchMinQrsSec) {  // the V rule: a beat like its template is not ectopic
-      allowed[kClassV] = false;
-      if (narrow) allowed[kClassL] = false;
-      beat.label = best();
-    }
+        width >= rules.vTemplateMatchMinQrsSec)  // the V rule: a beat shaped like its template is not ectopic
+      beat.label = best(allowed &= ~(1u << kClassV | (narrow ? 1u << kClassL : 0u)));
     if (beat.label != network) beat.modelLabel = network;
   }
 

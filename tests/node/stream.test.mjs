@@ -166,3 +166,29 @@ test("a model's L rule gives the same labels in the native and WASM builds, keep
       assert.ok(p[b.label] >= Math.max(...['N', 'A', 'V'].map((c) => p[c])), 'the best of N, A and V');
     }
   });
+
+test("a model's V rule gives the same labels in the native and WASM builds, keeping the network's V",
+  { skip: (!fs.existsSync(nativeTool) && 'build/native/av-analyze not built') ||
+    (!fs.existsSync(path.join(MITDB, '228.hea')) && 'MIT-BIH record 228 not available') }, async () => {
+    // arrhythminet-v1-ctx-ds1's labelRules.vTemplateMatch*: on 228 (ventricular bigeminy) some V beats match a
+    // running template at least 90 ms wide, and the rule gives them their best other label.
+    const input = path.join(MITDB, '228.hea');
+    const native = JSON.parse(await new Promise((resolve, reject) => execFile(nativeTool,
+      [input, '--model', 'models/arrhythminet-v1-ctx-ds1.json', '--no-timing'], { cwd: root, maxBuffer: 64 * MB },
+      (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)))));
+    const wasm = await runCli(['analyze', input, '--model', 'v1-ctx-ds1', '--format', 'json']);
+    assert.equal(wasm.code, 0, wasm.stderr);
+    const w = JSON.parse(wasm.stdout);
+    assert.equal(w.beats.length, native.beats.length);
+    w.beats.forEach((b, i) => {
+      assert.equal(b.label, native.beats[i].label, `beat ${i}`);
+      assert.equal(b.modelLabel, native.beats[i].modelLabel, `beat ${i}`);
+    });
+    const ruled = w.beats.filter((b) => b.modelLabel === 'V' && b.label !== 'V');
+    assert.ok(ruled.length >= 10, `${ruled.length} beats relabelled by the V rule`);
+    for (const b of ruled) {
+      const p = b.probabilities;
+      assert.ok(p.V >= Math.max(p.N, p.L, p.R, p.A), 'the network itself said V');
+      assert.ok(p[b.label] >= Math.max(p.N, p.L, p.R, p.A), 'the best of the other four');
+    }
+  });
