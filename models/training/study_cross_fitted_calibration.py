@@ -29,6 +29,19 @@ T_L = 0.09
 FREE = {"all": [1, 2, 3, 4], "AV": [3, 4]}  # class indices whose offsets are fitted (N L R A V)
 
 
+def ds1_default_lead(widths_path, tool):
+    """The data file, its DS1 default-lead rows, their labels, records and C++ template widths (--widths)."""
+    d = read_beats_bin(DATA)
+    dflt, _ = lead_pairs(d)
+    exported = np.fromfile(widths_path, dtype="<f4")
+    if exported.size != d["labels"].size:
+        sys.exit(f"{tool}: --widths does not have one value per row of the data file")
+    rec = d["records"][dflt].astype(np.int64)
+    if not set(np.unique(rec).tolist()) <= set(DS1):
+        sys.exit(f"{tool}: a non-DS1 record in the out-of-fold beats")
+    return d, dflt, d["labels"][dflt].astype(np.int64), rec, exported[dflt].astype(np.float64)
+
+
 def fit_offsets(logits, y, free):
     """The shipped coordinate ascent on 5-class macro-F1, with only the `free` classes' offsets moving."""
     def score(o):
@@ -78,16 +91,7 @@ def main():
     ap.add_argument("--recipe", nargs="+", action="append", required=True, metavar=("NAME", "NPZ"),
                     help="a recipe's name and its seeds' npz files (the first recipe is the base)")
     args = ap.parse_args()
-    d = read_beats_bin(DATA)
-    dflt, _ = lead_pairs(d)
-    y = d["labels"][dflt].astype(np.int64)
-    rec = d["records"][dflt].astype(np.int64)
-    exported = np.fromfile(args.widths, dtype="<f4")
-    if exported.size != d["labels"].size:
-        sys.exit("study_cross_fitted_calibration: --widths does not have one value per row of the data file")
-    width = exported[dflt].astype(np.float64)
-    if not set(np.unique(rec).tolist()) <= set(DS1):
-        sys.exit("study_cross_fitted_calibration: a non-DS1 record in the out-of-fold beats")
+    d, dflt, y, rec, width = ds1_default_lead(args.widths, "study_cross_fitted_calibration")
 
     rows = []
     for name, *paths in args.recipe:

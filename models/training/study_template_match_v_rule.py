@@ -19,10 +19,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arrhythminet as an  # noqa: E402
-from study_cross_fitted_calibration import FREE, decision, fit_offsets, summary  # noqa: E402
-from study_lead_average import DATA, lead_pairs, out_of_fold  # noqa: E402
+from study_cross_fitted_calibration import FREE, decision, ds1_default_lead, fit_offsets, summary  # noqa: E402
+from study_lead_average import out_of_fold  # noqa: E402
 from study_width_gate import figures  # noqa: E402
-from train import read_beats_bin  # noqa: E402
 from train_ctx import cv_folds  # noqa: E402
 
 N, L, R, A, V = range(5)
@@ -85,14 +84,7 @@ def main():
     ap.add_argument("--wide-only", action="store_true", help="the addendum's grid: T_V = T_L only")
     args = ap.parse_args()
     grid = WIDE_GRID if args.wide_only else GRID
-    d = read_beats_bin(DATA)
-    dflt, _ = lead_pairs(d)
-    y = d["labels"][dflt].astype(np.int64)
-    rec = d["records"][dflt].astype(np.int64)
-    exported = np.fromfile(args.widths, dtype="<f4")
-    if exported.size != d["labels"].size:
-        sys.exit("study_template_match_v_rule: --widths does not have one value per row of the data file")
-    width = exported[dflt].astype(np.float64)
+    d, dflt, y, rec, width = ds1_default_lead(args.widths, "study_template_match_v_rule")
     corr = d["context"][dflt, d["contextNames"].index("templateCorrQrs")].astype(np.float64)
     seeds = [out_of_fold(p, d["records"])[dflt] for p in args.npz]
     if any(np.isnan(s).any() for s in seeds):

@@ -142,22 +142,28 @@ test('native and WASM builds give identical labels, probabilities within 1e-5',
     }
   });
 
+// The native CLI's and the WASM CLI's analysis of `input` with arrhythminet-v1-ctx-ds1 (its labelRules): the WASM
+// beats, after checking that both builds give every beat the same label and modelLabel.
+async function sameLabelsNativeAndWasm(input) {
+  const native = JSON.parse(await new Promise((resolve, reject) => execFile(nativeTool,
+    [input, '--model', 'models/arrhythminet-v1-ctx-ds1.json', '--no-timing'], { cwd: root, maxBuffer: 64 * MB },
+    (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)))));
+  const wasm = await runCli(['analyze', input, '--model', 'v1-ctx-ds1', '--format', 'json']);
+  assert.equal(wasm.code, 0, wasm.stderr);
+  const w = JSON.parse(wasm.stdout);
+  assert.equal(w.beats.length, native.beats.length);
+  w.beats.forEach((b, i) => {
+    assert.equal(b.label, native.beats[i].label, `beat ${i}`);
+    assert.equal(b.modelLabel, native.beats[i].modelLabel, `beat ${i}`);
+  });
+  return w.beats;
+}
+
 test("a model's L rule gives the same labels in the native and WASM builds, keeping the network's L",
   { skip: !fs.existsSync(nativeTool) && 'build/native/av-analyze not built' }, async () => {
     // arrhythminet-v1-ctx-ds1 carries labelRules.lMinTemplateQrsSec; on 208 it calls beats L on a narrow template.
-    const input = path.join(examples, '208.hea');
-    const native = JSON.parse(await new Promise((resolve, reject) => execFile(nativeTool,
-      [input, '--model', 'models/arrhythminet-v1-ctx-ds1.json', '--no-timing'], { cwd: root, maxBuffer: 64 * MB },
-      (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)))));
-    const wasm = await runCli(['analyze', input, '--model', 'v1-ctx-ds1', '--format', 'json']);
-    assert.equal(wasm.code, 0, wasm.stderr);
-    const w = JSON.parse(wasm.stdout);
-    assert.equal(w.beats.length, native.beats.length);
-    w.beats.forEach((b, i) => {
-      assert.equal(b.label, native.beats[i].label, `beat ${i}`);
-      assert.equal(b.modelLabel, native.beats[i].modelLabel, `beat ${i}`);
-    });
-    const ruled = w.beats.filter((b) => b.modelLabel === 'L');
+    const beats = await sameLabelsNativeAndWasm(path.join(examples, '208.hea'));
+    const ruled = beats.filter((b) => b.modelLabel === 'L');
     assert.ok(ruled.length >= 100, `${ruled.length} beats relabelled by the L rule`);
     for (const b of ruled) {
       assert.ok(['N', 'A', 'V'].includes(b.label), b.label);
@@ -172,19 +178,8 @@ test("a model's V rule gives the same labels in the native and WASM builds, keep
     (!fs.existsSync(path.join(MITDB, '228.hea')) && 'MIT-BIH record 228 not available') }, async () => {
     // arrhythminet-v1-ctx-ds1's labelRules.vTemplateMatch*: on 228 (ventricular bigeminy) some V beats match a
     // running template at least 90 ms wide, and the rule gives them their best other label.
-    const input = path.join(MITDB, '228.hea');
-    const native = JSON.parse(await new Promise((resolve, reject) => execFile(nativeTool,
-      [input, '--model', 'models/arrhythminet-v1-ctx-ds1.json', '--no-timing'], { cwd: root, maxBuffer: 64 * MB },
-      (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)))));
-    const wasm = await runCli(['analyze', input, '--model', 'v1-ctx-ds1', '--format', 'json']);
-    assert.equal(wasm.code, 0, wasm.stderr);
-    const w = JSON.parse(wasm.stdout);
-    assert.equal(w.beats.length, native.beats.length);
-    w.beats.forEach((b, i) => {
-      assert.equal(b.label, native.beats[i].label, `beat ${i}`);
-      assert.equal(b.modelLabel, native.beats[i].modelLabel, `beat ${i}`);
-    });
-    const ruled = w.beats.filter((b) => b.modelLabel === 'V' && b.label !== 'V');
+    const beats = await sameLabelsNativeAndWasm(path.join(MITDB, '228.hea'));
+    const ruled = beats.filter((b) => b.modelLabel === 'V' && b.label !== 'V');
     assert.ok(ruled.length >= 10, `${ruled.length} beats relabelled by the V rule`);
     for (const b of ruled) {
       const p = b.probabilities;
