@@ -176,8 +176,9 @@ test("a model's L rule gives the same labels in the native and WASM builds, keep
 test("a model's V rule gives the same labels in the native and WASM builds, keeping the network's V",
   { skip: (!fs.existsSync(nativeTool) && 'build/native/av-analyze not built') ||
     (!fs.existsSync(path.join(MITDB, '228.hea')) && 'MIT-BIH record 228 not available') }, async () => {
-    // arrhythminet-v1-ctx-ds1's labelRules.vTemplateMatch*: on 228 (much ventricular bigeminy, a median N beat about 100 ms wide) some V beats match a
-    // running template at least 90 ms wide, and the rule gives them their best other label.
+    // arrhythminet-v1-ctx-ds1's labelRules.vTemplateMatch*: on 228 (much ventricular bigeminy, a median N beat
+    // about 100 ms wide) some V beats match a running template at least 90 ms wide, and the rule gives them their
+    // best other label.
     const beats = await sameLabelsNativeAndWasm(path.join(MITDB, '228.hea'));
     const ruled = beats.filter((b) => b.modelLabel === 'V' && b.label !== 'V');
     assert.ok(ruled.length >= 10, `${ruled.length} beats relabelled by the V rule`);
