@@ -1,7 +1,7 @@
 """DS1 study: no V label on a beat that matches its running template (experiments/cv/plan-session13-template-match-v-rule.md).
 
   python3 models/training/study_template_match_v_rule.py OUT.json runs/s10kd/teacher-s{1,2,3,4}.npz --widths W.f32
-      [--wide-only]
+      [--wide-only] [--plot PNG]
 
 A beat labelled V whose templateCorrQrs (the context feature of data/mitdb_ctx.bin) is at least c and whose running
 template is at least T_V wide takes its best label among N, L, R and A (L only on a template of at least T_L, the
@@ -76,12 +76,41 @@ def evaluate(seeds, y, rec, width, corr, offsets_mode, grid):
     return with_rule, without, folds, final, all_scores, kept
 
 
+def plot_v_calls(path, seeds, y, width, corr, offsets, c):
+    """Histogram of templateCorrQrs for the V calls (L rule applied) on templates at least T_L wide, by true class."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    pred = np.concatenate([ruled_labels(s + offsets, width, corr, None) for s in seeds])
+    yy, cc, ww = np.tile(y, len(seeds)), np.tile(corr, len(seeds)), np.tile(width, len(seeds))
+    on_wide = (pred == V) & (ww >= T_L)
+    bins = np.linspace(-1, 1, 41)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for cls, color in ((V, "tab:red"), (L, "tab:blue"), (N, "tab:gray"), (A, "tab:green"), (R, "tab:purple")):
+        m = on_wide & (yy == cls)
+        if m.any():
+            ax.hist(cc[m], bins=bins, histtype="step", linewidth=1.6, color=color,
+                    label=f"{'true V' if cls == V else 'false V, truly ' + an.CLASSES[cls]} ({m.sum():,})")
+    ax.axvline(c, color="black", linestyle="--", linewidth=1)
+    ax.text(c - 0.02, ax.get_ylim()[1] * 0.5, f"c = {c:g}: V calls to the right\nget their best other label",
+            ha="right", va="top", fontsize=8)
+    ax.set_yscale("log")
+    ax.set_xlabel("templateCorrQrs (the beat's QRS against its running template)")
+    ax.set_ylabel("V calls, 4 seeds (log)")
+    ax.set_title("DS1 out of fold: V calls on a template at least 90 ms wide", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", framealpha=0.9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("npz", nargs="+")
     ap.add_argument("--widths", required=True, help="av-export-beats --template-widths output")
     ap.add_argument("--wide-only", action="store_true", help="the addendum's grid: T_V = T_L only")
+    ap.add_argument("--plot", help="PNG: templateCorrQrs of the V calls on wide templates, by true class (kept offsets)")
     args = ap.parse_args()
     grid = WIDE_GRID if args.wide_only else GRID
     d, dflt, y, rec, width = ds1_default_lead(args.widths, "study_template_match_v_rule")
@@ -113,6 +142,9 @@ def main():
         print(f"{mode}: folds' rules {[f['rule'] for f in folds]}, beats changed per seed {ruled}, "
               f"all folds: {final} -> {checks} -> {verdict}", flush=True)
     out["decision"] = "DS2 candidate" if all(v == "DS2 candidate" for v in decisions) else "rejected"
+    if args.plot:
+        kept = out["evaluations"]["kept"]["allFolds"]
+        plot_v_calls(args.plot, seeds, y, width, corr, np.array([kept["offsets"][c] for c in an.CLASSES]), kept["rule"][1])
     with open(args.out, "w") as fh:
         json.dump(out, fh, indent=1)
     print(f"decision: {out['decision']} ({args.out})")
