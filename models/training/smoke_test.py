@@ -50,6 +50,23 @@ def make_data(tmp):
     return path, "synthetic windows (no native build or MIT-BIH data found)"
 
 
+def cross_fitted_check(train_ctx):
+    """A fold's cross-fitted offsets come from the other folds alone: shuffling its own labels changes neither its
+    offsets nor its labels; and with one fold's logits shifted by +2 on A, its offsets differ from the others'."""
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 5, 600)
+    logits = rng.normal(0, 1, (600, 5)) + 2.0 * np.eye(5)[y]
+    fold = np.repeat([0, 1, 2], 200)
+    logits[fold == 2, 3] += 2.0
+    pred, offsets = train_ctx.cross_fitted_labels(logits, y, fold)
+    y2 = y.copy()
+    y2[fold == 0] = rng.permutation(y2[fold == 0])
+    pred2, offsets2 = train_ctx.cross_fitted_labels(logits, y2, fold)
+    assert offsets2[0] == offsets[0] and np.array_equal(pred2[fold == 0], pred[fold == 0])
+    assert offsets2[1] != offsets[1] or offsets2[2] != offsets[2], "the other folds' offsets see fold 0's labels"
+    assert offsets[2][3] > offsets[0][3], "fold 2's offsets (fitted without its A-shifted beats) must not lower A"
+
+
 def distillation_check(train_ctx, data, runs):
     """--save-teacher holds each fold model's own logits, and a student learns from their mean."""
     import torch
@@ -106,6 +123,8 @@ def main():
             cv_path, cv = train_ctx.main(["--model", "v2", "--protocol", "cv", "--epochs", "2", "--max-batches", "3",
                                           "--batch", "64", "--subset", "300", "--data", data, "--out", runs])
             assert cv["bestEpoch"] in (1, 2) and len(cv["pooledPerEpoch"]) == 2
+            assert sorted(cv["crossFittedCalibration"]["offsetsByFold"]) == sorted(p["fold"] for p in cv["perFold"])
+            cross_fitted_check(train_ctx)
             distillation_check(train_ctx, data, runs)
             for variant in ("v1", "v2"):
                 for protocol in ("paper", "interpatient"):

@@ -357,6 +357,18 @@ def fit(args, data, train_idx, val_idx, log_prefix="", soft=None):
     return model, history, val_logits, norm, chosen, adapted_logits
 
 
+def cross_fitted_labels(logits, y, fold):
+    """Labels with per-class offsets fitted on the other folds' out-of-fold logits (calibrate_bias), so that the
+    calibrated score is that of patients the offsets did not see; and the offsets of each fold."""
+    pred, per_fold = np.empty(y.size, np.int64), {}
+    for f in np.unique(fold):
+        rows = fold == f
+        o, _ = calibrate_bias(logits[~rows], y[~rows])
+        pred[rows] = (logits[rows] + o).argmax(1)
+        per_fold[int(f)] = o.round(3).tolist()
+    return pred, per_fold
+
+
 def fold_normalization(model, norm):
     """Folds the feature standardization into head_context, so the saved model takes raw features."""
     if "head_context" not in model.mods:
@@ -534,6 +546,10 @@ def main(argv=None):
         if args.save_teacher:
             save_npz(args.save_teacher, **teacher_out)
         cal = metrics_from_confusion(confusion(y, (lg[best_epoch - 1] + offsets).argmax(1)))
+        fold_of_row = np.concatenate([np.full(r.size, p["fold"]) for p, r in zip(per_fold, oof_rows)])
+        crossed, crossed_offsets = cross_fitted_labels(lg[best_epoch - 1], y, fold_of_row) \
+            if len(oof_rows) > 1 else (None, {})
+        crossed_m = metrics_from_confusion(confusion(y, crossed)) if crossed is not None else None
         summary = lambda m: {"accuracy": m["accuracy"], "macroF1": m["macroF1"],  # noqa: E731
                              **{c: {k: m["perClass"][c][k] for k in ("recall", "precision", "f1")} for c in an.CLASSES}}
         out = {"name": name, "protocol": "cv", "date": datetime.date.today().isoformat(), "settings": common,
@@ -542,13 +558,17 @@ def main(argv=None):
                "pooledBest": summary(pooled[best_epoch - 1]),
                "calibration": {"offsets": dict(zip(an.CLASSES, offsets.round(3).tolist())), "pooled": summary(cal),
                                "method": "per-class logit offsets maximising pooled out-of-fold macro-F1"},
+               "crossFittedCalibration": None if crossed_m is None else {
+                   "pooled": summary(crossed_m), "offsetsByFold": crossed_offsets,
+                   "method": "each fold scored with the offsets fitted on the other folds' out-of-fold logits"},
                "perFold": per_fold, "seconds": round(time.time() - t_start)}
         os.makedirs(args.out, exist_ok=True)
         path = os.path.join(args.out, name + ".json")
         with open(path, "w") as fh:
             json.dump(out, fh, indent=1)
+        crossed_text = f" (cross-fitted {crossed_m['macroF1']:.4f})" if crossed_m is not None else ""
         print(f"{name}: best epoch {best_epoch}, pooled macro-F1 {pooled[best_epoch - 1]['macroF1']}, "
-              f"calibrated {cal['macroF1']} -> {path}", flush=True)
+              f"calibrated {cal['macroF1']}{crossed_text} -> {path}", flush=True)
         return path, out
 
     if args.protocol == "interpatient":
