@@ -11,37 +11,25 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study_cross_fitted_calibration import FREE, decision, ds1_default_lead, fit_offsets, summary  # noqa: E402
+from study_cross_fitted_calibration import decision, ds1_default_lead, summary  # noqa: E402
 from study_lead_average import out_of_fold  # noqa: E402
-from study_width_gate import figures, gated_labels  # noqa: E402
-from train_ctx import cv_folds  # noqa: E402
+from study_template_match_v_rule import cross_fitted_rule  # noqa: E402
+from study_width_gate import gated_labels  # noqa: E402
 
-T_L_GRID = [0.070, 0.075, 0.080, 0.085, 0.090]
+T_L_GRID = [(0.070,), (0.075,), (0.080,), (0.085,), (0.090,)]
 
 
 def main(widths, paths):
     d, dflt, y, rec, width = ds1_default_lead(widths, "study_l_rule_cross_fitted")
     seeds = [out_of_fold(p, d["records"])[dflt] for p in paths]
-    k = len(seeds)
-    pooled, yy, rr, ww = np.concatenate(seeds), np.tile(y, k), np.tile(rec, k), np.tile(width, k)
-    with_rule = [np.empty(y.size, np.int64) for _ in seeds]
-    without = [np.empty(y.size, np.int64) for _ in seeds]
-    chosen = []
-    for held_out in cv_folds():
-        fit = ~np.isin(rr, held_out)
-        o = fit_offsets(pooled[fit], yy[fit], FREE["all"])
-        t_l = max(T_L_GRID, key=lambda t: figures(yy[fit], gated_labels(pooled[fit] + o, ww[fit], t, None))["macroF1"])
-        chosen.append(t_l)
-        rows = np.isin(rec, held_out)
-        for s, a, b in zip(seeds, with_rule, without):
-            a[rows] = gated_labels(s[rows] + o, width[rows], t_l, None)
-            b[rows] = gated_labels(s[rows] + o, width[rows], None, None)
+    with_rule, without, folds, _, _, _ = cross_fitted_rule(
+        seeds, y, rec, T_L_GRID, lambda lg, b, g: gated_labels(lg, width[b], g[0] if g else None, None), "cross-fitted")
     base, row = summary(y, without), summary(y, with_rule)
     for tag, r in (("no L rule", base), ("L rule", row)):
         p = r["pooled"]
         print(f"{tag}: macro-F1 {p['macroF1']} N Se {p['N_Se']} L F1 {p['L_F1']} A {p['A_Se']}/{p['A_PPV']} "
               f"V {p['V_Se']}/{p['V_PPV']} seeds {r['perSeedMacroF1']}")
-    print(f"T_L per fold {chosen}: {decision(base, row)}")
+    print(f"T_L per fold {[f['rule'][0] for f in folds]}: {decision(base, row)}")
 
 
 if __name__ == "__main__":

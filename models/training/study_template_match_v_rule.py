@@ -51,11 +51,16 @@ def macro_f1(y, pred):
     return figures(y, pred)["macroF1"]
 
 
-def evaluate(seeds, y, rec, width, corr, offsets_mode, grid):
-    """Per seed, cross-fitted labels with the V rule and without it; the per-fold offsets and grid points."""
+def cross_fitted_rule(seeds, y, rec, grid, label, offsets_mode):
+    """A label rule scored on patients that chose neither its grid point nor the offsets. For each CV fold: offsets
+    fitted without the rule on the other folds' pooled out-of-fold logits ("cross-fitted"), or the pooled fit on all
+    folds ("kept"); the grid point with the best macro-F1 on the other folds; both applied to the held-out fold.
+    label(logits, beats, g): the labels of rows of logits that are the beats `beats` (indices into y) under grid
+    point g, or without the rule for g = None. Returns per seed the labels with the rule and without it, the folds'
+    choices, and the grid point, its scores and the offsets on all folds."""
     k = len(seeds)
     pooled, yy, rr = np.concatenate(seeds), np.tile(y, k), np.tile(rec, k)
-    ww, cc = np.tile(width, k), np.tile(corr, k)
+    beats = np.tile(np.arange(y.size), k)
     kept = fit_offsets(pooled, yy, FREE["all"])
     with_rule = [np.empty(y.size, np.int64) for _ in seeds]
     without = [np.empty(y.size, np.int64) for _ in seeds]
@@ -63,15 +68,15 @@ def evaluate(seeds, y, rec, width, corr, offsets_mode, grid):
     for held_out in cv_folds():
         fit = ~np.isin(rr, held_out)
         o = fit_offsets(pooled[fit], yy[fit], FREE["all"]) if offsets_mode == "cross-fitted" else kept
-        scores = {g: macro_f1(yy[fit], ruled_labels(pooled[fit] + o, ww[fit], cc[fit], g)) for g in grid}
+        scores = {g: macro_f1(yy[fit], label(pooled[fit] + o, beats[fit], g)) for g in grid}
         g = max(grid, key=lambda p: scores[p])
         folds.append({"heldOut": held_out, "offsets": o.round(3).tolist(), "rule": list(g),
                       "fitMacroF1": round(scores[g], 4)})
-        rows = np.isin(rec, held_out)
+        rows = np.flatnonzero(np.isin(rec, held_out))
         for s, a, b in zip(seeds, with_rule, without):
-            a[rows] = ruled_labels(s[rows] + o, width[rows], corr[rows], g)
-            b[rows] = ruled_labels(s[rows] + o, width[rows], corr[rows], None)
-    all_scores = {g: macro_f1(yy, ruled_labels(pooled + kept, ww, cc, g)) for g in grid}
+            a[rows] = label(s[rows] + o, rows, g)
+            b[rows] = label(s[rows] + o, rows, None)
+    all_scores = {g: macro_f1(yy, label(pooled + kept, beats, g)) for g in grid}
     final = max(grid, key=lambda p: all_scores[p])
     return with_rule, without, folds, final, all_scores, kept
 
@@ -124,7 +129,8 @@ def main():
            "seeds": [os.path.basename(p) for p in args.npz], "widths": os.path.basename(args.widths), "evaluations": {}}
     decisions = []
     for mode in ("cross-fitted", "kept"):
-        with_rule, without, folds, final, all_scores, kept = evaluate(seeds, y, rec, width, corr, mode, grid)
+        with_rule, without, folds, final, all_scores, kept = cross_fitted_rule(
+            seeds, y, rec, grid, lambda lg, b, g: ruled_labels(lg, width[b], corr[b], g), mode)
         base, row = summary(y, without), summary(y, with_rule)
         checks, verdict = decision(base, row)
         decisions.append(verdict)
