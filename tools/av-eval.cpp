@@ -33,8 +33,8 @@
 // P-wave limit and usable-pair share (pipeline/af_detect.h); --af-no-ventricular-split keeps ventricular runs,
 // bigeminy and trigeminy inside AF episodes (AfOptions::splitAtVentricularRhythm off); --no-af-relabel keeps the
 // classifier's A labels inside AF episodes (by default they count as N, pipeline/summary.h); --no-label-rules
-// keeps its L labels on narrow templates too (a model's labelRules, models/FORMAT.md), so that both give the
-// network's own labels.
+// keeps the labels a model's labelRules would change (L on a narrow template, V matching a wide one;
+// models/FORMAT.md), so that both give the network's own labels.
 #include <algorithm>
 #include <chrono>
 #include <cmath>

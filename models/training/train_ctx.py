@@ -99,7 +99,7 @@ def epoch_indices(train_idx, labels, cap, balance, rng, records=None, record_pow
         if record_power != 1.0 and records is not None:
             _, inverse, counts = np.unique(records[idx], return_inverse=True, return_counts=True)
             w = counts[inverse].astype(np.float64) ** (record_power - 1.0)
-            size = min(idx.size, cap) if idx.size > cap else max(idx.size, target)
+            size = cap if idx.size > cap else max(idx.size, target)
             picks.append(rng.choice(idx, size=size, replace=True, p=w / w.sum()))
         elif idx.size > cap:
             picks.append(rng.choice(idx, size=cap, replace=False))
