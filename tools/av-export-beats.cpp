@@ -5,13 +5,16 @@
 // dsp/beat_context.h. Only beats labelled N, L, R, A or V are written; RR and template context come from all
 // annotated beats, as they would from all detected ones.
 //
-//   av-export-beats <wfdb dir> <out.bin> [--default-lead] [--template-widths W.f32] [record ...]
+//   av-export-beats <wfdb dir> <out.bin> [--default-lead] [--template-widths W.f32] [--template-min-pre-local M]
+//                   [record ...]
 //   (default: every *.hea, sorted; all leads)
+// --template-min-pre-local M: only beats with pre-RR >= M x the local mean RR join the running template
+// (dsp::BeatWindowSpec::templateMinPreLocal, a model's input.context.templateMinPreLocal; default 0: every beat).
 // --template-widths also writes float32 templateQrsWidthSec[count] (dsp::ContextBeat; NaN before a template), the
 // width that a model's L rule reads, beat for beat as in out.bin.
 //
 // Output (little-endian), read by models/training/train.py:
-//   "AVBEATS2", uint32 count, channels, windowLength, before, after, features, nameBytes,
+//   "AVBEATS3", uint32 count, channels, windowLength, before, after, features, nameBytes, float32 templateMinPreLocal,
 //   char names[nameBytes] (the feature names, each ending in '\0'),
 //   float16 windows[count][channels][windowLength], float32 context[count][features],
 //   int8 label[count] (0..4 = N L R A V), int16 record[count] (-1 if the name is not a number),
@@ -73,13 +76,15 @@ constexpr int kChannels = 2;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: av-export-beats <wfdb dir> <out.bin> [--default-lead] [--template-widths W.f32] [record ...]\n";
+    std::cerr << "usage: av-export-beats <wfdb dir> <out.bin> [--default-lead] [--template-widths W.f32] "
+                 "[--template-min-pre-local M] [record ...]\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
   std::vector<std::string> names;
   bool defaultLeadOnly = false;
   std::string widthsPath;
+  double minPreLocal = 0;
   for (int i = 3; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--default-lead") {
@@ -90,6 +95,14 @@ int main(int argc, char** argv) {
         return 2;
       }
       widthsPath = argv[++i];
+    } else if (arg == "--template-min-pre-local") {
+      char* end = nullptr;
+      minPreLocal = i + 1 < argc ? std::strtod(argv[i + 1], &end) : -1;
+      if (i + 1 >= argc || end == argv[i + 1] || *end != '\0' || !(minPreLocal >= 0 && minPreLocal <= 1)) {
+        std::cerr << "error: usage: --template-min-pre-local needs a number in [0, 1]\n";
+        return 2;
+      }
+      ++i;
     } else if (arg.rfind("--", 0) == 0) {
       std::cerr << "error: usage: unknown option " << arg << "\n";
       return 2;
@@ -108,7 +121,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const av::dsp::BeatWindowSpec spec;
+  av::dsp::BeatWindowSpec spec;
+  spec.templateMinPreLocal = static_cast<float>(minPreLocal);
   std::vector<uint16_t> windows;
   std::vector<float> context, templateWidths;
   std::vector<int8_t> labels, leads, isDefault;
@@ -132,7 +146,8 @@ int main(int argc, char** argv) {
       const int16_t id = (end && *end == '\0' && number >= 0 && number < 32768) ? static_cast<int16_t>(number) : -1;
       for (int lead = 0; lead < static_cast<int>(rec.leads.size()); ++lead) {
         if (defaultLeadOnly && lead != defaultLead) continue;
-        av::pipeline::InputRecorder recorder(kChannels);
+        av::pipeline::InputRecorder recorder(
+            kChannels, {av::dsp::kContextFeatureNames.begin(), av::dsp::kContextFeatureNames.end()}, spec);
         av::pipeline::StreamOptions so;
         so.analyze.beats = av::pipeline::BeatSource::Reference;
         const av::pipeline::Result r = av::pipeline::analyze_chunked(
@@ -171,8 +186,10 @@ int main(int argc, char** argv) {
                               static_cast<uint32_t>(spec.before), static_cast<uint32_t>(spec.after),
                               static_cast<uint32_t>(av::dsp::kContextFeatureCount),
                               static_cast<uint32_t>(featureNames.size())};
-  out.write("AVBEATS2", 8);
+  const float minPreLocalValue = static_cast<float>(minPreLocal);
+  out.write("AVBEATS3", 8);
   out.write(reinterpret_cast<const char*>(header), sizeof header);
+  out.write(reinterpret_cast<const char*>(&minPreLocalValue), sizeof minPreLocalValue);
   out.write(featureNames.data(), static_cast<std::streamsize>(featureNames.size()));
   put(out, windows);
   put(out, context);

@@ -113,8 +113,9 @@ def export_onnx(model, path):
         torch.onnx.export(_OnnxWrapper(model).eval(), x, path, **kwargs)
 
 
-def input_spec(model, context_names=None):
-    """The metadata's "input" object; a context model needs one name per context feature."""
+def input_spec(model, context_names=None, template_min_pre_local=0.0):
+    """The metadata's "input" object; a context model needs one name per context feature. template_min_pre_local:
+    the running template of the training data (av-export-beats --template-min-pre-local; 0, every beat, is left out)."""
     spec = {"layout": "NCW", "channels": _channels(model), "length": an.WINDOW}
     features = _context(model)
     if features:
@@ -125,22 +126,26 @@ def input_spec(model, context_names=None):
         if len(set(names)) != len(names):
             raise ValueError(f"context names must be unique: {names!r}")
         spec["context"] = {"features": features, "names": names}
+        if template_min_pre_local:
+            if not 0 < template_min_pre_local <= 1:
+                raise ValueError(f"templateMinPreLocal {template_min_pre_local!r} is not in (0, 1]")
+            spec["context"]["templateMinPreLocal"] = round(float(template_min_pre_local), 6)
     elif context_names:
         raise ValueError("context names given for a model without a context input")
     return spec
 
 
 def export(model, name, training, metrics, background, out_dir=MODELS_DIR, context_names=None, onnx=True,
-           background_context=None, label_rules=None):
+           background_context=None, label_rules=None, template_min_pre_local=0.0):
     """Writes NAME.json, NAME.bin and (unless onnx is False) NAME.onnx; returns the metadata dict.
     background: the mean input window, channels x 256 floats (any shape). context_names: one string per context
     feature of a context model, in the order the network reads them (None for single-beat models).
     background_context: optional typical context vector (F floats), stored as explain.backgroundContext.
     label_rules: optional {"lMinTemplateQrsSec": s, "vTemplateMatchCorrQrs": c, "vTemplateMatchMinQrsSec": s} (any of
-    the L rule and the V rule) for a context model (FORMAT.md, labelRules)."""
+    the L rule and the V rule) for a context model (FORMAT.md, labelRules). template_min_pre_local: input_spec's."""
     model = model.cpu().eval()
     layers, weights = architecture_and_weights(model)
-    spec = input_spec(model, context_names)
+    spec = input_spec(model, context_names, template_min_pre_local)
     background = np.asarray(background, dtype=np.float32).ravel()
     if background.size != spec["channels"] * an.WINDOW:
         raise ValueError(f"background has {background.size} values, expected {spec['channels']} x {an.WINDOW}")
@@ -346,7 +351,8 @@ def export_run(run_dir, out_dir=MODELS_DIR, context_names=None):
     meta = export(model, name, result["training"], result["metrics"], ref["background"], out_dir,
                   context_names=context_names,
                   background_context=ref["backgroundContext"] if context_names and "backgroundContext" in ref.files
-                  else None, label_rules=result.get("labelRules"))
+                  else None, label_rules=result.get("labelRules"),
+                  template_min_pre_local=float(result.get("templateMinPreLocal", 0.0)))
     contexts = None
     if context_names:
         key = next((k for k in ("context", "contexts") if k in ref.files), None)

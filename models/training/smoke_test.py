@@ -50,6 +50,31 @@ def make_data(tmp):
     return path, "synthetic windows (no native build or MIT-BIH data found)"
 
 
+def template_option_check(train_ctx, data, runs, out):
+    """--template-min-pre-local: the export records it, only the template's features change, and it reaches the
+    exported model's metadata (input.context.templateMinPreLocal) through result.json."""
+    tool = os.path.join(ROOT, "build", "native", "av-export-beats")
+    mitdb = os.environ.get("AV_MITDB_DIR", os.path.join(ROOT, "..", "shared", "data", "mitdb"))
+    path = data[:-4] + "-m85.bin"
+    subprocess.run([tool, mitdb, path, "--template-min-pre-local", "0.85"] + RECORDS, check=True,
+                   stderr=subprocess.DEVNULL)
+    a, b = train.read_beats_bin(data), train.read_beats_bin(path)
+    assert a["templateMinPreLocal"] == 0.0 and abs(b["templateMinPreLocal"] - 0.85) < 1e-6
+    names = a["contextNames"]
+    rr = [names.index(n) for n in ("preRrSec", "postRrSec", "localRrSec", "logPreLocal", "logPreLong")]
+    assert np.array_equal(a["context"][:, rr], b["context"][:, rr]) and np.array_equal(a["labels"], b["labels"])
+    # 119 has ventricular bigeminy: without its premature V beats the template, and so the V beats' distance to it,
+    # changes.
+    diff = names.index("templateDiffQrs")
+    v119 = (a["records"] == 119) & (a["labels"] == 4)
+    assert v119.sum() > 100 and (a["context"][v119, diff] != b["context"][v119, diff]).mean() > 0.5
+    run_dir, _ = train_ctx.main(["--model", "v1", "--protocol", "interpatient", "--epochs", "1", "--max-batches", "2",
+                                 "--batch", "64", "--subset", "200", "--data", path, "--out", runs,
+                                 "--name", "smoke-m85"])
+    meta = export_model.export_run(run_dir, out)
+    assert meta["input"]["context"]["templateMinPreLocal"] == 0.85, meta["input"]["context"]
+
+
 def cross_fitted_check(train_ctx):
     """A fold's cross-fitted offsets come from the other folds alone: shuffling its own labels changes neither its
     offsets nor its labels; and with one fold's logits shifted by +2 on A, its offsets differ from the others'."""
@@ -126,6 +151,7 @@ def main():
             assert sorted(cv["crossFittedCalibration"]["offsetsByFold"]) == sorted(p["fold"] for p in cv["perFold"])
             cross_fitted_check(train_ctx)
             distillation_check(train_ctx, data, runs)
+            template_option_check(train_ctx, data, runs, out)
             for variant in ("v1", "v2"):
                 for protocol in ("paper", "interpatient"):
                     # The shipped recipes: DS1 models with synthetic A beats, the V1 paper model with weight averaging.

@@ -45,17 +45,23 @@ SHIFT = 3
 
 
 def read_beats_bin(path):
-    """The file written by tools/av-export-beats (layout in that file's header comment). AVBEATS2 files hold
-    two-channel windows and every context feature; AVBEATS1 (older) single-channel windows only."""
+    """The file written by tools/av-export-beats (layout in that file's header comment). AVBEATS2/3 files hold
+    two-channel windows and every context feature (3 also the template's templateMinPreLocal); AVBEATS1 (older)
+    single-channel windows only."""
     raw = np.fromfile(path, dtype=np.uint8)
     magic = raw[:8].tobytes()
+    min_pre_local = 0.0
     if magic == b"AVBEATS1":
         n, w, before, after = (int(v) for v in raw[8:24].view("<u4"))
         channels, features, names, o = 1, 0, [], 24
-    elif magic == b"AVBEATS2":
+    elif magic in (b"AVBEATS2", b"AVBEATS3"):
         n, channels, w, before, after, features, name_bytes = (int(v) for v in raw[8:36].view("<u4"))
-        names = raw[36:36 + name_bytes].tobytes().decode("ascii").split("\0")[:-1]
-        o = 36 + name_bytes
+        o = 36
+        if magic == b"AVBEATS3":  # + float32 templateMinPreLocal
+            min_pre_local = float(raw[36:40].view("<f4")[0])
+            o = 40
+        names = raw[o:o + name_bytes].tobytes().decode("ascii").split("\0")[:-1]
+        o += name_bytes
     else:
         raise ValueError(f"{path}: not an av-export-beats file")
     if (before, after) != (an.WINDOW_BEFORE, an.WINDOW_AFTER):
@@ -68,7 +74,7 @@ def read_beats_bin(path):
     o += n
     records = raw[o:o + 2 * n].view("<i2")
     o += 2 * n
-    if magic == b"AVBEATS2":
+    if magic != b"AVBEATS1":
         leads = raw[o:o + n].view(np.int8)
         is_default = raw[o + n:o + 2 * n].view(np.int8)
         o += 2 * n
@@ -78,7 +84,8 @@ def read_beats_bin(path):
     if o + 8 * n != raw.size:
         raise ValueError(f"{path}: size does not match {n} beats")
     return {"windows": windows, "context": context, "contextNames": names, "labels": labels, "records": records,
-            "leads": leads, "isDefault": is_default, "samples": samples, "source": "tools/av-export-beats"}
+            "leads": leads, "isDefault": is_default, "samples": samples, "source": "tools/av-export-beats",
+            "templateMinPreLocal": min_pre_local}
 
 
 def beat_key(records, samples):

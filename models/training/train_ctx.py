@@ -666,7 +666,7 @@ def main(argv=None):
              backgroundContext=np.median(data["ctx"][tr], axis=0).astype(np.float32))
     with open(os.path.join(run_dir, "result.json"), "w") as fh:
         json.dump({"name": name, "variant": args.model, "contextNames": names, "inputChannels": args.channels,
-                   "labelRules": label_rules(args),
+                   "labelRules": label_rules(args), "templateMinPreLocal": raw["templateMinPreLocal"],
                    "training": training, "metrics": metrics, "history": hist,
                    "referenceSource": {"kind": "test split" if key_name == "paper" else "DS2",
                                        "records": records[ref].tolist(), "samples": data["samples"][ref].tolist()}},

@@ -231,7 +231,7 @@ void BeatContextTracker::emit(int64_t nextR, bool hasNext) {
       longHead_ = 0;
     }
   }
-  remember(b, static_cast<float>(amplitude));
+  if (pre >= window_.templateMinPreLocal * local) remember(b, static_cast<float>(amplitude));
   lastR_ = b.r;
   hasLast_ = true;
   ready_.push_back(std::move(b));

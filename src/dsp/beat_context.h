@@ -1,7 +1,8 @@
 #pragma once
 // Context of each beat relative to the patient's own recent beats, for the context models: RR intervals
 // normalized to the local and the long-term rhythm, and morphology against a running template (the
-// element-wise median of the previous beats' windows). Beats go in in time order; a beat comes out once the
+// element-wise median of the previous beats' windows; with BeatWindowSpec::templateMinPreLocal, of the
+// non-premature ones, the first beat always included, with their amplitudes). Beats go in in time order; a beat comes out once the
 // next one is known (its post-RR), so the look-ahead is one beat and a chunked analysis computes exactly the
 // values of a whole-record one. Only past beats shape the template and the rhythm averages.
 #include <array>
@@ -40,11 +41,12 @@ inline constexpr std::array<std::string_view, kContextFeatureCount> kContextFeat
 // Index of a feature name, or -1.
 int context_feature_index(std::string_view name);
 
+// Fixed settings (constants, so that the compiler folds them into the per-beat code).
 struct ContextSpec {
-  double fs = kModelRate;  // rate of the positions and windows
-  int templateBeats = 24;  // previous beats whose median is the template
-  int localBeats = 10;     // RR intervals in the local mean
-  double longSec = 300;    // span of the long-term RR mean
+  static constexpr double fs = kModelRate;  // rate of the positions and windows
+  static constexpr int templateBeats = 24;  // previous beats whose median is the template
+  static constexpr int localBeats = 10;     // RR intervals in the local mean
+  static constexpr double longSec = 300;    // span of the long-term RR mean
 };
 
 // One beat with its model inputs.

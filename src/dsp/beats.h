@@ -12,6 +12,9 @@ struct BeatWindowSpec {
   int before = 90;   // samples before the R peak at 360 Hz
   int after = 166;   // samples from the R peak on (the R peak sits at index `before`)
   float stdFloor = 0.01f;
+  // Context models: only beats with pre-RR >= this x the local mean RR (not premature) join the running template
+  // that channel 1 and the morphology features are measured against (input.context.templateMinPreLocal); 0: all.
+  float templateMinPreLocal = 0;
   int length() const { return before + after; }
 };
 

@@ -241,6 +241,11 @@ void parse_top(const Json& doc, ModelInfo& info) {
       if (!seen.insert(n.string()).second) fail(at, "duplicate context name \"" + n.string() + "\"");
       info.contextNames.push_back(n.string());
     }
+    if (ctx->contains("templateMinPreLocal")) {
+      const double m = number_field(*ctx, "templateMinPreLocal", at);
+      if (!(m >= 0 && m <= 1)) fail(at, "\"templateMinPreLocal\" is out of range");
+      info.templateMinPreLocal = m;
+    }
   }
   info.parameters = int_field(doc, "parameters", where, 0, kMaxWeightCount);
 }

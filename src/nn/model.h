@@ -35,6 +35,7 @@ struct ModelInfo {
   // (names chosen by the training, e.g. "logPreLocal"; the pipeline computes them). 0 and empty for single-beat models.
   int contextFeatures = 0;
   std::vector<std::string> contextNames;
+  double templateMinPreLocal = 0;  // input.context.templateMinPreLocal (dsp::BeatWindowSpec); 0: every beat joins the template
   double stdFloor = 0.01;     // normalization: (x - mean) / max(std, stdFloor)
   long long parameters = 0;   // Keras count, checked against the architecture
   long long flops = 0;        // multiply-adds x 2 per beat, computed from the architecture

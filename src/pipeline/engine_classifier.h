@@ -12,7 +12,8 @@ class EngineClassifier : public Classifier {
   int64_t parameters() const override { return engine_.model().info().parameters; }
   dsp::BeatWindowSpec windowSpec() const override {
     const auto& info = engine_.model().info();
-    return {info.windowBefore, info.windowAfter, static_cast<float>(info.stdFloor)};
+    return {info.windowBefore, info.windowAfter, static_cast<float>(info.stdFloor),
+            static_cast<float>(info.templateMinPreLocal)};
   }
   int inputChannels() const override { return engine_.model().info().inputChannels; }
   std::vector<std::string> contextFeatures() const override { return engine_.model().info().contextNames; }

@@ -18,10 +18,12 @@ class InputRecorder : public Classifier {
   // Records the inputs of `inner` (its channels and context features).
   explicit InputRecorder(Classifier& inner)
       : inner_(&inner), spec_(inner.windowSpec()), channels_(inner.inputChannels()), features_(inner.contextFeatures()) {}
-  // Records `channels` channels and the named features (default: all of dsp::kContextFeatureNames), classifies nothing.
-  explicit InputRecorder(int channels, std::vector<std::string> features = {
-                                           dsp::kContextFeatureNames.begin(), dsp::kContextFeatureNames.end()})
-      : channels_(channels), features_(std::move(features)) {}
+  // Records `channels` channels and the named features (default: all of dsp::kContextFeatureNames) of windows
+  // cut as `spec` says, classifies nothing.
+  explicit InputRecorder(int channels, std::vector<std::string> features = {dsp::kContextFeatureNames.begin(),
+                                                                           dsp::kContextFeatureNames.end()},
+                         dsp::BeatWindowSpec spec = {})
+      : spec_(spec), channels_(channels), features_(std::move(features)) {}
 
   std::vector<float> windows;  // beats x channels x window length
   std::vector<float> context;  // beats x contextFeatures().size()

@@ -30,8 +30,9 @@ std::vector<float> beat(const BeatWindowSpec& spec, double amplitude, double sd)
   return w;
 }
 
-std::vector<ContextBeat> run(const std::vector<int64_t>& r, const std::vector<std::vector<float>>& windows) {
-  BeatContextTracker t(BeatWindowSpec{});
+std::vector<ContextBeat> run(const std::vector<int64_t>& r, const std::vector<std::vector<float>>& windows,
+                             const BeatWindowSpec& spec = {}) {
+  BeatContextTracker t(spec);
   std::vector<ContextBeat> out;
   for (size_t i = 0; i < r.size(); ++i) {
     t.push(r[i], windows[i]);
@@ -121,6 +122,43 @@ TEST_CASE("morphology context: template correlation, difference, amplitude and w
   // follows a chi distribution with 3 degrees of freedom, whose 90 % quantile is sqrt(6.251) = 2.500; the 5..95 %
   // span is 2 x 2.500 s / sqrt(2) = 3.54 s (28.3 samples for s = 8), plus up to one sample of discretization.
   CHECK(out[10].features[kQrsWidthSec] * 360.0 == Approx(28.3 + 0.5).margin(1.5));
+}
+
+TEST_CASE("templateMinPreLocal: in bigeminy only the non-premature beats make the template", "[context]") {
+  const BeatWindowSpec spec;
+  // Ventricular bigeminy: normal beats (narrow, upright) each followed by an inverted wide beat 0.5 s later
+  // and a 1.1 s pause; the local mean RR is 0.8 s, so the V beats' pre/local is 0.625 and the N beats' 1.375.
+  std::vector<int64_t> r;
+  std::vector<std::vector<float>> w;
+  for (int i = 0; i < 40; ++i) {
+    const bool v = i % 2 == 1;
+    r.push_back(i == 0 ? 1000 : r.back() + (v ? 180 : 396));
+    w.push_back(v ? beat(spec, -1.0, 20) : beat(spec, 1.0, 8));
+  }
+  const auto all = run(r, w);
+  BeatWindowSpec cs;
+  cs.templateMinPreLocal = 0.85f;
+  const auto normal = run(r, w, cs);
+  // Every beat joins by default: the median of 12 N and 12 V windows is their average, so a normal beat no longer
+  // equals its template.
+  CHECK(all[38].features[kTemplateDiffQrs] > 0.2f);
+  // Non-premature beats only: the template is the normal beat, which matches it exactly; the V beat is measured
+  // against the normal beat (its correlation is that of the two shapes).
+  CHECK(normal[38].features[kTemplateDiffQrs] == Approx(0.0).margin(1e-6));
+  CHECK(normal[38].features[kTemplateCorrQrs] == Approx(1.0));
+  for (float d : normal[38].difference) CHECK(d == Approx(0.0).margin(1e-5));
+  const auto n = beat(spec, 1.0, 8), v = beat(spec, -1.0, 20);
+  const int q0 = spec.before - 36, q1 = spec.before + 54;  // the QRS region, -100 .. +150 ms
+  double mn = 0, mv = 0, snv = 0, snn = 0, svv = 0;
+  for (int i = q0; i < q1; ++i) mn += n[i], mv += v[i];
+  mn /= q1 - q0;
+  mv /= q1 - q0;
+  for (int i = q0; i < q1; ++i) snv += (n[i] - mn) * (v[i] - mv), snn += (n[i] - mn) * (n[i] - mn), svv += (v[i] - mv) * (v[i] - mv);
+  CHECK(normal[39].features[kTemplateCorrQrs] == Approx(snv / std::sqrt(snn * svv)).epsilon(1e-4));
+  // The RR features do not depend on the template.
+  for (size_t i = 0; i < all.size(); ++i)
+    for (int f : {kPreRrSec, kPostRrSec, kLocalRrSec, kLogPreLocal, kLogPostPre, kLogPreLong})
+      CHECK(normal[i].features[f] == all[i].features[f]);
 }
 
 TEST_CASE("template QRS width: first to last steep difference, bridging dips shorter than 11 ms", "[context]") {

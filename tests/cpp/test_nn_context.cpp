@@ -354,6 +354,18 @@ TEST_CASE("model loader rejects malformed context metadata with model_invalid", 
   bad([](json& m) { m["labelRules"] = {{"vTemplateMatchCorrQrs", 0.85}, {"vTemplateMatchMinQrsSec", -1}}; },
       "\"vTemplateMatchMinQrsSec\" is out of range");
   bad([](json& m) { m["labelRules"] = 0.09; }, "expected an object");
+  bad([](json& m) { m["input"]["context"]["templateMinPreLocal"] = 1.5; }, "\"templateMinPreLocal\" is out of range");
+  bad([](json& m) { m["input"]["context"]["templateMinPreLocal"] = -0.1; }, "\"templateMinPreLocal\" is out of range");
+  bad([](json& m) { m["input"]["context"]["templateMinPreLocal"] = "0.85"; }, "must be a number");
+}
+
+TEST_CASE("context model: input.context.templateMinPreLocal is read; absent, every beat joins the template",
+          "[nn][context]") {
+  const auto& fx = fixture();
+  CHECK(fx.load().info().templateMinPreLocal == 0.0);
+  json m = fx.meta;
+  m["input"]["context"]["templateMinPreLocal"] = 0.85;
+  CHECK(fx.load_with(m).info().templateMinPreLocal == 0.85);
 }
 
 TEST_CASE("context model: labelRules carries the L and V rules; absent, there is none", "[nn][context]") {
