@@ -29,9 +29,9 @@ T_L = 0.09
 FREE = {"all": [1, 2, 3, 4], "AV": [3, 4]}  # class indices whose offsets are fitted (N L R A V)
 
 
-def ds1_default_lead(widths_path, tool):
+def ds1_default_lead(widths_path, tool, data_path=DATA):
     """The data file, its DS1 default-lead rows, their labels, records and C++ template widths (--widths)."""
-    d = read_beats_bin(DATA)
+    d = read_beats_bin(data_path)
     dflt, _ = lead_pairs(d)
     exported = np.fromfile(widths_path, dtype="<f4")
     if exported.size != d["labels"].size:

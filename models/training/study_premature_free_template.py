@@ -20,10 +20,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study_cross_fitted_calibration import FREE, decision, fit_offsets, summary  # noqa: E402
-from study_lead_average import lead_pairs, out_of_fold  # noqa: E402
+from study_cross_fitted_calibration import FREE, decision, ds1_default_lead, fit_offsets, summary  # noqa: E402
+from study_lead_average import out_of_fold  # noqa: E402
 from study_template_match_v_rule import ruled_labels  # noqa: E402
-from train import DS1, read_beats_bin  # noqa: E402
 from train_ctx import cv_folds  # noqa: E402
 
 V_RULE = (0.09, 0.85)  # (T_V, C_V), as shipped in arrhythminet-v1-ctx-ds1
@@ -32,19 +31,11 @@ V_RULE = (0.09, 0.85)  # (T_V, C_V), as shipped in arrhythminet-v1-ctx-ds1
 def load_recipe(data_path, widths_path, npz_paths):
     """The DS1 default-lead labels, records, sample positions, template widths, templateCorrQrs and per-seed
     out-of-fold logits of one recipe."""
-    d = read_beats_bin(data_path)
-    dflt, _ = lead_pairs(d)
-    widths = np.fromfile(widths_path, dtype="<f4")
-    if widths.size != d["labels"].size:
-        sys.exit(f"study_premature_free_template: {widths_path} does not have one value per row of {data_path}")
-    rec = d["records"][dflt].astype(np.int64)
-    if not set(np.unique(rec).tolist()) <= set(DS1):
-        sys.exit("study_premature_free_template: a non-DS1 record in the out-of-fold beats")
+    d, dflt, y, rec, width = ds1_default_lead(widths_path, "study_premature_free_template", data_path)
     seeds = [out_of_fold(p, d["records"])[dflt] for p in npz_paths]
     if any(np.isnan(s).any() for s in seeds):
         sys.exit(f"study_premature_free_template: a DS1 beat of {data_path} has no out-of-fold logits")
-    return {"y": d["labels"][dflt].astype(np.int64), "rec": rec, "samples": d["samples"][dflt].astype(np.int64),
-            "width": widths[dflt].astype(np.float64),
+    return {"y": y, "rec": rec, "samples": d["samples"][dflt].astype(np.int64), "width": width,
             "corr": d["context"][dflt, d["contextNames"].index("templateCorrQrs")].astype(np.float64),
             "seeds": seeds, "templateMinPreLocal": d.get("templateMinPreLocal", 0.0)}
 
